@@ -1,0 +1,93 @@
+"""Every error the harness raises.
+
+    HarnessError
+    ├── SpecError            the bundled description or a contract cannot be loaded
+    ├── UnknownMethodError   a method name the registry does not know (also a KeyError)
+    ├── ContractViolation    a response breaks its method's contract (also an AssertionError)
+    ├── AriaError            Aria answered with a non-zero error_code (raise_on_error=True)
+    ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
+    └── CassetteError        a cassette cannot be read, matched, scrubbed or written
+
+Context is keyword-only, so messages stay readable and fields stay inspectable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.contracts.violations import Violation
+
+__all__ = [
+    "AriaError",
+    "CassetteError",
+    "ContractViolation",
+    "HarnessError",
+    "InvoiceGuardError",
+    "SpecError",
+    "UnknownMethodError",
+]
+
+
+class HarnessError(Exception):
+    """The root of every error aria-harness raises."""
+
+
+class SpecError(HarnessError):
+    """The bundled OpenAPI description or a contract is missing or malformed."""
+
+
+class UnknownMethodError(HarnessError, KeyError):
+    """A method name that the registry does not describe."""
+
+    def __init__(self, method: str, *, known: Sequence[str]) -> None:
+        self.method = method
+        self.known = tuple(known)
+        super().__init__(f"unknown Aria method {method!r}; known methods: {', '.join(known)}")
+
+    def __str__(self) -> str:  # KeyError would otherwise quote the whole message
+        return str(self.args[0])
+
+
+class ContractViolation(HarnessError, AssertionError):
+    """A response that breaks its method's contract; pytest shows it as a plain assertion."""
+
+    def __init__(self, method: str, *, violations: Sequence[Violation]) -> None:
+        self.method = method
+        self.violations = tuple(violations)
+        lines = [f"{method}: {len(self.violations)} contract violation(s)"]
+        lines += [f"  - {v}" for v in self.violations]
+        super().__init__("\n".join(lines))
+
+
+class AriaError(HarnessError):
+    """Aria answered with a non-zero error_code."""
+
+    def __init__(self, method: str, *, code: int, message: str) -> None:
+        self.method = method
+        self.code = code
+        self.message = message
+        super().__init__(f"{method} failed with error_code {code}: {message}")
+
+
+class InvoiceGuardError(HarnessError):
+    """An invoice-generating call to a real Aria target was refused before it was sent."""
+
+    def __init__(self, method: str, *, condition: str, target: str) -> None:
+        self.method = method
+        self.condition = condition
+        self.target = target
+        super().__init__(
+            f"refused {method} against {target}: it can generate an invoice ({condition}). "
+            "Allow it with --aria-allow-invoicing, the aria_generates_invoice marker, "
+            "or --allow-invoicing on the CLI; or pass do_write=false where the method has it."
+        )
+
+
+class CassetteError(HarnessError):
+    """A cassette that cannot be read, matched, scrubbed or written."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
