@@ -16,7 +16,9 @@ from harness.cli._commands import COMMANDS, LazyGroup
 __all__ = ["main", "cli"]
 
 
-@click.group(cls=LazyGroup, commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, commands=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="aria-harness", prog_name="aria-harness")
 def cli() -> None:
     """Contract tests, a stateful stub, record/replay and fuzzing for the Aria billing API."""

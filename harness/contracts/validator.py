@@ -40,9 +40,7 @@ class Contract:
     def __init__(self, method: str, schema: Mapping[str, Any], resources: Any) -> None:
         self.method = method
         self.schema = schema
-        self.invariants: tuple[Mapping[str, Any], ...] = tuple(
-            schema.get("x-aria-invariants", ())
-        )
+        self.invariants: tuple[Mapping[str, Any], ...] = tuple(schema.get("x-aria-invariants", ()))
         try:
             self._validator = jsonschema_rs.validator_for(dict(schema), registry=resources)
         except (ValueError, jsonschema_rs.ReferencingError) as exc:
@@ -53,8 +51,12 @@ class Contract:
         if not isinstance(response, Mapping):
             return [
                 Violation(
-                    self.method, "", "a JSON object", _json_type(response),
-                    "the response is not a JSON object", "type",
+                    self.method,
+                    "",
+                    "a JSON object",
+                    _json_type(response),
+                    "the response is not a JSON object",
+                    "type",
                 )
             ]
         if self._validator.is_valid(response):
@@ -74,16 +76,17 @@ class Contract:
         elif name == "type":
             expected, actual = " or ".join(map(str, details["types"])), _json_type(error.instance)
         elif name == "enum":
-            expected, actual = f"one of {describe_value(details['options'])}", describe_value(
-                error.instance
-            )
+            options = ", ".join(json.dumps(option) for option in details["options"])
+            expected, actual = f"one of {options}", describe_value(error.instance)
         elif name == "const":
-            expected, actual = describe_value(details["expected_value"]), describe_value(
-                error.instance
+            expected, actual = (
+                describe_value(details["expected_value"]),
+                describe_value(error.instance),
             )
         elif name == "not":
-            expected, actual = f"not {describe_value(details['schema'])}", describe_value(
-                error.instance
+            expected, actual = (
+                f"not {describe_value(details['schema'])}",
+                describe_value(error.instance),
             )
         else:
             limit = {k: v for k, v in details.items() if k != "context"}
@@ -146,4 +149,3 @@ def assert_valid(method: str, response: Any) -> None:
     violations = validate(method, response)
     if violations:
         raise ContractViolation(method, violations=violations)
-

@@ -143,7 +143,9 @@ class Registry:
             request_schema=request_name,
             response_schema=response_name,
             input_fields=tuple(
-                key for key in request.get("properties", {}) if key not in {"rest_call", "output_format"}
+                key
+                for key in request.get("properties", {})
+                if key not in {"rest_call", "output_format"}
             ),
             required=tuple(key for key in request.get("required", []) if key != "rest_call"),
             alternatives=tuple(tuple(alt) for alt in request.get("x-aria-alternatives", [])),
