@@ -152,7 +152,7 @@ def test_sigterm_stops_the_stub_cleanly() -> None:
 
 @pytest.fixture(autouse=True)
 def never_serve(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In-process runs of the command must fail before serving: a server that starts fails the test."""
+    """In-process runs of the command must fail before serving; a started server fails the test."""
     if "capsys" not in request.fixturenames:
         return
 
