@@ -53,3 +53,14 @@ def test_reset_drops_every_change(service):
 
 def test_default_credentials_are_the_demo_tenant(service):
     assert service.default_credentials == (7000001, "stub-demo-auth-key-7000001")
+
+
+def test_a_database_path_that_cannot_be_used_is_a_clear_error(tmp_path):
+    import pytest
+
+    from harness.stub.store import StoreError
+
+    not_a_db = tmp_path / "junk.db"
+    not_a_db.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot use"):
+        StubService(db=not_a_db)
