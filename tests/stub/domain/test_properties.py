@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from harness.spec import registry
 from harness.stub.coercion import rules_for
 from harness.stub.service import StubService
-from tests.stub.conftest import AUTH_KEY, CLIENT_NO, check_answer
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
 
 # ids of the default fixture, so generated calls reach the rules and not only the 1009 path
 KNOWN_INTS = [

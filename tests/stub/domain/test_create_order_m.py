@@ -8,7 +8,7 @@ import pytest
 
 from harness.stub.fixtures import read_fixture
 from harness.stub.service import StubService
-from tests.stub.conftest import AUTH_KEY, CLIENT_NO, check_answer
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
 
 ACME, INITECH, UMBRELLA = 1000001, 1000003, 1000004
 

@@ -6,7 +6,7 @@ import pytest
 
 from harness.spec import registry
 from harness.stub.routes import ROUTES
-from tests.stub.conftest import AUTH_KEY, CLIENT_NO, check_answer
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
 
 # A minimal valid call per method (credentials added by the fixtures).
 MINIMAL = {

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from tests.stub.conftest import AUTH_KEY, CLIENT_NO, check_answer
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
 
 CREDS = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
 

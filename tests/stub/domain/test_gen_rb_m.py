@@ -98,7 +98,7 @@ def test_do_collect_and_the_autocollect_setting(ok, original, service, do_collec
 def test_autocollect_on_rebill_setting_on():
     from harness.stub.fixtures import read_fixture
     from harness.stub.service import StubService
-    from tests.stub.conftest import AUTH_KEY, CLIENT_NO, check_answer
+    from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
 
     raw = read_fixture(None)
     raw["tenants"][0]["client_parameters"]["autocollect_on_rebill"] = True

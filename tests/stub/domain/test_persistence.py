@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.stub.service import StubService
-from tests.stub.conftest import AUTH_KEY, CLIENT_NO
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO
 
 CREDS = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.stub.service import StubService
-from tests.stub.conftest import check_answer
+from tests.stub.domain.conftest import check_answer
 
 ACME = 1000001
 GLOBEX = 1000002  # billing date 10 days ahead
