@@ -48,7 +48,7 @@ class Contract:
 
     def validate(self, response: Any) -> list[Violation]:
         """Every way this response breaks the contract (an empty list when it conforms)."""
-        if not isinstance(response, Mapping):
+        if type(response) is not dict and not isinstance(response, Mapping):
             return [
                 Violation(
                     self.method,
