@@ -64,8 +64,8 @@ def order(credentials: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {
         "rest_call": "create_order_m",
         **credentials,
-        "account_no": 1,
-        "order_line_items_list": [{"client_sku": "A", "units": 1}],
+        "account_no": 1000001,
+        "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
         **extra,
     }
 

@@ -100,8 +100,8 @@ def order(client_no: str, auth_key: str) -> dict[str, object]:
         "rest_call": "create_order_m",
         "client_no": int(client_no),
         "auth_key": auth_key,
-        "account_no": 1,
-        "order_line_items_list": [{"client_sku": "A", "units": 1}],
+        "account_no": 1000001,
+        "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
     }
 
 

@@ -58,8 +58,8 @@ def write_order(server: StubServer) -> dict[str, Any]:
         "rest_call": "create_order_m",
         "client_no": server.client_no,
         "auth_key": server.auth_key,
-        "account_no": 1,
-        "order_line_items_list": [{"client_sku": "A", "units": 1}],
+        "account_no": 1000001,
+        "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
     }
     return requests.post(server.dispatcher_url, json=body, timeout=5).json()
 

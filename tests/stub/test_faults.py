@@ -74,7 +74,7 @@ def test_malformed_fault_answers_a_body_that_is_not_json(server: StubServer) -> 
 
 def test_error_code_fault_answers_that_code_with_null_outputs(server: StubServer) -> None:
     server.stub.faults.add("gen_invoice_m", "error_code", code=3108, times=1)
-    answer = post(server, call(server, "gen_invoice_m", acct_no=1)).json()
+    answer = post(server, call(server, "gen_invoice_m", acct_no=1000001)).json()
     assert answer["error_code"] == 3108
     assert answer["error_msg"].startswith("The invoice for this account cannot be generated")
     assert answer["out_invoices_list"] is None
@@ -97,8 +97,8 @@ def test_write_on_dry_run_writes_anyway(server: StubServer) -> None:
     dry = call(
         server,
         "create_order_m",
-        account_no=1,
-        order_line_items_list=[{"client_sku": "A", "units": 1}],
+        account_no=1000001,
+        order_line_items_list=[{"client_sku": "WIDGET", "units": 1}],
         do_write=False,
     )
     before = server.stub.service.state_digest()
