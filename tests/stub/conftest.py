@@ -84,4 +84,3 @@ def http() -> Iterator[requests.Session]:
     """A requests session, closed after the test."""
     with requests.Session() as session:
         yield session
-
