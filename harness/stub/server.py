@@ -22,7 +22,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from harness.spec import DISPATCHER_PATH
 from harness.stub.app import TRANSPORT_EXTENSION, Stub
 
-__all__ = ["StubServer", "running_stub", "serve", "make_server", "bind"]
+__all__ = ["StubServer", "bind", "make_server", "running_stub", "serve", "serving"]
 
 READY_TIMEOUT = 10.0
 _SHUTDOWN_GRACE = 2
