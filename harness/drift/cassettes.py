@@ -199,4 +199,3 @@ def _headers(value: Any) -> dict[str, tuple[str, ...]]:
         str(key): tuple(str(v) for v in (values if isinstance(values, list) else [values]))
         for key, values in value.items()
     }
-

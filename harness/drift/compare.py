@@ -92,9 +92,7 @@ def shape_of(value: Any) -> Node:
     return node
 
 
-def compare_shapes(
-    recorded: Node, live: Node, *, nullability: bool = True
-) -> list[Finding]:
+def compare_shapes(recorded: Node, live: Node, *, nullability: bool = True) -> list[Finding]:
     """Every shape difference between two merged shapes."""
     findings: list[Finding] = []
     _compare(recorded, live, findings, pointer="", nullability=nullability)

@@ -114,9 +114,7 @@ DEFAULT_RULES = Rules(
         ),
     ),
     texts=(
-        TextRule(
-            "timestamps", rf"{_DATE}(?:[ T]{_TIME})?", "<date>", "dates inside messages"
-        ),
+        TextRule("timestamps", rf"{_DATE}(?:[ T]{_TIME})?", "<date>", "dates inside messages"),
         TextRule("clock-times", rf"\b{_TIME}\b", "<time>", "times inside messages"),
         TextRule(
             "long-numbers",

@@ -94,6 +94,7 @@ class DriftResult:
     started: str
     duration: float
     interactions: list[InteractionResult]
+    rules: Rules = field(default=DEFAULT_RULES, repr=False)  # how reports normalise values
 
     def counts(self) -> dict[str, int]:
         """How many interactions got each verdict."""
@@ -142,6 +143,7 @@ def run_drift(config: DriftConfig) -> DriftResult:
         started=started,
         duration=round(time.monotonic() - begin, 3),
         interactions=results,
+        rules=config.rules,
     )
 
 
@@ -238,9 +240,9 @@ def _verdict(
     redactor: Redactor,
 ) -> None:
     body = live.body or {}
-    if str(body.get("error_code")) == str(_AUTH_ERROR) and str(
-        recorded.get("error_code")
-    ) != str(_AUTH_ERROR):
+    if str(body.get("error_code")) == str(_AUTH_ERROR) and str(recorded.get("error_code")) != str(
+        _AUTH_ERROR
+    ):
         # Recordings carry placeholders, never bad credentials, so a fresh authentication
         # error means the credentials given for this run are wrong: nothing about the API.
         result.verdict = Verdict.UNAVAILABLE
@@ -270,5 +272,3 @@ def _verdict(
         )
     result.findings = [redactor.finding(f) for f in findings]
     result.verdict = Verdict.DRIFT if findings else Verdict.PASS
-
-
