@@ -18,7 +18,9 @@ def fake_aria() -> Iterator[FakeAria]:
     fake = FakeAria()
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler_for(fake))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
