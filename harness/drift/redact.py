@@ -1,79 +1,49 @@
 """Keep secrets out of everything a drift run keeps: results, reports, messages.
 
-Two layers: the credentials used for the run are replaced wherever they appear (a message
-quoting a URL of a GET call would otherwise carry the auth_key), and sensitive fields are
-replaced by key, as the recorder does for cassettes.
+Two layers, both from the recorder's scrubbers so cassettes and reports agree: sensitive
+fields are replaced by their placeholders wherever they occur, and the credentials used for
+the run are replaced wherever they are echoed (a message quoting the URL of a GET call would
+otherwise carry the auth_key).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from harness.drift.compare import Finding
-from harness.drift.replay import AUTH_KEY_PLACEHOLDER, CLIENT_NO_PLACEHOLDER
+from harness.recording.scrub import scrub_json
+from harness.recording.sensitive import PLACEHOLDER
 
-__all__ = ["REDACTED", "SENSITIVE_KEYS", "Redactor"]
+__all__ = ["Redactor"]
 
-REDACTED = "[REDACTED]"
-
-# The sensitive inputs of DESIGN.md: credentials, card and bank data, contact PII.
-SENSITIVE_KEYS = frozenset(
-    {
-        "auth_key",
-        "cc_number",
-        "cvv",
-        "existing_pay_method_cvv",
-        "cc_expire_mm",
-        "cc_expire_yyyy",
-        "track_data1",
-        "track_data2",
-        "bank_acct_num",
-        "bank_routing_num",
-        "iban",
-        "bank_swift_cd",
-        "bank_id_cd",
-        "bank_branch_cd",
-        "mandate_id",
-    }
-)
-_PII_PREFIX = "bill_"
+_SHORTEST_SECRET = 4  # shorter values would blank out ordinary text
 
 
 class Redactor:
-    """Replaces the run's credentials and sensitive fields in anything kept."""
+    """Replaces the run's credentials and every sensitive field in anything kept."""
 
     def __init__(self, *, secrets: Iterable[str | None] = ()) -> None:
-        self._auth_keys = [s for s in secrets if s and not str(s).isdigit()]
-        self._numbers = [s for s in secrets if s and str(s).isdigit()]
+        self._secrets = tuple(
+            sorted(
+                {str(s) for s in secrets if s and len(str(s)) >= _SHORTEST_SECRET},
+                key=len,
+                reverse=True,
+            )
+        )
 
     def text(self, text: str) -> str:
-        """A string with every credential value replaced by its placeholder."""
-        for secret in self._auth_keys:
-            text = text.replace(secret, AUTH_KEY_PLACEHOLDER)
+        """A string with every credential value replaced."""
+        for secret in self._secrets:
+            text = text.replace(secret, PLACEHOLDER)
         return text
 
-    def scrub(self, value: Any, *, key: str | None = None) -> Any:
-        """A scrubbed deep copy of a JSON value."""
-        if key is not None:
-            lowered = key.lower()
-            if lowered == "auth_key":
-                return AUTH_KEY_PLACEHOLDER
-            if lowered == "client_no" and value is not None:
-                return CLIENT_NO_PLACEHOLDER
-            if (lowered in SENSITIVE_KEYS or lowered.startswith(_PII_PREFIX)) and value not in (
-                None,
-                "",
-            ):
-                return REDACTED
-        if isinstance(value, Mapping):
-            return {str(k): self.scrub(v, key=str(k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.scrub(item) for item in value]
+    def scrub(self, value: Any) -> Any:
+        """A scrubbed deep copy of a JSON value (or of a raw body)."""
         if isinstance(value, str):
             return self.text(value)
-        return value
+        return scrub_json(value, secrets=self._secrets)
 
     def finding(self, finding: Finding) -> Finding:
         """A finding with its texts scrubbed."""

@@ -14,6 +14,7 @@ import requests
 
 from harness.drift.cassettes import Interaction
 from harness.drift.retry import Deadline, RetryPolicy
+from harness.recording.sensitive import ARIA_AUTH_KEY_PLACEHOLDER, ARIA_CLIENT_NO_PLACEHOLDER
 from harness.spec import DISPATCHER_PATH, registry
 
 __all__ = [
@@ -27,8 +28,8 @@ __all__ = [
     "send",
 ]
 
-CLIENT_NO_PLACEHOLDER = "ARIA_CLIENT_NO"
-AUTH_KEY_PLACEHOLDER = "ARIA_AUTH_KEY"
+CLIENT_NO_PLACEHOLDER = ARIA_CLIENT_NO_PLACEHOLDER
+AUTH_KEY_PLACEHOLDER = ARIA_AUTH_KEY_PLACEHOLDER
 USER_AGENT = "aria-harness-drift"
 
 
