@@ -99,10 +99,10 @@ def pending_mpis(db: _Tx, tenant: Tenant, account: Account) -> set[int]:
     return blocked
 
 
-def order_lines_waiting(db: _Tx, tenant: Tenant, account: Account) -> list[tuple[int, list]]:
-    """Orders of the account that wait for the next invoice, with their lines."""
+def order_lines_waiting(db: _Tx, tenant: Tenant, account: Account) -> list[tuple[int, dict]]:
+    """Orders of the account that wait for the next invoice, with their lines and credit."""
     return [
-        (row[0], json.loads(row[1])["lines"])
+        (row[0], json.loads(row[1]))
         for row in db.all(
             "SELECT order_no, body FROM orders WHERE client_no = ? AND acct_no = ? "
             "AND status = 'waiting' ORDER BY order_no",
@@ -161,11 +161,12 @@ def _with_day(iso: str, day: int) -> str:
     return f"{year:04d}-{month:02d}-{min(day, last):02d}"
 
 
-def add_waiting_orders(draft: Draft, orders: Iterable[tuple[int, list]]) -> None:
-    """Bill orders that waited for the next invoice (line type 8, Order Charge)."""
-    for order_no, lines in orders:
-        for line in lines:
+def add_waiting_orders(draft: Draft, orders: Iterable[tuple[int, dict]]) -> None:
+    """Bill orders that waited for the next invoice (line type 8, Order Charge) and coupons."""
+    for order_no, body in orders:
+        for line in body["lines"]:
             draft.add_line(**{k: v for k, v in line.items() if k != "line_no"})
+        draft.credit += Decimal(body.get("credit", "0"))
         draft.order_nos.append(order_no)
 
 
