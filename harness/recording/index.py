@@ -177,7 +177,8 @@ class AriaCassette(Cassette):
         if closest is None:
             return []
         differences = describe_difference(request, closest)
-        failed = [("aria_call", "; ".join(differences))] if differences else []
+        name = canonical_request(closest).get("rest_call") or closest.uri
+        failed = [("aria_call", f"{name} with " + "; ".join(differences))] if differences else []
         return [(closest, [] if failed else ["aria_call"], failed)]
 
     def _new_interactions(self) -> list[Any]:
