@@ -111,8 +111,9 @@ def record_demo(directory: str | Path) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as scratch, running_stub(control=False) as server:
         state: dict[str, Any] = {}
-        for name, encoding, scenario in SCENARIOS:
-            path = Path(scratch) / f"{name}.yaml"
+        for number, (name, encoding, scenario) in enumerate(SCENARIOS, 1):
+            # replay goes in path order; later calls refer to what earlier ones created
+            path = Path(scratch) / f"{number:02d}_{name}.yaml"
             client = AriaClient(
                 server.url,
                 client_no=server.client_no,

@@ -6,6 +6,8 @@ import pytest
 
 from harness.drift import load_cassette, load_cassettes
 from harness.errors import CassetteError
+from harness.recording import scan_paths
+from harness.spec import data_dir, registry
 from tests.drift.fakes import recorded, write_cassette
 
 SUCCESS = {"error_code": 0, "error_msg": "OK", "virtual_date": "2026-01-01"}
@@ -75,3 +77,12 @@ def test_malformed_cassettes_raise_a_cassette_error_naming_the_file(
 def test_a_missing_folder_is_a_cassette_error(tmp_path: Path) -> None:
     with pytest.raises(CassetteError, match="no such"):
         load_cassettes(tmp_path / "nowhere")
+
+
+def test_the_bundled_cassettes_cover_every_method_with_successes_and_errors() -> None:
+    bundled = Path(str(data_dir("cassettes")))
+    interactions = load_cassettes(bundled)
+    assert {i.method for i in interactions} == set(registry().names)
+    codes = {(i.method, (i.response.json() or {}).get("error_code") == 0) for i in interactions}
+    assert any(ok for _, ok in codes) and any(not ok for _, ok in codes)
+    assert scan_paths([bundled]) == []
