@@ -1,0 +1,238 @@
+"""``AriaClient``: a thin requests-based client that checks every answer against its contract.
+
+Calls go to ``{base_url}/api/ws/api_ws_class_dispatcher.php`` with ``rest_call`` and the
+credentials in the body, JSON by default or Aria6 form encoding (pipe columns). Before a call
+is sent, the invoice guard refuses invoice-generating methods against real targets, and a real
+card number is refused when the client protects cards (recording against a sandbox).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.errors import AriaError, ContractViolation, HarnessError, InvoiceGuardError
+
+__all__ = ["AriaClient", "CallRecord", "RealCardError", "invoice_condition"]
+
+# Aria's "APIs That Generate Invoices" page lists these beside the methods the bundled
+# description covers (whose condition comes from the registry); the guard refuses them too.
+_DOCUMENTED_INVOICING: dict[str, str] = {
+    "apply_cm_m": "Generates an invoice record when credit application results in a balance change that must be tracked against the original invoice.",  # noqa: E501
+    "assign_acct_plan_m": "Generates an invoice when a plan is assigned mid-cycle and proration charges apply.",  # noqa: E501
+    "calc_credit_reference_line_m": "Generates an invoice reference when the calculated credit is applied as an adjustment to a prior billing period.",  # noqa: E501
+    "cancel_acct_plan_m": "Generates an invoice when cancellation triggers a proration credit or early termination fee.",  # noqa: E501
+    "create_cm_m": "Generates an invoice reference when the credit memo is tied to an existing invoice for line-level adjustment.",  # noqa: E501
+    "create_order_with_plan_m": "Generates an invoice when the combined order and plan assignment produces billable charges in the same transaction.",  # noqa: E501
+    "create_writeoff_or_dispute_m": "Generates an invoice reference when a partial writeoff requires a new adjustment line against the original invoice.",  # noqa: E501
+    "edit_acct_plan_queued_changes_m": "Generates an invoice when a queued plan change is executed immediately and the resulting plan assignment carries billable charges.",  # noqa: E501
+    "issue_refund_to_acct_m": "Generates an invoice when a line item reversal is included, creating a new credit invoice to offset the original charges.",  # noqa: E501
+    "modify_acct_plan_unit_instances_m": "Generates an invoice when adding units mid-cycle causes immediate prorated charges.",  # noqa: E501
+    "replace_acct_plan_m": "Generates an invoice when the replacement plan carries a higher rate and an immediate charge is triggered at the time of swap.",  # noqa: E501
+    "settle_dispute_hold_m": "Generates an invoice when settlement results in a partial charge or adjustment that must be billed to the account.",  # noqa: E501
+    "unapply_cm_m": "Generates an invoice when unapplying a credit restores a balance that triggers a new charge event.",  # noqa: E501
+    "update_acct_complete_m": "Generates an invoice when a billing date change causes an immediate cycle close and charge.",  # noqa: E501
+    "update_acct_plan_m": "Generates an invoice when a unit quantity increase mid-cycle triggers an immediate prorated charge.",  # noqa: E501
+    "update_acct_plan_multi_m": "Generates an invoice when one or more plan operations in the batch trigger immediate charges or proration.",  # noqa: E501
+    "update_acct_plan_unit_instance_m": "Generates an invoice when a fulfillment status change triggers a billable event on the associated plan.",  # noqa: E501
+    "update_order_m": "Generates an invoice when an order update increases the order total and bill_immediately is set to true.",  # noqa: E501
+}
+_RETRIES = 2
+_BACKOFF = 0.2
+
+
+class RealCardError(HarnessError):
+    """A call carried a real card number (Luhn-valid, not a published test card)."""
+
+    def __init__(self, method: str, *, fields: list[str]) -> None:
+        self.method = method
+        self.fields = tuple(fields)
+        super().__init__(
+            f"refused {method}: {', '.join(fields)} holds a Luhn-valid card number that is not a "
+            "published test card; use a test card number against a sandbox"
+        )
+
+
+@dataclass
+class CallRecord:
+    """What one call did: for the plugin's per-test summary."""
+
+    method: str
+    error_code: int | None
+    invoices: int = 0
+    violations: int = 0
+
+
+def invoice_condition(method: str, params: Mapping[str, Any]) -> str | None:
+    """The documented condition under which this call can generate an invoice, or None."""
+    from harness.spec import registry
+
+    specs = registry()
+    if method in specs:
+        spec = specs[method]
+        if not spec.may_generate_invoice(params):
+            return None
+        return spec.invoicing.when or f"{method} is documented as generating invoices"
+    return _DOCUMENTED_INVOICING.get(method)
+
+
+def _count_invoices(body: Mapping[str, Any]) -> int:
+    invoices = body.get("out_invoices_list")
+    if isinstance(invoices, list):
+        return len(invoices)
+    return 1 if body.get("invoice_no") not in (None, "", 0) else 0
+
+
+@dataclass
+class AriaClient:
+    """A client for one Aria target (a sandbox or the embedded stub)."""
+
+    base_url: str
+    client_no: int | str | None = None
+    auth_key: str | None = None
+    encoding: str = "json"
+    timeout: float = 30.0
+    session: Any = None
+    validate: bool = True
+    allow_invoicing: bool = False
+    is_stub: bool = False
+    raise_on_error: bool = False
+    protect_cards: bool | None = None
+    calls: list[CallRecord] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.encoding not in {"json", "form"}:
+            raise ValueError(f"unknown encoding {self.encoding!r}; expected 'json' or 'form'")
+        if self.protect_cards is None:
+            self.protect_cards = not self.is_stub
+
+    @property
+    def url(self) -> str:
+        """The dispatcher URL every call goes to."""
+        from harness.spec import DISPATCHER_PATH
+
+        return self.base_url.rstrip("/") + DISPATCHER_PATH
+
+    def check(self, method: str, params: Mapping[str, Any]) -> None:
+        """Refuse a call before it is sent: invoices against real targets, real card numbers."""
+        if not self.is_stub and not self.allow_invoicing:
+            condition = invoice_condition(method, params)
+            if condition is not None:
+                raise InvoiceGuardError(method, condition=condition, target=self.base_url)
+        if self.protect_cards:
+            from harness.recording.cards import find_real_cards
+
+            fields = find_real_cards(params)
+            if fields:
+                raise RealCardError(method, fields=fields)
+
+    def call(self, method: str, /, *, raise_on_error: bool | None = None, **params: Any) -> dict:
+        """Call one Aria method; the answer is checked against the method's contract."""
+        self.check(method, params)
+        body: dict[str, Any] = {"rest_call": method, "output_format": "json"}
+        if self.client_no is not None:
+            body["client_no"] = self.client_no
+        if self.auth_key is not None:
+            body["auth_key"] = self.auth_key
+        body.update(params)
+        response = self._send(method, body)
+        record = CallRecord(method, None)
+        self.calls.append(record)
+        answer = self._decode(method, response, record)
+        record.error_code = _int_or_none(answer.get("error_code"))
+        if self.validate:
+            self._validate(method, answer, record)
+        if record.error_code == 0 and invoice_condition(method, params) is not None:
+            record.invoices = _count_invoices(answer)
+        wants_raise = self.raise_on_error if raise_on_error is None else raise_on_error
+        if wants_raise and record.error_code not in (0, None):
+            raise AriaError(method, code=record.error_code, message=str(answer.get("error_msg")))
+        return answer
+
+    def _send(self, method: str, body: Mapping[str, Any]) -> Any:
+        import requests
+
+        session = self.session or requests.Session()
+        if self.encoding == "json":
+            kwargs: dict[str, Any] = {"json": dict(body)}
+        else:
+            from harness.formcodec import encode_form
+
+            kwargs = {
+                "data": encode_form(body),
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            }
+        # Nothing reached Aria when the connection could not be made, so that is always safe
+        # to retry; once a request may have arrived, only a read may be sent again.
+        read_only = method.startswith("get_")
+        attempt = 0
+        while True:
+            try:
+                return session.post(self.url, timeout=self.timeout, **kwargs)
+            except requests.exceptions.ConnectionError as exc:
+                never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
+                if attempt >= _RETRIES or not (never_sent or read_only):
+                    raise
+            except requests.exceptions.Timeout:
+                if attempt >= _RETRIES or not read_only:
+                    raise
+            time.sleep(_BACKOFF * 2**attempt)
+            attempt += 1
+
+    def _decode(self, method: str, response: Any, record: CallRecord) -> dict:
+        from harness.contracts import Violation
+
+        problem: tuple[str, str] | None = None
+        if response.status_code != 200:
+            # Aria answers every call, errors included, with HTTP 200
+            problem = ("HTTP status 200", f"HTTP status {response.status_code}")
+        else:
+            try:
+                answer = response.json()
+            except ValueError:
+                kind = response.headers.get("Content-Type", "no content type")
+                problem = ("a JSON body", f"a {kind} body of {len(response.content)} bytes")
+            else:
+                if isinstance(answer, dict):
+                    return answer
+                problem = ("a JSON object", type(answer).__name__)
+        record.violations += 1
+        expected, actual = problem
+        raise ContractViolation(
+            method,
+            violations=[
+                Violation(
+                    method, "", expected, actual, "the answer is not Aria's envelope", "envelope"
+                )
+            ],
+        )
+
+    def _validate(self, method: str, answer: Mapping[str, Any], record: CallRecord) -> None:
+        from harness.spec import registry
+
+        if method not in registry():  # no contract to check a method the description lacks
+            return
+        from harness.contracts import validate
+
+        violations = validate(method, answer)
+        if violations:
+            record.violations += len(violations)
+            raise ContractViolation(method, violations=violations)
+
+
+def _refused(exc: Exception) -> bool:
+    """True when requests' ConnectionError says the connection was never established."""
+    from urllib3.exceptions import NewConnectionError
+
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    first = exc.args[0] if exc.args else None
+    return isinstance(reason, NewConnectionError) or isinstance(first, NewConnectionError)
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

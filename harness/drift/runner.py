@@ -1,0 +1,274 @@
+"""Run a drift check: replay every recorded interaction, compare, and give each a verdict."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from harness.drift.cassettes import Interaction, load_cassettes
+from harness.drift.compare import Finding, compare_responses
+from harness.drift.redact import Redactor
+from harness.drift.replay import LiveAnswer, Skip, Target, prepare, send
+from harness.drift.retry import Deadline, RetryPolicy
+from harness.drift.rules import DEFAULT_RULES, Rules
+from harness.errors import HarnessError
+
+__all__ = [
+    "DriftConfig",
+    "DriftResult",
+    "DriftUsageError",
+    "InteractionResult",
+    "Verdict",
+    "run_drift",
+]
+
+EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
+_AUTH_ERROR = 1004
+
+
+class Verdict(StrEnum):
+    """The outcome of one replayed interaction."""
+
+    PASS = "PASS"
+    DRIFT = "DRIFT"
+    UNAVAILABLE = "UNAVAILABLE"
+    SKIPPED = "SKIPPED"
+
+
+class DriftUsageError(HarnessError):
+    """A drift run that cannot start as configured (missing credentials, no cassettes)."""
+
+
+@dataclass(frozen=True)
+class DriftConfig:
+    """Everything a drift run needs; defaults replay the bundled cassettes on the stub."""
+
+    cassettes: str | os.PathLike[str] | None = None  # None: the bundled cassettes/
+    base_url: str | None = None  # None: an embedded stub started for the run
+    client_no: str | None = None
+    auth_key: str | None = field(default=None, repr=False)
+    target: Target | None = None  # a target of your own (e.g. a stub you started)
+    timeout: float = 10.0
+    deadline: float | None = 900.0
+    allow_invoicing: bool = False
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    rules: Rules = DEFAULT_RULES
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+
+
+@dataclass
+class InteractionResult:
+    """The verdict on one interaction, with what a report needs to explain it."""
+
+    id: str
+    cassette: str
+    index: int
+    method: str
+    verdict: Verdict
+    findings: list[Finding] = field(default_factory=list)
+    reason: str | None = None
+    attempts: int = 0
+    status: int | None = None
+    dry_run_forced: bool = False
+    request: Any = None  # the recorded parameters (placeholders, scrubbed)
+    recorded: Any = None  # the recorded answer (scrubbed)
+    live: Any = None  # the live answer (scrubbed)
+
+
+@dataclass
+class DriftResult:
+    """Every interaction's verdict, and the run's exit code."""
+
+    target: str
+    cassettes: str
+    started: str
+    duration: float
+    interactions: list[InteractionResult]
+    rules: Rules = field(default=DEFAULT_RULES, repr=False)  # how reports normalise values
+
+    def counts(self) -> dict[str, int]:
+        """How many interactions got each verdict."""
+        found = Counter(r.verdict.value for r in self.interactions)
+        return {v.value: found.get(v.value, 0) for v in Verdict}
+
+    def by_method(self) -> dict[str, dict[str, int]]:
+        """Verdict counts per Aria method, methods in order of first appearance."""
+        table: dict[str, dict[str, int]] = {}
+        for result in self.interactions:
+            row = table.setdefault(result.method, {v.value: 0 for v in Verdict})
+            row[result.verdict.value] += 1
+        return table
+
+    @property
+    def exit_code(self) -> int:
+        """0 no drift, 1 drift (wins over unavailable), 3 target unavailable."""
+        counts = self.counts()
+        if counts[Verdict.DRIFT.value]:
+            return EXIT_DRIFT
+        if counts[Verdict.UNAVAILABLE.value]:
+            return EXIT_UNAVAILABLE
+        return EXIT_OK
+
+
+def run_drift(config: DriftConfig) -> DriftResult:
+    """Replay every recorded interaction against the configured target and judge each."""
+    source = _cassette_source(config)
+    interactions = load_cassettes(source)
+    if not interactions:
+        raise DriftUsageError(f"no recorded interactions under {source}")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    begin = time.monotonic()
+    with _target(config) as target:
+        redactor = Redactor(secrets=(target.auth_key, target.client_no))
+        deadline = Deadline(config.deadline, clock=config.clock)
+        with requests.Session() as session:
+            session.trust_env = not target.is_stub  # never proxy the loopback stub
+            results = [
+                _judge(interaction, target, session, deadline, config, redactor)
+                for interaction in interactions
+            ]
+    return DriftResult(
+        target=target.label,
+        cassettes=str(source),
+        started=started,
+        duration=round(time.monotonic() - begin, 3),
+        interactions=results,
+        rules=config.rules,
+    )
+
+
+def _cassette_source(config: DriftConfig) -> Path:
+    if config.cassettes is not None:
+        return Path(config.cassettes)
+    if config.base_url is not None:
+        raise DriftUsageError(
+            "--base-url needs --cassettes: the bundled cassettes were recorded against the "
+            "embedded stub's demo data, which a sandbox does not have"
+        )
+    from harness.spec import data_dir
+
+    return Path(str(data_dir("cassettes")))
+
+
+@contextlib.contextmanager
+def _target(config: DriftConfig) -> Iterator[Target]:
+    if config.target is not None:
+        yield config.target
+        return
+    if config.base_url is not None:
+        client_no = config.client_no or os.environ.get("ARIA_CLIENT_NO")
+        auth_key = config.auth_key or os.environ.get("ARIA_AUTH_KEY")
+        missing = [
+            name
+            for name, value in (("ARIA_CLIENT_NO", client_no), ("ARIA_AUTH_KEY", auth_key))
+            if not value
+        ]
+        if missing:
+            raise DriftUsageError(
+                f"replaying against {config.base_url} needs {' and '.join(missing)} in the "
+                "environment (the credentials the cassettes' placeholders stand for)"
+            )
+        yield Target(config.base_url, str(client_no), str(auth_key), is_stub=False)
+        return
+    from harness.stub import running_stub
+
+    with running_stub(control=False) as server:
+        yield Target(server.url, str(server.client_no), str(server.auth_key), is_stub=True)
+
+
+def _judge(
+    interaction: Interaction,
+    target: Target,
+    session: requests.Session,
+    deadline: Deadline,
+    config: DriftConfig,
+    redactor: Redactor,
+) -> InteractionResult:
+    recorded = interaction.response.json()
+    result = InteractionResult(
+        id=interaction.id,
+        cassette=interaction.cassette,
+        index=interaction.index,
+        method=interaction.method,
+        verdict=Verdict.PASS,
+        request=redactor.scrub(interaction.request.params()),
+        recorded=redactor.scrub(recorded if recorded is not None else interaction.response.body),
+    )
+    if not isinstance(recorded, dict) or "error_code" not in recorded:
+        result.verdict = Verdict.SKIPPED
+        result.reason = (
+            f"the recorded answer (HTTP {interaction.response.status}) is not an Aria answer, "
+            "so there is nothing to compare with"
+        )
+        return result
+    if deadline.expired:
+        result.verdict = Verdict.UNAVAILABLE
+        result.reason = "the run's deadline passed before this call"
+        return result
+    prepared = prepare(interaction, target, allow_invoicing=config.allow_invoicing)
+    if isinstance(prepared, Skip):
+        result.verdict, result.reason = Verdict.SKIPPED, prepared.reason
+        return result
+    result.dry_run_forced = prepared.dry_run_forced
+    live = send(session, prepared, timeout=config.timeout, deadline=deadline, policy=config.retry)
+    result.attempts, result.status = live.attempts, live.status
+    if live.unavailable is not None or live.body is None:
+        result.verdict = Verdict.UNAVAILABLE
+        result.reason = redactor.text(live.unavailable or "no answer")
+        return result
+    result.live = redactor.scrub(live.body)
+    _verdict(result, interaction, recorded, live, config, redactor)
+    return result
+
+
+def _verdict(
+    result: InteractionResult,
+    interaction: Interaction,
+    recorded: dict[str, Any],
+    live: LiveAnswer,
+    config: DriftConfig,
+    redactor: Redactor,
+) -> None:
+    body = live.body or {}
+    if str(body.get("error_code")) == str(_AUTH_ERROR) and str(recorded.get("error_code")) != str(
+        _AUTH_ERROR
+    ):
+        # Recordings carry placeholders, never bad credentials, so a fresh authentication
+        # error means the credentials given for this run are wrong: nothing about the API.
+        result.verdict = Verdict.UNAVAILABLE
+        result.reason = (
+            "authentication failed (error_code 1004): check ARIA_CLIENT_NO and ARIA_AUTH_KEY"
+        )
+        return
+    findings = compare_responses(
+        interaction.method,
+        recorded,
+        body,
+        rules=config.rules,
+        # a dry run forced by the guard leaves the numbers of what it did not create empty
+        nullability=not result.dry_run_forced,
+    )
+    if live.status != interaction.response.status:
+        findings.insert(
+            0,
+            Finding(
+                "http_status_changed",
+                "behaviour",
+                "",
+                str(interaction.response.status),
+                str(live.status),
+                f"HTTP status changed from {interaction.response.status} to {live.status}",
+            ),
+        )
+    result.findings = [redactor.finding(f) for f in findings]
+    result.verdict = Verdict.DRIFT if findings else Verdict.PASS

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.drift import DriftConfig, DriftResult, Target, run_drift
+from harness.drift.reports import write_reports
+from harness.recording import scan_paths
+from tests.drift.fakes import FakeAria, Reply, no_wait_policy, recorded, write_cassette
+
+# token-shaped, so the secret scanner would recognise it if it leaked
+SECRET_KEY = "Qm7Xr2Lp9Vt4Kc8Hs1Bn6Wd3Zf5Jg0Ay"
+CLIENT_NO = "4000777"
+CHROMIUM = "/usr/bin/chromium"
+
+OK = {"error_code": 0, "error_msg": "OK", "virtual_date": "2026-01-01", "virtual_time": "1"}
+
+
+@pytest.fixture
+def drift_result(fake_aria: FakeAria, tmp_path: Path) -> DriftResult:
+    """A run with one drift (renamed field and a hostile field name), one outage, one skip."""
+    path = write_cassette(
+        tmp_path / "cassettes" / "night.yaml",
+        [
+            recorded("get_virtual_datetime_m", OK),
+            recorded("get_invoice_details_m", {"error_code": 1002, "error_msg": "none"}),
+            recorded("gen_invoice_m", {"error_code": 0, "error_msg": "OK"}),
+        ],
+    )
+
+    def respond(method: str, params: dict[str, Any]) -> Reply:
+        if method == "get_virtual_datetime_m":
+            return Reply(
+                {
+                    "error_code": 0,
+                    "error_msg": "OK",
+                    "virtual_datetime": "2026-02-02",  # virtual_date renamed
+                    "virtual_time": 1,  # string -> number
+                    "<script>alert(1)</script>": "x",
+                    "bill_email": "jane@example.com",
+                    "echo": f"auth_key={SECRET_KEY}",
+                }
+            )
+        return Reply("<html><body>Down for maintenance</body></html>", content_type="text/html")
+
+    fake_aria.responder = respond
+    policy, _ = no_wait_policy(attempts=1)
+    return run_drift(
+        DriftConfig(
+            cassettes=path.parent,
+            target=Target(fake_aria.url, CLIENT_NO, SECRET_KEY),
+            retry=policy,
+            timeout=5,
+        )
+    )
+
+
+@pytest.fixture
+def reports(drift_result: DriftResult, tmp_path: Path) -> dict[str, Path]:
+    out = tmp_path / "reports"
+    paths = {
+        "json": out / "drift.json",
+        "junit": out / "drift.xml",
+        "markdown": out / "drift.md",
+        "html": out / "drift.html",
+    }
+    write_reports(drift_result, **paths)
+    return paths
+
+
+def test_the_run_behind_the_reports_has_each_verdict(drift_result: DriftResult) -> None:
+    assert drift_result.counts() == {"PASS": 0, "DRIFT": 1, "UNAVAILABLE": 1, "SKIPPED": 1}
+    assert drift_result.exit_code == 1
+
+
+def test_json_report_carries_verdicts_findings_and_exit_code(reports: dict[str, Path]) -> None:
+    data = json.loads(reports["json"].read_text())
+    assert data["exit_code"] == 1
+    assert data["methods"]["get_virtual_datetime_m"]["DRIFT"] == 1
+    (drift,) = [i for i in data["interactions"] if i["verdict"] == "DRIFT"]
+    found = {(f["kind"], f["pointer"]) for f in drift["findings"]}
+    assert ("field_removed", "/virtual_date") in found
+    assert ("type_changed", "/virtual_time") in found
+
+
+def test_junit_report_has_one_test_case_per_interaction(reports: dict[str, Path]) -> None:
+    suite = ET.parse(reports["junit"]).getroot().find("testsuite")
+    assert suite is not None
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == ["night.yaml#0", "night.yaml#1", "night.yaml#2"]
+    assert cases[0].find("failure") is not None
+    assert cases[0].get("classname") == "aria-drift.get_virtual_datetime_m"
+    assert cases[1].find("error") is not None
+    assert cases[2].find("skipped") is not None
+    assert (suite.get("failures"), suite.get("errors"), suite.get("skipped")) == ("1", "1", "1")
+
+
+def test_markdown_report_lists_drift_by_method_kind_and_pointer(reports: dict[str, Path]) -> None:
+    text = reports["markdown"].read_text()
+    assert "| get_virtual_datetime_m | 0 | 1 | 0 | 0 |" in text
+    assert "| get_virtual_datetime_m | field_removed | /virtual_date |" in text
+    assert "HTML page" in text
+
+
+def test_html_report_is_self_contained_and_escapes_everything(reports: dict[str, Path]) -> None:
+    page = reports["html"].read_text()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    lowered = page.lower()
+    for external in ("<script", "<link", "<img", "<iframe", "src=", "href=", "@import", "url("):
+        assert external not in lowered, external
+    assert 'class="diff"' in page  # the side-by-side recorded vs live
+
+
+def test_no_report_holds_a_secret(reports: dict[str, Path]) -> None:
+    for path in reports.values():
+        data = path.read_bytes()
+        assert SECRET_KEY.encode() not in data, path.name
+        assert b"jane@example.com" not in data, path.name
+    assert scan_paths(list(reports.values())) == []
+
+
+def test_the_scanner_would_see_a_leaked_key(tmp_path: Path) -> None:
+    leaked = tmp_path / "leak.md"
+    leaked.write_text(f"auth_key: {SECRET_KEY}\n")
+    assert scan_paths([leaked]) != []
+
+
+@pytest.mark.skipif(
+    shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
+    reason="chromium is not installed (apt-get install chromium); the HTML report was not "
+    "rendered in a browser",
+)
+def test_html_report_renders_the_drifted_method_and_field_in_chromium(
+    reports: dict[str, Path], tmp_path: Path
+) -> None:
+    binary = CHROMIUM if Path(CHROMIUM).exists() else str(shutil.which("chromium"))
+    completed = subprocess.run(
+        [
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            reports["html"].resolve().as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    dom = completed.stdout
+    assert "Aria drift report" in dom
+    body = dom.split("<h2>Drift</h2>", 1)[1]
+    assert "get_virtual_datetime_m" in body
+    assert "/virtual_date" in body and "field_removed" in body
