@@ -1,4 +1,4 @@
-"""Record against an Aria-like server, replay with the server gone; matching by rest_call + params."""
+"""Record against an Aria-like server, replay with it gone; matching by rest_call and params."""
 
 from __future__ import annotations
 
