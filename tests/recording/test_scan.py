@@ -40,12 +40,11 @@ def _planted(tmp_path) -> tuple[list, dict[tuple[str, int], str]]:
     report.write_text("\n".join(lines) + "\n")
     cassette = tmp_path / "cassette.yaml"
     found = secrets(rng)
+    body = json.dumps({"rest_call": "x", "bill_email": found["email"]}).replace("'", "''")
     cassette.write_text(
         "interactions:\n"
         "- request:\n"
-        "    body: '{}'\n".format(
-            json.dumps({"rest_call": "x", "bill_email": found["email"]}).replace("'", "''")
-        )
+        f"    body: '{body}'\n"
         "    headers:\n"
         "      auth_key:\n"
         f"      - {found['mandate']}\n"
@@ -66,6 +65,7 @@ def test_scanner_finds_every_planted_secret(tmp_path):
         assert kind in kinds, (line, kinds)
 
 
+# one request and response, as a recorder writes them (long lines included)
 PLACEHOLDERS = """\
 interactions:
 - request:
