@@ -62,7 +62,7 @@ def test_scanner_finds_every_planted_secret(tmp_path):
     assert set(expected) <= found
     for (path, line), kind in expected.items():
         kinds = {f.kind for f in findings if (f.path, f.line) == (path, line)}
-        assert kind in kinds, (line, kinds)
+        assert any(found.startswith(kind) for found in kinds), (line, kinds)
 
 
 # one request and response, as a recorder writes them (long lines included)
