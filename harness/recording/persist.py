@@ -266,6 +266,10 @@ def _save(
             interactions, serializer=serializer, metadata=metadata, path=str(path)
         )
         write_atomic(path, text)
+        # a writer killed mid-write leaves its temporary file; under the lock none is live
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 class AriaPersister:

@@ -69,26 +69,38 @@ def _token_shaped(token: str) -> bool:
 
 
 def _value_hidden(value: str) -> bool:
+    if is_placeholder(value):
+        return True
     value = unquote_plus(value).strip()
     if value.lower() in {"", "null", "none", "~", "[]", "{}"}:
         return True
     return all(is_placeholder(part.strip()) for part in re.split(r"\||%7[Cc]", value))
 
 
+_SHORTEST = 13  # the shortest card number; shorter text can only hold a field assignment
+
+
 def _text_kinds(text: str) -> Iterator[tuple[int, str]]:
     """(offset, kind) of every secret-shaped value in one piece of text."""
+    if len(text) < _SHORTEST and "=" not in text and ":" not in text:
+        return
+    if is_placeholder(text):
+        return
     for match in _CARD.finditer(text):
         if is_card_number(match.group()):
             yield match.start(), "card number"
-    for pattern in (_TRACK1, _TRACK2):
-        for match in pattern.finditer(text):
-            yield match.start(), "track data"
+    if "=" in text or "^" in text:
+        for pattern in (_TRACK1, _TRACK2):
+            for match in pattern.finditer(text):
+                yield match.start(), "track data"
     for match in _IBAN.finditer(text):
         if _iban_valid(match.group()):
             yield match.start(), "IBAN"
     for match in _TOKEN.finditer(text):
         if _token_shaped(match.group()):
             yield match.start(), "auth_key-shaped value"
+    if "=" not in text and ":" not in text and "%3" not in text:
+        return
     for match in _FIELD.finditer(text):
         if not _value_hidden(match.group("value")):
             yield match.start(), f"sensitive field {match.group('name').lower()} not a placeholder"

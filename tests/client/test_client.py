@@ -88,7 +88,9 @@ def test_guard_knows_invoicing_methods_outside_the_description(fake_client):
     [("4000 1234 5678 9017", True), ("4111111111111111", False), ("4000123456789011", False)],
     ids=["real-luhn-valid", "published-test-card", "not-luhn-valid"],
 )
-def test_card_check_refuses_real_card_numbers_before_sending(fake_client, fake_aria, number, refused):
+def test_card_check_refuses_real_card_numbers_before_sending(
+    fake_client, fake_aria, number, refused
+):
     params = {"account_no": 1, "do_write": False, "cc_number": number, "order_line_items_list": []}
     if refused:
         with pytest.raises(RealCardError, match="cc_number"):

@@ -45,7 +45,9 @@ class FakeAria:
     def answer(self, params: dict[str, Any]) -> tuple[str, bytes]:
         method = params.get("rest_call")
         if str(params.get("auth_key")) != AUTH_KEY:
-            return "application/json", json.dumps({"error_code": 1004, "error_msg": "auth"}).encode()
+            return "application/json", json.dumps(
+                {"error_code": 1004, "error_msg": "auth"}
+            ).encode()
         if method == "get_virtual_datetime_m":
             self.clock += 1
             body: dict[str, Any] = {

@@ -1,4 +1,4 @@
-"""Record against an Aria-like server, replay with the server gone; matching by rest_call + params."""
+"""Record against an Aria-like server, replay with it gone; matching by rest_call and params."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ def _calls(client: AriaClient) -> list:
     return [
         client.call("get_virtual_datetime_m")["virtual_date"],
         client.call("get_virtual_datetime_m")["virtual_date"],
-        client.call("create_order_m", account_no=7, do_write=False, order_line_items_list=[])["error_code"],
+        client.call("create_order_m", account_no=7, do_write=False, order_line_items_list=[])[
+            "error_code"
+        ],
     ]
 
 

@@ -104,7 +104,9 @@ def test_scrubbing_leaves_the_live_interaction_untouched():
 
 
 def test_scrubbing_twice_changes_nothing_more():
-    raw = _request(json.dumps({"cc_number": "4111111111111111", "client_no": 9}), "application/json")
+    raw = _request(
+        json.dumps({"cc_number": "4111111111111111", "client_no": 9}), "application/json"
+    )
     once = scrub_interaction(raw, OK)
     assert scrub_interaction(*once) == once
 
