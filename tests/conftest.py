@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+# The plugin tests drive pytest itself; pytester must be declared in the top conftest.
+pytest_plugins = ["pytester"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
