@@ -35,10 +35,17 @@ class CallContext:
         return offset
 
     def now(self, db: _Tx) -> tuple[datetime, datetime, int]:
-        """(system time, the client's virtual time, offset hours), system time in real UTC."""
-        offset = self.offset_hours(db)
-        system = datetime.now(UTC).replace(microsecond=0)
-        return system, system + timedelta(hours=offset), offset
+        """(system time, the client's virtual time, offset hours), system time in real UTC.
+
+        One reading per transaction: every timestamp a call writes is the same instant.
+        """
+        key = ("now", self.tenant.client_no)
+        found = db.memo.get(key)
+        if found is None:
+            offset = self.offset_hours(db)
+            system = datetime.now(UTC).replace(microsecond=0)
+            found = db.memo[key] = (system, system + timedelta(hours=offset), offset)
+        return found
 
     def today(self, db: _Tx) -> str:
         """The client's virtual date, ISO formatted."""

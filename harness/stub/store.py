@@ -181,6 +181,11 @@ class _Tx:
         self.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
+# One encoder for every body: json.dumps with separators builds a new one per call, and bodies
+# are plain trees of our own making (no cycles to check for).
+_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+
+
 def dumps(value: Any) -> str:
     """Compact JSON for a body column."""
-    return json.dumps(value, separators=(",", ":"))
+    return _encode(value)
