@@ -9,6 +9,7 @@ billing date moves on by its plan's billing interval.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +20,7 @@ from harness.stub.billing import Totals, add_months, apply_tax, money, totals
 from harness.stub.context import CallContext
 from harness.stub.models import Account, MasterPlanInstance, Tenant
 from harness.stub.render import render_lines, render_tax_details
-from harness.stub.store import _Tx, dumps, loads
+from harness.stub.store import _Tx, dumps
 
 __all__ = [
     "Draft",
@@ -94,14 +95,14 @@ def pending_mpis(db: _Tx, tenant: Tenant, account: Account) -> set[int]:
         "SELECT body FROM invoices WHERE client_no = ? AND acct_no = ? AND status = 'pending'",
         (tenant.client_no, account.acct_no),
     ):
-        blocked.update(int(no) for no in loads(row[0]).get("mpis", {}))
+        blocked.update(int(no) for no in json.loads(row[0]).get("mpis", {}))
     return blocked
 
 
 def order_lines_waiting(db: _Tx, tenant: Tenant, account: Account) -> list[tuple[int, dict]]:
     """Orders of the account that wait for the next invoice, with their lines and credit."""
     return [
-        (row[0], loads(row[1]))
+        (row[0], json.loads(row[1]))
         for row in db.all(
             "SELECT order_no, body FROM orders WHERE client_no = ? AND acct_no = ? "
             "AND status = 'waiting' ORDER BY order_no",
@@ -257,7 +258,7 @@ def load_invoice(db: _Tx, tenant: Tenant, invoice_no: int) -> tuple[Mapping, dic
     )
     if row is None:
         return None
-    return row, loads(row["body"])
+    return row, json.loads(row["body"])
 
 
 def invoice_entry(

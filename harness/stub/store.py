@@ -12,14 +12,13 @@ import json
 import os
 import sqlite3
 import threading
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from harness.errors import HarnessError
 
-__all__ = ["Store", "StoreError", "TABLES", "dumps", "loads"]
+__all__ = ["Store", "StoreError", "TABLES"]
 
 
 class StoreError(HarnessError):
@@ -47,11 +46,11 @@ CREATE TABLE IF NOT EXISTS invoices (
     billing_group_no INTEGER, kind TEXT NOT NULL, status TEXT NOT NULL,
     orig_invoice_no INTEGER, from_date TEXT, to_date TEXT, created TEXT NOT NULL,
     charges TEXT NOT NULL, tax TEXT NOT NULL, credit TEXT NOT NULL, total TEXT NOT NULL,
-    body BLOB NOT NULL);
+    body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS invoices_by_acct ON invoices (client_no, acct_no, status);
 CREATE TABLE IF NOT EXISTS orders (
     order_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
-    status TEXT NOT NULL, invoice_no INTEGER, client_order_id TEXT, body BLOB NOT NULL);
+    status TEXT NOT NULL, invoice_no INTEGER, client_order_id TEXT, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS orders_by_acct ON orders (client_no, acct_no, status);
 CREATE TABLE IF NOT EXISTS payments (
     transaction_id INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
@@ -116,14 +115,10 @@ class Store:
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table, in primary-key order, as plain JSON-able dicts."""
         with self.read() as db:
-            tables = {
+            return {
                 table: [dict(row) for row in db.all(f"SELECT * FROM {table} ORDER BY 1, 2")]
                 for table in TABLES
             }
-        for table in ("invoices", "orders"):
-            for row in tables[table]:
-                row["body"] = body_text(row["body"])
-        return tables
 
     def wipe(self, db: _Tx) -> None:
         """Delete every row (inside the caller's transaction)."""
@@ -190,47 +185,7 @@ class _Tx:
 # are plain trees of our own making (no cycles to check for).
 _encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
-# Bodies are stored deflated against a preset dictionary of the keys they repeat: an invoice's
-# JSON shrinks about seven times, and an in-memory store holds every invoice and order it has
-# made. A stored body starts with its format byte, so a body written with this dictionary stays
-# readable forever: a new dictionary gets a new format byte, never a change to this one. Bodies
-# written before compression (TEXT) are read as they are.
-_FORMAT_DEFLATE_1 = b"\x01"
-# A 2 KiB window and the smallest hash table: zlib's default state is about 256 KiB, and
-# allocating it for every body costs more than compressing (the dictionary fits the window).
-_WBITS_1 = 11
-_ZDICT_1 = (
-    b'"carry_in":"0","carry_out":"0","mpis":{},"orders":[],"credit":"0",'
-    b'"tax_details":[{"tax_detail_line":1,"seq_num":2,"taxed_seq_num":1,"debit":0.0,'
-    b'"tax_authority_level":1,"tax_rate":0.0,"orig_was_tax_inclusive":0,'
-    b'"tax_srv_tax_type_id":"ST","tax_srv_tax_type_desc":"","tax_srv_cat_text":"Sales",'
-    b'"tax_srv_juris_nm":"Stub jurisdiction","tax_srv_tax_sum_text":"",'
-    b'"unrounded_tax_amt":0.0,"carryover_from_prev_amt":0.0,'
-    b'"before_round_adjusted_tax_amt":0.0,"carryover_from_current_amt":0.0}],'
-    b'{"lines":[{"line_no":1,"line_type":2,"service_no":400,"client_service_id":"tax-sales",'
-    b'"service_name":"","description":"","units":1.0,"rate":0.0,"amount":0.0,"taxable":false,'
-    b'"client_sku":"","item_no":1,"rate_schedule_no":1,"client_rate_schedule_id":"",'
-    b'"schedule_name":"","coupon_cd":"","comments":"","plan_no":1,"client_plan_id":"",'
-    b'"plan_name":"","plan_units":1.0,"plan_instance_no":1,"client_plan_instance_id":"",'
-    b'"start":"2026-01-01","end":"2026-01-01","order_no":1'
-)
 
-
-def dumps(value: Any) -> bytes:
-    """A body column's value: compact JSON, deflated."""
-    deflate = zlib.compressobj(1, zlib.DEFLATED, _WBITS_1, 1, zdict=_ZDICT_1)
-    return _FORMAT_DEFLATE_1 + deflate.compress(_encode(value).encode()) + deflate.flush()
-
-
-def body_text(stored: bytes | str) -> str:
-    """A stored body as its JSON text."""
-    if isinstance(stored, str):
-        return stored
-    if stored[:1] != _FORMAT_DEFLATE_1:
-        raise StoreError(f"a stored body has an unknown format byte {stored[:1]!r}")
-    return zlib.decompressobj(_WBITS_1, zdict=_ZDICT_1).decompress(stored[1:]).decode()
-
-
-def loads(stored: bytes | str) -> Any:
-    """A stored body, parsed."""
-    return json.loads(body_text(stored))
+def dumps(value: Any) -> str:
+    """Compact JSON for a body column."""
+    return _encode(value)

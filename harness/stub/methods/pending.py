@@ -7,6 +7,7 @@ the collection and processor fields.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +24,7 @@ from harness.stub.invoicing import (
 )
 from harness.stub.models import Account
 from harness.stub.payments import collect, is_true
-from harness.stub.store import _Tx, loads
+from harness.stub.store import _Tx
 
 __all__ = ["manage_pending_invoice_m"]
 
@@ -41,7 +42,7 @@ def _find_pending(db: _Tx, ctx: CallContext, params: dict[str, Any]) -> tuple[An
         )
         if row is None:
             raise NoDataFound(f"no data found: no pending invoice {params['invoice_no']}")
-        return row, loads(row["body"])
+        return row, json.loads(row["body"])
     mpi_no = params.get("master_plan_instance_no")
     if mpi_no is None and "client_master_plan_instance_id" in params:
         ident = params["client_master_plan_instance_id"]
@@ -62,7 +63,7 @@ def _find_pending(db: _Tx, ctx: CallContext, params: dict[str, Any]) -> tuple[An
         "SELECT * FROM invoices WHERE client_no = ? AND status = 'pending' ORDER BY invoice_no",
         (tenant.client_no,),
     ):
-        body = loads(row["body"])
+        body = json.loads(row["body"])
         if str(mpi_no) in body.get("mpis", {}):
             return row, body
     raise NoDataFound(f"no data found: no pending invoice on master plan instance {mpi_no}")
@@ -111,7 +112,7 @@ def _regenerate(db: _Tx, ctx: CallContext, account: Account, row: Any, body: dic
             current = add_months(current, interval)
         bill_mpi(draft, tenant, MpiState(mpi, old_date, count), periods=max(periods, 1))
     orders = [
-        (r[0], loads(r[1]))
+        (r[0], json.loads(r[1]))
         for r in db.all(
             "SELECT order_no, body FROM orders WHERE client_no = ? AND order_no IN "
             f"({','.join('?' * len(body.get('orders', [])))})",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from harness.stub.service import StubService
 from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO
 
@@ -66,40 +64,3 @@ def test_a_database_path_that_cannot_be_used_is_a_clear_error(tmp_path):
     not_a_db.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot use"):
         StubService(db=not_a_db)
-
-
-def test_a_body_stored_as_plain_json_text_still_reads(tmp_path):
-    # bodies are stored deflated; a database written with plain JSON text bodies stays usable
-    path = tmp_path / "stub.db"
-    stub = StubService(db=path)
-    invoice = stub.call(
-        "gen_invoice_m", {**CREDS, "acct_no": 1000001, "master_plan_instance_no": 20001}
-    )["invoice_no"]
-    before = stub.call("get_invoice_details_m", {**CREDS, "invoice_no": invoice})
-    text = stub.dump_state()["tables"]["invoices"][0]["body"]
-    with stub._store.transaction() as db:
-        db.execute("UPDATE invoices SET body = ? WHERE invoice_no = ?", (text, invoice))
-        stored = db.one("SELECT typeof(body) FROM invoices WHERE invoice_no = ?", (invoice,))
-    assert stored[0] == "text"
-    stub.close()
-
-    again = StubService(db=path)
-    assert again.call("get_invoice_details_m", {**CREDS, "invoice_no": invoice}) == before
-    again.close()
-
-
-def test_bodies_are_stored_compact_and_dumped_as_json(service):
-    answer = service.call(
-        "create_order_m",
-        {
-            **CREDS,
-            "account_no": 1000002,
-            "order_line_items_list": [{"client_sku": "WIDGET", "units": 2}],
-            "bill_immediately": 1,
-        },
-    )
-    with service._store.read() as db:
-        stored = db.one("SELECT body FROM invoices WHERE invoice_no = ?", (answer["invoice_no"],))
-    dumped = service.dump_state()["tables"]["invoices"][0]["body"]
-    assert isinstance(stored[0], bytes) and len(stored[0]) * 3 < len(dumped)
-    assert json.loads(dumped)["orders"] == [answer["order_no"]]
