@@ -58,6 +58,8 @@ CALLS: dict[str, dict[str, Any]] = {
         "order_line_items_list": [{"client_sku": "WIDGET", "units": 2}],
     },
 }
+# Hours the virtual clock moves ahead so that every gen_invoice_m call has a month to bill.
+INVOICING_AHEAD = 24 * 366 * 900
 TRIVIAL_APP = """
 import sys
 from harness.stub.server import bind, make_server
@@ -143,6 +145,17 @@ def bench_in_process(n: int) -> list[tuple[str, float, float, float, str]]:
         last = json.loads(call())["error_code"]
         rows.append((f"WSGI {method}", *rate, f"error_code {first} first, {last} after"))
         stub.service.close()
+    # gen_invoice_m that generates an invoice on every call: the virtual clock moved centuries
+    # ahead and combine_invoices 2 (one period per call) keep a monthly period always due.
+    stub = Stub()
+    stub.call("advance_virtual_datetime_m", **stub.credentials, offset_hours=INVOICING_AHEAD)
+    params = {**stub.credentials, **CALLS["gen_invoice_m"], "combine_invoices": 2}
+    first = stub.call("gen_invoice_m", **params)["error_code"]
+    rate = time_calls(lambda: stub.call("gen_invoice_m", **params), n)
+    last = stub.call("gen_invoice_m", **params)["error_code"]
+    note = f"error_code {first} first, {last} after (an invoice per call)"
+    rows.append(("stub.call gen_invoice_m, invoicing", *rate, note))
+    stub.service.close()
     return rows
 
 

@@ -24,16 +24,28 @@ class CallContext:
 
     def offset_hours(self, db: _Tx) -> int:
         """The client's virtual-time offset: the fixture's plus every advance since."""
-        row = db.one(
-            "SELECT offset_hours FROM clocks WHERE client_no = ?", (self.tenant.client_no,)
-        )
-        return self.tenant.offset_hours + (int(row[0]) if row else 0)
+        key = ("clock", self.tenant.client_no)
+        offset = db.memo.get(key)
+        if offset is None:
+            # read once per transaction: a call asks for the time several times
+            row = db.one(
+                "SELECT offset_hours FROM clocks WHERE client_no = ?", (self.tenant.client_no,)
+            )
+            offset = db.memo[key] = self.tenant.offset_hours + (int(row[0]) if row else 0)
+        return offset
 
     def now(self, db: _Tx) -> tuple[datetime, datetime, int]:
-        """(system time, the client's virtual time, offset hours), system time in real UTC."""
-        offset = self.offset_hours(db)
-        system = datetime.now(UTC).replace(microsecond=0)
-        return system, system + timedelta(hours=offset), offset
+        """(system time, the client's virtual time, offset hours), system time in real UTC.
+
+        One reading per transaction: every timestamp a call writes is the same instant.
+        """
+        key = ("now", self.tenant.client_no)
+        found = db.memo.get(key)
+        if found is None:
+            offset = self.offset_hours(db)
+            system = datetime.now(UTC).replace(microsecond=0)
+            found = db.memo[key] = (system, system + timedelta(hours=offset), offset)
+        return found
 
     def today(self, db: _Tx) -> str:
         """The client's virtual date, ISO formatted."""

@@ -2,6 +2,8 @@
 
 Each output shape's field list comes from the description's component schema (so every field
 is present, in the description's order); only the mapping from the stored line is written here.
+Each shape's mapping is compiled once into one function that builds a row as a dict display:
+rendering lines is on every invoicing call's path, and a loop of getters costs several times more.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from harness.stub.billing import TAX_LINE
 __all__ = ["render_lines", "render_tax_details"]
 
 Getter = Callable[[Mapping[str, Any]], Any]
+Row = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
-def _key(name: str) -> Getter:
-    return lambda line: line.get(name)
+class _key(str):  # noqa: N801 - reads as a getter in the tables below
+    """The stored line's value under this key (compiled into ``line.get(key)``)."""
 
 
 _COMMON: dict[str, Getter] = {
@@ -88,30 +91,47 @@ _MAPPINGS["RbInvoiceItem"] = _MAPPINGS["InvoiceItem"]
 
 
 @functools.cache
-def _plan(schema: str) -> tuple[tuple[str, Getter | None], ...]:
+def _row_builder(schema: str) -> Row:
+    """One function turning a stored line into a row of the schema, fields in its order."""
     mapping = _MAPPINGS[schema]
-    return tuple((name, mapping.get(name)) for name in registry().schema(schema)["properties"])
+    computed: dict[str, Getter] = {}
+    items = []
+    for name in registry().schema(schema)["properties"]:
+        getter = mapping.get(name)
+        if getter is None:
+            value = "None"
+        elif isinstance(getter, _key):
+            value = f"get({str(getter)!r})"
+        else:
+            value = f"_f{len(computed)}(line)"
+            computed[f"_f{len(computed)}"] = getter
+        items.append(f"{name!r}: {value}")
+    source = "def row(line):\n    get = line.get\n    return {" + ", ".join(items) + "}\n"
+    namespace: dict[str, Any] = dict(computed)
+    exec(compile(source, f"<render {schema}>", "exec"), namespace)  # noqa: S102 - our own names
+    return namespace["row"]
 
 
 def render_lines(schema: str, lines: list[Mapping[str, Any]], **extra: Any) -> list[dict]:
     """Stored lines in the shape of one component schema (extra: fixed values per line)."""
-    plan = _plan(schema)
-    out = []
-    for line in lines:
-        row = {name: (getter(line) if getter else None) for name, getter in plan}
-        for name, value in extra.items():
-            if name in row:
-                row[name] = value
-        out.append(row)
+    row = _row_builder(schema)
+    out = [row(line) for line in lines]
+    if extra:
+        for rendered in out:
+            for name, value in extra.items():
+                if name in rendered:
+                    rendered[name] = value
     return out
 
 
 @functools.cache
-def _tax_fields(schema: str) -> tuple[str, ...]:
-    return tuple(registry().schema(schema)["properties"])
+def _detail_builder(schema: str) -> Row:
+    fields = registry().schema(schema)["properties"]
+    _MAPPINGS.setdefault(schema, {name: _key(name) for name in fields})
+    return _row_builder(schema)
 
 
 def render_tax_details(schema: str, details: list[Mapping[str, Any]]) -> list[dict]:
     """Stored tax details in the shape of TaxDetail or InvoiceTaxDetail."""
-    fields = _tax_fields(schema)
-    return [{name: detail.get(name) for name in fields} for detail in details]
+    row = _detail_builder(schema)
+    return [row(detail) for detail in details]

@@ -53,4 +53,5 @@ def advance_virtual_datetime_m(ctx: CallContext, params: dict[str, Any]) -> dict
             "SET offset_hours = offset_hours + excluded.offset_hours",
             (client_no, hours),
         )
+        db.memo.clear()  # the offset read above is stale now
         return _clock_fields(ctx, db)

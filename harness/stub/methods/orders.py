@@ -140,10 +140,10 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             "total_tax_charges": float(draft.tax),
             "total_charges_after_tax": float(after),
             "total_credit": float(credit),
-            "invoice_line_items_list": render_lines("InvoiceLineItem", draft.lines),
             "third_party_errors": None,
         }
         if dry_run:
+            answer["invoice_line_items_list"] = render_lines("InvoiceLineItem", draft.lines)
             return answer
         order_no = db.next_id("order_no")
         for line in draft.lines:
