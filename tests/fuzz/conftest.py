@@ -134,8 +134,7 @@ class MiniAria:
             return decode_form(text, array_fields=fields)
         return params
 
-    @staticmethod
-    def _validate(spec: Any, params: dict[str, Any]) -> tuple[int, str]:
+    def _validate(self, spec: Any, params: dict[str, Any]) -> tuple[int, str]:
         if str(params.get("client_no")) != str(CLIENT_NO) or params.get("auth_key") != AUTH_KEY:
             return 1004, "authentication error"
         props = registry().schema(spec.request_schema).get("properties", {})
@@ -152,6 +151,10 @@ class MiniAria:
             if prop is None or value is None:
                 continue
             if not _acceptable(prop, value):
+                if self._fault("accept_invalid", spec.name):
+                    continue
+                if self._fault("generic_enum_code", spec.name):
+                    return 1016, "invalid input"
                 for code, entry in spec.error_codes.items():
                     if entry.inputs == (name,):
                         return code, entry.message
@@ -196,3 +199,38 @@ def _acceptable(prop: dict[str, Any], value: Any) -> bool:
 def mini_aria() -> Iterator[MiniAria]:
     """A fresh Aria-like app with no faults."""
     yield MiniAria()
+
+
+def fuzz_config(mini: MiniAria, **overrides: Any) -> Any:
+    """A small, seeded run against the mini app (in-process unless base_url is given)."""
+    from harness.fuzz import FuzzConfig
+
+    settings: dict[str, Any] = {
+        "app": mini,
+        "credentials": (CLIENT_NO, AUTH_KEY),
+        "known_values": KNOWN_VALUES,
+        "state_digest": mini.digest,
+        "max_examples": 15,
+        "seed": 7,
+    }
+    settings.update(overrides)
+    return FuzzConfig(**settings)
+
+
+@pytest.fixture
+def served_mini_aria(mini_aria: MiniAria) -> Iterator[tuple[str, MiniAria]]:
+    """The mini app served over loopback HTTP, as a sandbox would be."""
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass
+
+    server = make_server("127.0.0.1", 0, mini_aria, handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", mini_aria
+    finally:
+        server.shutdown()
+        server.server_close()
