@@ -1,0 +1,184 @@
+"""Serve the stub over HTTP with uvicorn (httptools): in a background thread, or in the foreground.
+
+``running_stub`` binds a socket itself (port 0 picks a free one), so the port is known before
+the server starts and nothing races for it; it returns once the server accepts connections
+and stops it cleanly on exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from harness.spec import DISPATCHER_PATH
+from harness.stub.app import TRANSPORT_EXTENSION, Stub
+
+__all__ = ["StubServer", "running_stub", "serve", "make_server", "bind"]
+
+READY_TIMEOUT = 10.0
+_SHUTDOWN_GRACE = 2
+
+
+class _StubProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, handing the transport to the app for ``drop`` faults."""
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.scope["extensions"] = {TRANSPORT_EXTENSION: self.transport}  # type: ignore[typeddict-unknown-key]
+
+
+@dataclass(frozen=True)
+class StubServer:
+    """A stub served over HTTP: where it listens and whom it knows."""
+
+    url: str
+    host: str
+    port: int
+    stub: Stub
+
+    @property
+    def dispatcher_url(self) -> str:
+        """The URL Aria clients post to."""
+        return self.url + DISPATCHER_PATH
+
+    @property
+    def client_no(self) -> int:
+        """The demo tenant's client_no."""
+        return self.stub.service.default_credentials[0]
+
+    @property
+    def auth_key(self) -> str:
+        """The demo tenant's auth_key."""
+        return self.stub.service.default_credentials[1]
+
+
+def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A listening TCP socket on host:port (port 0 picks a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        if os.name != "nt":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(1024)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def make_server(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Server:
+    """A uvicorn server for an ASGI app, configured as the stub runs (httptools, no access log)."""
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=_StubProtocol,
+        loop="asyncio",
+        lifespan="off",
+        access_log=False,
+        log_level="warning",
+        server_header=False,
+        timeout_graceful_shutdown=_SHUTDOWN_GRACE,
+    )
+    return uvicorn.Server(config)
+
+
+@contextlib.contextmanager
+def running_stub(
+    *,
+    fixtures: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    control: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    stub: Stub | None = None,
+) -> Iterator[StubServer]:
+    """Serve a stub (a new one, or ``stub``) on host:port in a background thread."""
+    owned = stub is None
+    if stub is None:
+        stub = Stub(fixtures=fixtures, db=db, control=control)
+    try:
+        with serving(stub.asgi_app, host=host, port=port) as (bound_host, bound_port):
+            yield StubServer(
+                url=f"http://{_url_host(bound_host)}:{bound_port}",
+                host=bound_host,
+                port=bound_port,
+                stub=stub,
+            )
+    finally:
+        if owned:
+            stub.service.close()
+
+
+@contextlib.contextmanager
+def serving(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[tuple[str, int]]:
+    """Serve any ASGI app under the stub's server settings; yields the bound (host, port)."""
+    sock = bind(host, port)
+    server = make_server(app, host=host, port=port)
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as exc:  # re-raised in the caller's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="aria-stub-server", daemon=True)
+    thread.start()
+    try:
+        _wait_until(lambda: server.started or not thread.is_alive(), READY_TIMEOUT)
+        if not server.started:
+            if failure:
+                raise RuntimeError(f"the stub server did not start: {failure[0]}") from failure[0]
+            raise RuntimeError(f"the stub server did not start within {READY_TIMEOUT} s")
+        bound = sock.getsockname()
+        yield bound[0], bound[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=_SHUTDOWN_GRACE + 5)
+        sock.close()
+
+
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    fixtures: str | os.PathLike[str] | Mapping[str, Any] | None = None,
+    db: str | os.PathLike[str] | None = None,
+    control: bool = False,
+    on_ready: Callable[[StubServer], None] | None = None,
+) -> None:
+    """Serve a stub in the foreground until interrupted (Ctrl-C or SIGTERM)."""
+    stub = Stub(fixtures=fixtures, db=db, control=control)
+    sock = bind(host, port)
+    try:
+        bound_host, bound_port = sock.getsockname()[:2]
+        url = f"http://{_url_host(bound_host)}:{bound_port}"
+        info = StubServer(url, bound_host, bound_port, stub)
+        if on_ready is not None:
+            on_ready(info)  # the socket already listens: connections queue until run() accepts
+        make_server(stub.asgi_app, host=host, port=bound_port).run(sockets=[sock])
+    finally:
+        sock.close()
+        stub.service.close()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.002)

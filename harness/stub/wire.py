@@ -1,0 +1,307 @@
+"""Aria's wire format: a raw HTTP request in, ``(method, params)`` out; an envelope in, bytes out.
+
+The wire layer decides nothing about billing. It reads the dispatcher's three request shapes
+(a JSON body, a form body with Aria6 pipe columns or PHP brackets, a GET query string), finds
+``rest_call``, and turns every request it cannot read into Aria's envelope: HTTP 200,
+``error_code`` and ``error_msg``, and the method's output fields as null when the method is
+known. It never raises for bad input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from harness.formcodec import decode_form
+from harness.spec import DISPATCHER_PATH, registry
+
+__all__ = [
+    "JSON_CONTENT_TYPE",
+    "MAX_BODY_BYTES",
+    "Call",
+    "Rejection",
+    "WireRequest",
+    "error_envelope",
+    "parse_call",
+    "parse_request",
+    "render",
+]
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_FORM_FIELDS = 10_000
+# A bracketed index beyond this would make the form decoder build a huge list from one key.
+MAX_ARRAY_INDEX = 10_000
+MAX_JSON_DEPTH = 32
+JSON_CONTENT_TYPE = "application/json"
+
+UNKNOWN_METHOD = -1
+MISSING_PARAMETER = 1010
+INVALID_INPUT = 1016
+UNEXPECTED_ERROR = 1001
+
+_FORM = "application/x-www-form-urlencoded"
+_BRACKET_INDEX = re.compile(r"\[(\d+)\]")
+# Methods whose query string alone carries the call; any other verb is read the same way, as
+# PHP's $_REQUEST would (the dispatcher reads parameters, not the verb).
+_BODY_METHODS = frozenset({"POST"})
+
+
+@dataclass(frozen=True, slots=True)
+class WireRequest:
+    """An HTTP request as the adapters hand it over: nothing parsed yet."""
+
+    method: str
+    path: str
+    query: str = ""
+    content_type: str | None = None
+    body: bytes = b""
+    body_length: int | None = None  # declared or counted length when the body was not kept
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A readable call: the method named by ``rest_call`` and its parameters."""
+
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A request the wire layer answers itself, with the envelope it gets."""
+
+    envelope: dict[str, Any]
+    method: str | None = None
+    reason: str = field(default="")
+
+
+def error_envelope(method: str | None, code: int, message: str) -> dict[str, Any]:
+    """Aria's error answer: the code and message, and every output field of the method as null."""
+    envelope: dict[str, Any] = {"error_code": code, "error_msg": message}
+    if method is not None and method in registry():
+        for name in registry()[method].output_fields:
+            envelope.setdefault(name, None)
+    return envelope
+
+
+def render(envelope: Mapping[str, Any]) -> bytes:
+    """The envelope as compact JSON, keys in the order the envelope holds them."""
+    return json.dumps(envelope, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def parse_request(request: WireRequest, *, max_body: int = MAX_BODY_BYTES) -> Call | Rejection:
+    """Read a dispatcher request into a call, or the envelope that answers it."""
+    query_pairs = _query_pairs(request.query)
+    if isinstance(query_pairs, Rejection):
+        return query_pairs
+    query_method = _last(query_pairs, "rest_call")
+    if request.path != DISPATCHER_PATH:
+        # A real web server would answer 404 here; the stub keeps its promise of one envelope
+        # for every answer, so a client pointed at the wrong path gets a readable -1.
+        return _reject(
+            None,
+            UNKNOWN_METHOD,
+            f"method not found: no Aria service at {request.path!r}; "
+            f"the dispatcher is {DISPATCHER_PATH}",
+        )
+    length = request.body_length if request.body_length is not None else len(request.body)
+    if request.method.upper() not in _BODY_METHODS or length == 0:
+        return parse_call(_decode_pairs(query_pairs, query_method))
+    if length > max_body:
+        return _reject(
+            query_method,
+            INVALID_INPUT,
+            f"invalid input: the request body is {length} bytes; at most {max_body} are accepted",
+        )
+    body = _read_body(request.content_type, request.body, query_method)
+    if isinstance(body, Rejection):
+        return body
+    # PHP's $_REQUEST: body parameters win over query parameters of the same name.
+    merged = _decode_pairs(query_pairs, _method_hint(body, query_method))
+    merged.update(body)
+    return parse_call(merged)
+
+
+def parse_call(params: Mapping[str, Any]) -> Call | Rejection:
+    """Check ``rest_call`` and ``output_format`` and split them off the parameters."""
+    params = dict(params)
+    method = params.pop("rest_call", None)
+    output_format = params.pop("output_format", None)
+    known = method if isinstance(method, str) and method in registry() else None
+    # PHP reads an empty or null rest_call as absent.
+    if method is None or method == "":
+        return _reject(None, MISSING_PARAMETER, "Missing required parameter: rest_call")
+    if not isinstance(method, str):
+        return _reject(
+            None,
+            INVALID_INPUT,
+            f"invalid input: rest_call must be a string naming an Aria method, "
+            f"not {_json_type(method)}",
+        )
+    if known is None:
+        return _reject(
+            None,
+            UNKNOWN_METHOD,
+            f"method not found: {method!r}; the stub serves {', '.join(registry().names)}",
+        )
+    if output_format not in (None, "", "json"):
+        # Aria also speaks XML; the stub describes and serves JSON only.
+        return _reject(
+            known,
+            INVALID_INPUT,
+            f"invalid input: output_format {output_format!r} is not served; use 'json'",
+        )
+    return Call(known, params)
+
+
+def _read_body(
+    content_type: str | None, body: bytes, query_method: str | None
+) -> dict[str, Any] | Rejection:
+    media_type, charset = _media_type(content_type)
+    if media_type not in {JSON_CONTENT_TYPE, _FORM}:
+        shown = media_type or "no Content-Type"
+        return _reject(
+            query_method,
+            INVALID_INPUT,
+            f"invalid input: a body sent as {shown} cannot be read; "
+            f"send application/json or {_FORM}",
+        )
+    try:
+        codecs.lookup(charset)
+        text = body.decode(charset)
+    except LookupError:
+        return _reject(query_method, INVALID_INPUT, f"invalid input: unknown charset {charset!r}")
+    except UnicodeDecodeError as exc:
+        return _reject(
+            query_method, INVALID_INPUT, f"invalid input: the body is not valid {charset}: {exc}"
+        )
+    if media_type == _FORM:
+        pairs = _form_pairs(text, charset)
+        if isinstance(pairs, Rejection):
+            return pairs
+        return _decode_pairs(pairs, _last(pairs, "rest_call") or query_method)
+    return _read_json(text, query_method)
+
+
+def _read_json(text: str, query_method: str | None) -> dict[str, Any] | Rejection:
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        return _reject(
+            query_method, INVALID_INPUT, f"invalid input: the body is not valid JSON ({exc})"
+        )
+    if not isinstance(value, dict):
+        return _reject(
+            query_method,
+            INVALID_INPUT,
+            f"invalid input: the JSON body must be an object, not {_json_type(value)}",
+        )
+    if _depth(value) > MAX_JSON_DEPTH:
+        return _reject(
+            query_method,
+            INVALID_INPUT,
+            f"invalid input: the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
+        )
+    return value
+
+
+def _query_pairs(query: str) -> list[tuple[str, str]] | Rejection:
+    return _form_pairs(query, "utf-8") if query else []
+
+
+def _form_pairs(text: str, charset: str) -> list[tuple[str, str]] | Rejection:
+    try:
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            encoding=charset,
+            errors="strict",
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except UnicodeDecodeError as exc:
+        return _reject(None, INVALID_INPUT, f"invalid input: a form value is not {charset}: {exc}")
+    except ValueError:
+        return _reject(
+            None, INVALID_INPUT, f"invalid input: more than {MAX_FORM_FIELDS} form fields"
+        )
+    for key, _ in pairs:
+        for index in _BRACKET_INDEX.findall(key):
+            if int(index) > MAX_ARRAY_INDEX:
+                return _reject(
+                    _last(pairs, "rest_call"),
+                    INVALID_INPUT,
+                    f"invalid input: array index {index} in {key!r} is beyond {MAX_ARRAY_INDEX}",
+                )
+    return pairs
+
+
+def _decode_pairs(pairs: list[tuple[str, str]], method: str | None) -> dict[str, Any]:
+    arrays = registry()[method].array_fields if method in registry() else {}
+    return decode_form(pairs, array_fields=arrays)
+
+
+def _method_hint(body: Mapping[str, Any], query_method: str | None) -> str | None:
+    method = body.get("rest_call")
+    return method if isinstance(method, str) else query_method
+
+
+def _media_type(content_type: str | None) -> tuple[str, str]:
+    if not content_type:
+        return "", "utf-8"
+    main, *options = content_type.split(";")
+    charset = "utf-8"
+    for option in options:
+        name, _, value = option.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    return main.strip().lower(), charset
+
+
+def _last(pairs: list[tuple[str, str]], name: str) -> str | None:
+    found = None
+    for key, value in pairs:
+        if key == name:
+            found = value
+    return found if found in registry() else None
+
+
+def _reject(method: str | None, code: int, message: str) -> Rejection:
+    known = method if method is not None and method in registry() else None
+    return Rejection(error_envelope(known, code, message), known, message)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, str):
+        return "a string"
+    return "null"
