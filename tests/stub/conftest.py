@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import requests
 
-from harness.spec import DISPATCHER_PATH
+from harness.contracts import validate
+from harness.spec import DISPATCHER_PATH, registry
 from harness.stub import Stub, running_stub
 from harness.stub.server import StubServer
+from harness.stub.service import StubService
 
 DISPATCHER = DISPATCHER_PATH
 
@@ -172,3 +174,70 @@ def _install_fake_until_domain_lands() -> None:
 
 
 _install_fake_until_domain_lands()
+
+
+# Domain fixtures (StubService without the wire).
+
+CLIENT_NO = 7000001
+AUTH_KEY = "stub-demo-auth-key-7000001"
+
+
+def check_answer(method: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """Assert an answer passes its contract and uses only allowed codes; return it."""
+    violations = validate(method, answer)
+    assert violations == [], f"{method} answer breaks its contract: {violations}\n{answer}"
+    if method in registry():
+        assert answer["error_code"] in registry()[method].allowed_codes
+        assert list(answer)[0] == "error_code"
+    assert answer["error_code"] != 1001, f"unexpected error from {method}: {answer}"
+    return answer
+
+
+@pytest.fixture
+def service() -> Iterator[StubService]:
+    stub = StubService()
+    yield stub
+    stub.close()
+
+
+@pytest.fixture
+def call(service: StubService) -> Callable[..., dict[str, Any]]:
+    """call(method, **params) with the demo credentials, contract-checked."""
+
+    def _call(method: str, /, **params: Any) -> dict[str, Any]:
+        params.setdefault("client_no", CLIENT_NO)
+        params.setdefault("auth_key", AUTH_KEY)
+        return check_answer(method, service.call(method, params))
+
+    return _call
+
+
+@pytest.fixture
+def ok(call: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """A call that must succeed."""
+
+    def _ok(method: str, /, **params: Any) -> dict[str, Any]:
+        answer = call(method, **params)
+        assert answer["error_code"] == 0, answer
+        assert answer["error_msg"] == "OK"
+        return answer
+
+    return _ok
+
+
+@pytest.fixture
+def err(call: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """A call that must fail with a given code: err(code, method, **params)."""
+
+    def _err(code: int, method: str, /, **params: Any) -> dict[str, Any]:
+        answer = call(method, **params)
+        assert answer["error_code"] == code, answer
+        fields = registry()[method].output_fields
+        assert set(answer) == set(fields)
+        assert list(answer)[-1] == "error_msg"
+        assert all(
+            answer[name] is None for name in fields if name not in ("error_code", "error_msg")
+        )
+        return answer
+
+    return _err

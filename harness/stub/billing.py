@@ -1,0 +1,167 @@
+"""Billing rules: invoice lines, tax with per-invoice rounding carryover, and totals.
+
+Pure functions over plain values; no store, no HTTP. Amounts are computed in Decimal and
+handed out as floats rounded to cents (tax carryover to six places).
+
+Tax rounding "Per invoice" (gen_invoice_m.txt, gen_rb_m.txt): each taxed line's unrounded tax
+is adjusted by the remainder carried from before (``carryover_from_prev_amt``), the sum
+(``before_round_adjusted_tax_amt``) is rounded to cents (``debit``), and what rounding left over
+(``carryover_from_current_amt``) carries to the next taxed line and on to the account's next
+invoice, so the cents lost to rounding are never lost across invoices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+__all__ = [
+    "CENT",
+    "LINE_TYPES",
+    "TAX_LINE",
+    "Taxed",
+    "Totals",
+    "add_months",
+    "apply_tax",
+    "dec",
+    "money",
+    "totals",
+]
+
+CENT = Decimal("0.01")
+_CARRY = Decimal("0.000001")
+# gen_invoice_m.txt line_type values
+LINE_TYPES = {
+    1: "Recurring charge",
+    2: "Tax charge",
+    3: "Service credit",
+    4: "Coupon Credit",
+    5: "Activation Charge",
+    6: "Usage Charge",
+    7: "Recurring Arrears",
+    8: "Order Charge",
+    9: "Surcharge",
+}
+TAX_LINE = 2
+TAX_SERVICE_NO = 400
+TAX_SERVICE_ID = "tax-sales"
+
+
+def dec(value: Any) -> Decimal:
+    """A Decimal from a float, int, str or Decimal (floats through their shortest repr)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def money(value: Decimal) -> Decimal:
+    """Rounded to cents, half up, as Aria rounds currency."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Taxed:
+    """The tax of one invoice: its tax line (None when nothing is taxed), details, carry out."""
+
+    tax_line: dict[str, Any] | None
+    details: list[dict[str, Any]]
+    carry_out: Decimal
+    total: Decimal
+
+
+def apply_tax(
+    lines: Sequence[dict[str, Any]],
+    *,
+    rate: Decimal,
+    carry_in: Decimal,
+    tax_name: str,
+    per_invoice: bool = True,
+) -> Taxed:
+    """Tax the taxable lines at one rate; the tax line takes the next line number."""
+    taxable = [line for line in lines if line.get("taxable") and line["line_type"] != TAX_LINE]
+    if not taxable or rate == 0:
+        return Taxed(None, [], carry_in, Decimal(0))
+    seq = max(line["line_no"] for line in lines) + 1
+    carry = carry_in if per_invoice else Decimal(0)
+    details: list[dict[str, Any]] = []
+    total = Decimal(0)
+    for index, line in enumerate(taxable, start=1):
+        unrounded = dec(line["amount"]) * rate
+        adjusted = unrounded + carry
+        debit = money(adjusted)
+        carry_out = adjusted - debit
+        details.append(
+            {
+                "tax_detail_line": index,
+                "seq_num": seq,
+                "taxed_seq_num": line["line_no"],
+                "debit": float(debit),
+                "tax_authority_level": 1,
+                "tax_rate": float(rate),
+                "orig_was_tax_inclusive": 0,
+                "tax_srv_tax_type_id": "ST",
+                "tax_srv_tax_type_desc": tax_name,
+                "tax_srv_cat_text": "Sales",
+                "tax_srv_juris_nm": "Stub jurisdiction",
+                "tax_srv_tax_sum_text": tax_name,
+                "unrounded_tax_amt": float(unrounded.quantize(_CARRY)),
+                "carryover_from_prev_amt": float(carry.quantize(_CARRY)),
+                "before_round_adjusted_tax_amt": float(adjusted.quantize(_CARRY)),
+                "carryover_from_current_amt": float(carry_out.quantize(_CARRY)),
+            }
+        )
+        total += debit
+        carry = carry_out if per_invoice else Decimal(0)
+    first = lines[0]
+    tax_line = {
+        "line_no": seq,
+        "line_type": TAX_LINE,
+        "service_no": TAX_SERVICE_NO,
+        "client_service_id": TAX_SERVICE_ID,
+        "service_name": tax_name,
+        "units": 1.0,
+        "rate": float(total),
+        "amount": float(total),
+        "taxable": False,
+        "start": first.get("start"),
+        "end": first.get("end"),
+        "description": tax_name,
+    }
+    return Taxed(tax_line, details, carry, total)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """An invoice's totals; after_tax = before_tax + tax, total = after_tax - credit."""
+
+    before_tax: Decimal
+    tax: Decimal
+    credit: Decimal
+
+    @property
+    def after_tax(self) -> Decimal:
+        return self.before_tax + self.tax
+
+    @property
+    def total(self) -> Decimal:
+        return self.after_tax - self.credit
+
+
+def totals(lines: Iterable[dict[str, Any]], *, tax: Decimal, credit: Decimal) -> Totals:
+    """Totals of an invoice's non-tax lines plus its tax, net of credit."""
+    before = sum((dec(line["amount"]) for line in lines if line["line_type"] != TAX_LINE), CENT * 0)
+    return Totals(before_tax=money(before), tax=money(tax), credit=money(credit))
+
+
+def add_months(iso_date: str, months: int) -> str:
+    """An ISO date moved by whole months, the day clamped to the month's end."""
+    year, month, day = (int(part) for part in iso_date.split("-"))
+    index = year * 12 + (month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    days = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return f"{year:04d}-{month:02d}-{min(day, days):02d}"
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -1,0 +1,289 @@
+"""The invoice lifecycle: what is due, drafting an invoice, storing it, and showing it.
+
+Shared by gen_invoice_m, gen_invoice (Aria6), manage_pending_invoice_m, create_order_m and
+gen_rb_m. Rules from aria-docs: an invoice does not generate while the master plan instance's
+billing date is in the future (on the client's virtual clock); a pending invoice on a master
+plan instance blocks the next one until it is approved; after an invoice the instance's next
+billing date moves on by its plan's billing interval.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from harness.stub.billing import Totals, add_months, apply_tax, money, totals
+from harness.stub.context import CallContext
+from harness.stub.models import Account, MasterPlanInstance, Tenant
+from harness.stub.render import render_lines, render_tax_details
+from harness.stub.store import _Tx, dumps
+
+__all__ = [
+    "Draft",
+    "add_waiting_orders",
+    "MpiState",
+    "bill_mpi",
+    "finish_draft",
+    "invoice_entry",
+    "load_invoice",
+    "mpi_states",
+    "order_lines_waiting",
+    "pending_mpis",
+    "store_invoice",
+]
+
+
+@dataclass(frozen=True)
+class MpiState:
+    """A master plan instance's billing state."""
+
+    mpi: MasterPlanInstance
+    next_bill_date: str
+    invoice_count: int
+
+
+@dataclass
+class Draft:
+    """An invoice computed but not stored yet."""
+
+    account: Account
+    billing_group_no: int | None
+    kind: str = "invoice"
+    lines: list[dict[str, Any]] = field(default_factory=list)
+    mpi_dates: dict[int, tuple[str, str]] = field(default_factory=dict)
+    order_nos: list[int] = field(default_factory=list)
+    orig_invoice_no: int | None = None
+    credit: Decimal = Decimal(0)
+    tax_details: list[dict[str, Any]] = field(default_factory=list)
+    tax: Decimal = Decimal(0)
+    carry_in: Decimal = Decimal(0)
+    carry_out: Decimal = Decimal(0)
+
+    def add_line(self, **line: Any) -> None:
+        """Append a line; line numbers follow the order lines are added."""
+        line["line_no"] = len(self.lines) + 1
+        self.lines.append(line)
+
+    @property
+    def from_date(self) -> str | None:
+        return min((line["start"] for line in self.lines if line.get("start")), default=None)
+
+    @property
+    def to_date(self) -> str | None:
+        return max((line["end"] for line in self.lines if line.get("end")), default=None)
+
+
+def mpi_states(db: _Tx, tenant: Tenant, account: Account) -> dict[int, MpiState]:
+    """The billing state of each of the account's master plan instances."""
+    rows = db.all(
+        "SELECT mpi_no, next_bill_date, invoice_count FROM plan_instances "
+        "WHERE client_no = ? AND acct_no = ?",
+        (tenant.client_no, account.acct_no),
+    )
+    by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
+    return {row[0]: MpiState(by_no[row[0]], row[1], row[2]) for row in rows if row[0] in by_no}
+
+
+def pending_mpis(db: _Tx, tenant: Tenant, account: Account) -> set[int]:
+    """Master plan instances that carry a pending invoice."""
+    blocked: set[int] = set()
+    for row in db.all(
+        "SELECT body FROM invoices WHERE client_no = ? AND acct_no = ? AND status = 'pending'",
+        (tenant.client_no, account.acct_no),
+    ):
+        blocked.update(int(no) for no in json.loads(row[0]).get("mpis", {}))
+    return blocked
+
+
+def order_lines_waiting(db: _Tx, tenant: Tenant, account: Account) -> list[tuple[int, dict]]:
+    """Orders of the account that wait for the next invoice, with their lines and credit."""
+    return [
+        (row[0], json.loads(row[1]))
+        for row in db.all(
+            "SELECT order_no, body FROM orders WHERE client_no = ? AND acct_no = ? "
+            "AND status = 'waiting' ORDER BY order_no",
+            (tenant.client_no, account.acct_no),
+        )
+    ]
+
+
+def bill_mpi(
+    draft: Draft,
+    tenant: Tenant,
+    state: MpiState,
+    *,
+    periods: int,
+    alt_bill_day: int | None = None,
+) -> None:
+    """Add a master plan instance's charges for a number of billing periods to a draft."""
+    mpi = state.mpi
+    plan = tenant.plans[mpi.plan_no]
+    start = state.next_bill_date
+    for period in range(periods):
+        end_next = add_months(start, plan.billing_interval_months)
+        if alt_bill_day is not None and period == periods - 1:
+            end_next = _with_day(end_next, alt_bill_day)
+        end = (date.fromisoformat(end_next) - timedelta(days=1)).isoformat()
+        for service in plan.services:
+            if service.line_type == 5 and (state.invoice_count or period):
+                continue  # an activation charge is billed once, on the first invoice
+            units = service.units * (mpi.units if service.line_type in (1, 7) else 1)
+            draft.add_line(
+                line_type=service.line_type,
+                service_no=service.service_no,
+                client_service_id=service.client_service_id,
+                service_name=service.name,
+                description=service.name,
+                units=float(units),
+                rate=float(service.rate),
+                amount=float(money(units * service.rate)),
+                taxable=service.taxable,
+                plan_no=plan.plan_no,
+                client_plan_id=plan.client_plan_id,
+                plan_name=plan.name,
+                plan_units=float(mpi.units),
+                plan_instance_no=mpi.mpi_no,
+                client_plan_instance_id=mpi.client_mpi_id,
+                start=start,
+                end=end,
+            )
+        start = end_next
+    draft.mpi_dates[mpi.mpi_no] = (state.next_bill_date, start)
+
+
+def _with_day(iso: str, day: int) -> str:
+    year, month, _ = (int(part) for part in iso.split("-"))
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return f"{year:04d}-{month:02d}-{min(day, last):02d}"
+
+
+def add_waiting_orders(draft: Draft, orders: Iterable[tuple[int, dict]]) -> None:
+    """Bill orders that waited for the next invoice (line type 8, Order Charge) and coupons."""
+    for order_no, body in orders:
+        for line in body["lines"]:
+            draft.add_line(**{k: v for k, v in line.items() if k != "line_no"})
+        draft.credit += Decimal(body.get("credit", "0"))
+        draft.order_nos.append(order_no)
+
+
+def finish_draft(db: _Tx, tenant: Tenant, draft: Draft) -> None:
+    """Tax the draft against the account's rounding carryover (read inside the transaction)."""
+    row = db.one(
+        "SELECT tax_carryover FROM accounts WHERE client_no = ? AND acct_no = ?",
+        (tenant.client_no, draft.account.acct_no),
+    )
+    draft.carry_in = Decimal(row[0]) if row else Decimal(0)
+    params = tenant.params
+    taxed = apply_tax(
+        draft.lines,
+        rate=params.tax_rate,
+        carry_in=draft.carry_in,
+        tax_name=params.tax_name,
+        per_invoice=params.tax_rounding.lower() == "per invoice",
+    )
+    if taxed.tax_line is not None:
+        draft.lines.append(taxed.tax_line)
+    draft.tax_details = taxed.details
+    draft.tax = taxed.total
+    draft.carry_out = taxed.carry_out
+
+
+def store_invoice(
+    db: _Tx, ctx: CallContext, draft: Draft, *, status: str, write_state: bool = True
+) -> tuple[int, Totals]:
+    """Store a finished draft; move billing dates, carryover and waiting orders along."""
+    tenant = ctx.tenant
+    invoice_no = db.next_id("invoice_no")
+    sums = totals(draft.lines, tax=draft.tax, credit=draft.credit)
+    body = {
+        "lines": draft.lines,
+        "tax_details": draft.tax_details,
+        "mpis": {str(no): list(dates) for no, dates in draft.mpi_dates.items()},
+        "orders": draft.order_nos,
+        "carry_in": str(draft.carry_in),
+        "carry_out": str(draft.carry_out),
+    }
+    db.execute(
+        "INSERT INTO invoices (invoice_no, client_no, acct_no, billing_group_no, kind, status, "
+        "orig_invoice_no, from_date, to_date, created, charges, tax, credit, total, body) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            invoice_no,
+            tenant.client_no,
+            draft.account.acct_no,
+            draft.billing_group_no,
+            draft.kind,
+            status,
+            draft.orig_invoice_no,
+            draft.from_date,
+            draft.to_date,
+            ctx.now(db)[1].isoformat(sep=" "),
+            str(sums.before_tax),
+            str(sums.tax),
+            str(sums.credit),
+            str(sums.total),
+            dumps(body),
+        ),
+    )
+    if write_state:
+        db.execute(
+            "UPDATE accounts SET tax_carryover = ?, invoice_count = invoice_count + 1 "
+            "WHERE client_no = ? AND acct_no = ?",
+            (str(draft.carry_out), tenant.client_no, draft.account.acct_no),
+        )
+        for mpi_no, (_, new_date) in draft.mpi_dates.items():
+            db.execute(
+                "UPDATE plan_instances SET next_bill_date = ?, invoice_count = invoice_count + 1 "
+                "WHERE client_no = ? AND mpi_no = ?",
+                (new_date, tenant.client_no, mpi_no),
+            )
+        for order_no in draft.order_nos:
+            db.execute(
+                "UPDATE orders SET status = 'billed', invoice_no = ? "
+                "WHERE client_no = ? AND order_no = ?",
+                (invoice_no, tenant.client_no, order_no),
+            )
+    return invoice_no, sums
+
+
+def load_invoice(db: _Tx, tenant: Tenant, invoice_no: int) -> tuple[Mapping, dict] | None:
+    """A stored invoice's row and its body, or None."""
+    row = db.one(
+        "SELECT * FROM invoices WHERE client_no = ? AND invoice_no = ?",
+        (tenant.client_no, invoice_no),
+    )
+    if row is None:
+        return None
+    return row, json.loads(row["body"])
+
+
+def invoice_entry(
+    account: Account,
+    *,
+    invoice_no: int | None,
+    billing_group_no: int | None,
+    sums: Totals,
+    lines: list[Mapping[str, Any]],
+    tax_details: list[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """One out_invoices_list entry."""
+    group = account.billing_group(billing_group_no) if billing_group_no else None
+    return {
+        "invoicing_error_code": 0,
+        "invoicing_error_msg": "OK",
+        "invoice_no": invoice_no,
+        "billing_group_no": billing_group_no,
+        "client_billing_group_id": group.client_billing_group_id if group else None,
+        "invoice_charges_before_tax": float(sums.before_tax),
+        "invoice_tax_charges": float(sums.tax),
+        "invoice_charges_after_tax": float(sums.after_tax),
+        "invoice_credit_amount": float(sums.credit),
+        "invoice_total_amount": float(sums.total),
+        "invoice_items": render_lines("InvoiceItem", lines),
+        "tax_details": render_tax_details("TaxDetail", tax_details),
+        "third_party_errors": None,
+    }

@@ -1,0 +1,312 @@
+"""gen_invoice_m (by master plan instance, billing group, or every billing group of an account)
+and Aria6's account-level gen_invoice.
+
+Concurrency: a call first marks its billing groups "invoicing in progress" in one short
+transaction, computes outside it, and stores the invoices and clears the marks in another. A
+call that finds a mark answers 3108 ("another invoice in progress for the same billing group").
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from harness.stub.billing import Totals, add_months
+from harness.stub.context import CallContext, resolve_account
+from harness.stub.exceptions import (
+    AriaFault,
+    InvalidBillingGroup,
+    InvalidClientBillingGroup,
+    InvalidClientPlanInstance,
+    InvalidInput,
+    InvalidPlanInstance,
+    InvoiceInProgress,
+    NoDataFound,
+)
+from harness.stub.invoicing import (
+    Draft,
+    add_waiting_orders,
+    bill_mpi,
+    finish_draft,
+    invoice_entry,
+    mpi_states,
+    order_lines_waiting,
+    pending_mpis,
+    store_invoice,
+)
+from harness.stub.models import Account, BillingGroup
+
+__all__ = ["gen_invoice", "gen_invoice_m"]
+
+# Codes for the cases the docs describe without a code. gen_invoice_m documents 3108 "another
+# invoice in progress for the same billing group": a pending invoice is exactly that, so a
+# pending invoice that blocks the next answers 3108. Nothing due yet (billing date in the future)
+# answers the generic 1002 "no data found": there is nothing to bill. Aria6 gen_invoice documents
+# no codes, so its refusals use generic ones: 1016 (invalid input) for "a pending invoice or
+# another invoice in progress blocks this one" and for alt_bill_day after the first invoice.
+PENDING_BLOCKS = "a pending invoice on the master plan instance must be approved first"
+
+
+@dataclass(frozen=True)
+class _Request:
+    account: Account
+    groups: tuple[BillingGroup, ...]
+    mpi_filter: int | None
+    invoice_mode: int
+    combine: int
+    alt_bill_day: int | None
+    pending: bool
+    account_level: bool = False
+
+
+@dataclass(frozen=True)
+class _Result:
+    invoice_no: int
+    billing_group_no: int | None
+    sums: Totals
+    draft: Draft
+
+
+def _find_mpi(account: Account, params: dict[str, Any]):
+    if "master_plan_instance_no" in params:
+        number = params["master_plan_instance_no"]
+        found = next((m for m in account.mpis if m.mpi_no == number), None)
+        if found is None:
+            raise InvalidPlanInstance()
+        return found
+    if "client_master_plan_instance_id" in params:
+        ident = params["client_master_plan_instance_id"]
+        found = next((m for m in account.mpis if m.client_mpi_id == ident), None)
+        if found is None:
+            raise InvalidClientPlanInstance()
+        return found
+    return None
+
+
+def _find_group(account: Account, params: dict[str, Any]) -> BillingGroup | None:
+    if "billing_group_no" in params:
+        group = account.billing_group(params["billing_group_no"])
+        if group is None:
+            raise InvalidBillingGroup()
+        return group
+    if "client_billing_group_id" in params:
+        ident = params["client_billing_group_id"]
+        group = next(
+            (g for g in account.billing_groups if g.client_billing_group_id == ident), None
+        )
+        if group is None:
+            raise InvalidClientBillingGroup()
+        return group
+    return None
+
+
+def _alt_bill_day(params: dict[str, Any], invoice_mode: int) -> int | None:
+    day = params.get("alt_bill_day")
+    if day is None:
+        return None
+    if invoice_mode == 1:
+        # gen_invoice_m.txt: "The invoice_mode must be set to 0 or must be blank to enter a date"
+        raise InvalidInput("alt_bill_day cannot be used with invoice_mode 1")
+    if not 1 <= day <= 31:
+        raise InvalidInput("alt_bill_day must be a day of the month (1-31)")
+    return day
+
+
+def _pending(ctx: CallContext, params: dict[str, Any], invoice_mode: int) -> bool:
+    # force_pending cannot turn the client's pending setting off, and invoice_mode 1 overrides
+    # it (GenInvoiceMRequest.force_pending)
+    forced = params.get("force_pending") == "true" and invoice_mode != 1
+    return ctx.tenant.params.pending_invoices or forced
+
+
+def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Generate the due invoices of a master plan instance, a billing group, or an account."""
+    account = resolve_account(ctx.tenant, params)
+    mpi = _find_mpi(account, params)
+    group = _find_group(account, params)
+    if mpi is not None and group is not None and mpi.billing_group_no != group.billing_group_no:
+        raise InvalidBillingGroup()
+    invoice_mode = params.get("invoice_mode", 0)
+    combine = params.get("combine_invoices", 3)
+    if combine == 3:
+        combine = ctx.tenant.params.combine_invoices_default
+    if mpi is not None:
+        groups: tuple[BillingGroup, ...] = (account.billing_group(mpi.billing_group_no),)  # type: ignore[assignment]
+    elif group is not None:
+        groups = (group,)
+    else:
+        groups = account.billing_groups
+    request = _Request(
+        account=account,
+        groups=groups,
+        mpi_filter=mpi.mpi_no if mpi is not None else None,
+        invoice_mode=invoice_mode,
+        combine=combine,
+        alt_bill_day=_alt_bill_day(params, invoice_mode),
+        pending=_pending(ctx, params, invoice_mode),
+    )
+    results = _run(ctx, request, in_progress=InvoiceInProgress, blocked=InvoiceInProgress)
+    single = results[0] if len(results) == 1 else None
+    single_group = account.billing_group(single.billing_group_no) if single else None
+    return {
+        "invoice_no": single.invoice_no if single else None,
+        "out_acct_no": account.acct_no,
+        "out_client_acct_id": account.client_acct_id,
+        "out_billing_group_no": single_group.billing_group_no if single_group else None,
+        "out_client_billing_group_id": (
+            single_group.client_billing_group_id if single_group else None
+        ),
+        "third_party_errors": None,
+        "out_invoices_list": [
+            invoice_entry(
+                account,
+                invoice_no=r.invoice_no,
+                billing_group_no=r.billing_group_no,
+                sums=r.sums,
+                lines=r.draft.lines,
+                tax_details=r.draft.tax_details,
+            )
+            for r in results
+        ],
+    }
+
+
+def gen_invoice(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Aria6: generate one invoice for the account's due master plan instances."""
+    account = resolve_account(ctx.tenant, params, id_field=None, aria6=True)
+    invoice_mode = params.get("invoice_mode", 0)
+    alt_bill_day = _alt_bill_day(params, invoice_mode)
+    if alt_bill_day is not None:
+        with ctx.store.read() as db:
+            row = db.one(
+                "SELECT invoice_count FROM accounts WHERE client_no = ? AND acct_no = ?",
+                (ctx.tenant.client_no, account.acct_no),
+            )
+        if row is not None and row[0] > 0:
+            # gen_invoice.txt: an alternate bill day only on the account's first invoice
+            raise InvalidInput("alt_bill_day is accepted only on the account's first invoice")
+    request = _Request(
+        account=account,
+        groups=account.billing_groups,
+        mpi_filter=None,
+        invoice_mode=invoice_mode,
+        combine=ctx.tenant.params.combine_invoices_default,
+        alt_bill_day=alt_bill_day,
+        pending=_pending(ctx, params, invoice_mode),
+        account_level=True,
+    )
+    results = _run(ctx, request, in_progress=_aria6_busy, blocked=_aria6_pending)
+    return {"invoice_no": results[0].invoice_no, "third_party_errors": None}
+
+
+def _aria6_busy() -> AriaFault:
+    return InvalidInput("another invoice is in progress for this account; try again")
+
+
+def _aria6_pending() -> AriaFault:
+    return InvalidInput("the account has a pending invoice; approve it before the next invoice")
+
+
+def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_Result]:
+    tenant = ctx.tenant
+    account = request.account
+    group_nos = [g.billing_group_no for g in request.groups]
+    token = uuid.uuid4().hex
+    with ctx.store.transaction() as db:
+        marks = ",".join("?" * len(group_nos))
+        busy = db.one(
+            f"SELECT 1 FROM invoicing_marks WHERE client_no = ? AND billing_group_no IN ({marks})",
+            (tenant.client_no, *group_nos),
+        )
+        if busy is not None:
+            raise in_progress()
+        for number in group_nos:
+            db.execute(
+                "INSERT INTO invoicing_marks (client_no, billing_group_no, token) VALUES (?, ?, ?)",
+                (tenant.client_no, number, token),
+            )
+        today = ctx.today(db)
+        states = mpi_states(db, tenant, account)
+        pending = pending_mpis(db, tenant, account)
+        orders = order_lines_waiting(db, tenant, account)
+    try:
+        drafts = _drafts(ctx, request, today, states, pending, orders, blocked)
+        status = "pending" if request.pending else "posted"
+        with ctx.store.transaction() as db:
+            results = []
+            for draft in drafts:
+                finish_draft(db, tenant, draft)
+                number, sums = store_invoice(db, ctx, draft, status=status)
+                results.append(_Result(number, draft.billing_group_no, sums, draft))
+            db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
+        return results
+    except BaseException:
+        with ctx.store.transaction() as db:
+            db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
+        raise
+
+
+def _drafts(ctx, request: _Request, today, states, pending, orders, blocked) -> list[Draft]:
+    tenant = ctx.tenant
+    account = request.account
+    if request.account_level and pending:
+        raise blocked()
+    drafts: list[Draft] = []
+    was_blocked = False
+    next_due: str | None = None
+    order_group = account.billing_groups[0].billing_group_no
+    single = Draft(account, order_group) if request.account_level else None
+    for group in request.groups:
+        draft = single or Draft(account, group.billing_group_no)
+        for mpi in account.mpis:
+            if mpi.billing_group_no != group.billing_group_no:
+                continue
+            if request.mpi_filter is not None and mpi.mpi_no != request.mpi_filter:
+                continue
+            if mpi.mpi_no in pending:
+                was_blocked = True
+                continue
+            state = states[mpi.mpi_no]
+            interval = tenant.plans[mpi.plan_no].billing_interval_months
+            # invoice_mode 1 bills the coming cycle in advance: one interval ahead of today
+            limit = today if request.invoice_mode == 0 else add_months(today, interval)
+            if state.next_bill_date > limit:
+                next_due = min(next_due or state.next_bill_date, state.next_bill_date)
+                continue
+            bill_mpi(
+                draft,
+                tenant,
+                state,
+                periods=_periods(state.next_bill_date, today, interval, request),
+                alt_bill_day=request.alt_bill_day,
+            )
+        if single is None and draft.lines:
+            drafts.append(draft)
+    if single is not None and single.lines:
+        drafts.append(single)
+    if drafts and orders:
+        target = next((d for d in drafts if d.billing_group_no == order_group), None)
+        if target is not None:
+            add_waiting_orders(target, orders)
+    if not drafts:
+        if was_blocked:
+            raise blocked()
+        if next_due is not None:
+            raise NoDataFound(
+                f"no data found: the next billing date {next_due} is after the virtual date {today}"
+            )
+        raise NoDataFound("no data found: nothing to bill")
+    return drafts
+
+
+def _periods(next_date: str, today: str, interval: int, request: _Request) -> int:
+    # combine_invoices 1 (long cycle) bills every period that has come due in one invoice;
+    # 2 (short cycle) and advance invoices bill one period per call
+    if request.combine == 2 or request.invoice_mode == 1:
+        return 1
+    periods, current = 0, next_date
+    while current <= today and periods < 120:
+        periods += 1
+        current = add_months(current, interval)
+    return max(periods, 1)

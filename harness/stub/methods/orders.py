@@ -1,0 +1,198 @@
+"""create_order_m: an order of catalogue items, billed now or on the next invoice.
+
+bill_immediately 1 invoices the order at once and collects from the payment method; 0 leaves
+it waiting for the account's next invoice; null follows the client's AUTO BILL ORDERS
+(create_order_m.txt, default true). do_write=false returns the would-be lines and totals and
+stores nothing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from harness.stub.billing import dec, money
+from harness.stub.context import CallContext, resolve_account
+from harness.stub.exceptions import InvalidInput
+from harness.stub.invoicing import Draft, finish_draft, store_invoice
+from harness.stub.models import Account, InventoryItem, RateSchedule, Tenant
+from harness.stub.payments import collect
+from harness.stub.render import render_lines
+from harness.stub.store import dumps
+
+__all__ = ["create_order_m"]
+
+
+def _schedule(item: InventoryItem, account: Account, line: dict[str, Any]) -> RateSchedule:
+    if "rate_schedule_no" in line:
+        found = next(
+            (s for s in item.schedules if s.rate_schedule_no == line["rate_schedule_no"]), None
+        )
+        if found is None:
+            raise InvalidInput(
+                f"rate_schedule_no {line['rate_schedule_no']} is not a schedule of "
+                f"{item.client_sku}"
+            )
+        return found
+    if "client_rate_schedule_id" in line:
+        ident = line["client_rate_schedule_id"]
+        found = next((s for s in item.schedules if s.client_rate_schedule_id == ident), None)
+        if found is None:
+            raise InvalidInput(f"client_rate_schedule_id {ident!r} is not a schedule of the item")
+        return found
+    # create_order_m.txt: "If both are not specified, the default rate schedule for the
+    # account's currency is chosen."
+    in_currency = [s for s in item.schedules if s.currency_cd == account.currency_cd]
+    chosen = next((s for s in in_currency if s.default), in_currency[0] if in_currency else None)
+    if chosen is None:
+        raise InvalidInput(
+            f"item {item.client_sku} has no rate schedule in the account's currency "
+            f"({account.currency_cd})"
+        )
+    return chosen
+
+
+def _order_lines(tenant: Tenant, account: Account, items: list[dict], day: str) -> list[dict]:
+    lines = []
+    for index, line in enumerate(items):
+        sku = line.get("client_sku")
+        if sku is None:
+            raise InvalidInput(f"order_line_items_list[{index}].client_sku is required")
+        item = tenant.items.get(sku)
+        if item is None:
+            raise InvalidInput(f"client_sku {sku!r} is not in the catalogue")
+        units = dec(line["units"])
+        if units <= 0:
+            raise InvalidInput(f"order_line_items_list[{index}].units must be positive")
+        schedule = _schedule(item, account, line)
+        rate = schedule.rate
+        amount = money(dec(line["amount"])) if "amount" in line else money(units * rate)
+        if "amount" in line:
+            rate = (amount / units).quantize(Decimal("0.0001"))
+        # unit_discount_amount: "The discount amount applied for the number of units", read as
+        # a discount per unit, taken off the line
+        discount = money(units * dec(line.get("unit_discount_amount", 0)))
+        if discount < 0 or discount > amount or amount < 0:
+            raise InvalidInput(
+                f"order_line_items_list[{index}]: amount and unit_discount_amount must leave "
+                "a line amount between 0 and the undiscounted amount"
+            )
+        lines.append(
+            {
+                "line_no": index + 1,
+                "line_type": 8,
+                "service_no": item.service_no,
+                "client_service_id": item.client_service_id,
+                "service_name": item.name,
+                "description": line.get("line_comments") or item.name,
+                "units": float(units),
+                "rate": float(rate),
+                "amount": float(amount - discount),
+                "taxable": item.taxable,
+                "client_sku": item.client_sku,
+                "item_no": item.item_no,
+                "rate_schedule_no": schedule.rate_schedule_no,
+                "client_rate_schedule_id": schedule.client_rate_schedule_id,
+                "schedule_name": schedule.name,
+                "start": day,
+                "end": day,
+            }
+        )
+    return lines
+
+
+def _bill_now(ctx: CallContext, params: dict[str, Any]) -> bool:
+    value = params.get("bill_immediately")
+    if value is None:
+        return ctx.tenant.params.auto_bill_orders
+    if value not in (0, 1):
+        raise InvalidInput("bill_immediately must be 0 or 1")
+    return value == 1
+
+
+def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Create an order (and its invoice when billed now)."""
+    tenant = ctx.tenant
+    # create_order_m names the account account_no (Aria6 style): "account does not exist"
+    account = resolve_account(tenant, params, no_field="account_no", id_field=None, aria6=True)
+    coupon = None
+    if "coupon_cd" in params:
+        coupon = tenant.coupons.get(params["coupon_cd"])
+        if coupon is None:
+            raise InvalidInput(f"coupon_cd {params['coupon_cd']!r} is not a coupon of this client")
+    bill_now = _bill_now(ctx, params)
+    dry_run = params.get("do_write") == "false"
+    group_no = account.billing_groups[0].billing_group_no
+    store = ctx.store
+    with store.read() if dry_run else store.transaction() as db:
+        day = ctx.today(db)
+        draft = Draft(account, group_no, kind="order")
+        draft.lines = _order_lines(tenant, account, params["order_line_items_list"], day)
+        finish_draft(db, tenant, draft)
+        before = money(
+            sum((dec(line["amount"]) for line in draft.lines if line["line_type"] == 8), Decimal(0))
+        )
+        after = before + draft.tax
+        credit = min(coupon.amount, after) if coupon is not None else Decimal(0)
+        draft.credit = credit
+        answer: dict[str, Any] = {
+            "total_charges_before_tax": float(before),
+            "total_tax_charges": float(draft.tax),
+            "total_charges_after_tax": float(after),
+            "total_credit": float(credit),
+            "invoice_line_items_list": render_lines("InvoiceLineItem", draft.lines),
+            "third_party_errors": None,
+        }
+        if dry_run:
+            return answer
+        order_no = db.next_id("order_no")
+        for line in draft.lines:
+            line["order_no"] = order_no
+        answer["invoice_line_items_list"] = render_lines("InvoiceLineItem", draft.lines)
+        answer["order_no"] = order_no
+        order_lines = [line for line in draft.lines if line["line_type"] == 8]
+        body = {"lines": order_lines, "credit": str(credit)}
+        if not bill_now:
+            db.execute(
+                "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
+                "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
+                (
+                    order_no,
+                    tenant.client_no,
+                    account.acct_no,
+                    params.get("client_order_id"),
+                    dumps(body),
+                ),
+            )
+            return answer
+        draft.order_nos.append(order_no)
+        db.execute(
+            "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
+            "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
+            (
+                order_no,
+                tenant.client_no,
+                account.acct_no,
+                params.get("client_order_id"),
+                dumps(body),
+            ),
+        )
+        invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
+        answer["invoice_no"] = invoice_no
+        answer["invoicing_error_code"] = 0
+        answer["invoicing_error_msg"] = "OK"
+        collection = collect(
+            db,
+            ctx,
+            account,
+            invoice_no=invoice_no,
+            amount=sums.total,
+            billing_group_no=group_no,
+            params=params,
+        )
+        if collection is not None:
+            # A declined card still answers error_code 0: the docs give create_order_m no
+            # collection error code, so the decline shows in the processor fields.
+            answer["transaction_id"] = collection.transaction_id
+            answer.update(collection.result.proc_fields())
+        return answer

@@ -1,0 +1,84 @@
+"""Collections: charge an invoice through the test gateway and record the payment.
+
+Only the last four digits of a card reach the store; a CVV or track data never does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from harness.stub.context import CallContext
+from harness.stub.gateway import ProcessorResult, card_approves, charge
+from harness.stub.models import Account
+from harness.stub.store import _Tx
+
+__all__ = ["Collection", "collect", "is_true"]
+
+
+class Collection:
+    """A collection attempt: the processor's answer and the payment's transaction id."""
+
+    __slots__ = ("result", "transaction_id")
+
+    def __init__(self, result: ProcessorResult, transaction_id: int) -> None:
+        self.result = result
+        self.transaction_id = transaction_id
+
+
+def is_true(value: Any) -> bool:
+    """Aria's reading of a boolean-ish string input as true ("true", "1", "y", "yes")."""
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"true", "1", "y", "yes", "t"}
+
+
+def collect(
+    db: _Tx,
+    ctx: CallContext,
+    account: Account,
+    *,
+    invoice_no: int,
+    amount: Decimal,
+    billing_group_no: int | None,
+    params: Mapping[str, Any],
+) -> Collection | None:
+    """Charge an invoice's amount: an alternate card when given, else the payment method on file.
+
+    None when there is nothing to charge with (no card on file and none given).
+    """
+    decline = ctx.tenant.params.decline_card_number
+    card = params.get("cc_number")
+    if params.get("alt_pay_method") == 1 and card:
+        approves = card_approves(str(card), decline_number=decline)
+        last_four = str(card)[-4:]
+    else:
+        group = account.billing_group(billing_group_no) if billing_group_no else None
+        method = account.payment_method(group.payment_method_seq if group else None)
+        if method is None:
+            return None
+        approves, last_four = method.approves, method.last_four
+    transaction_id = db.next_id("transaction_id")
+    result = charge(
+        approves=approves,
+        amount=f"{amount:.2f}",
+        has_cvv=bool(params.get("cvv") or params.get("existing_pay_method_cvv")),
+        reference=transaction_id,
+    )
+    db.execute(
+        "INSERT INTO payments (transaction_id, client_no, acct_no, invoice_no, amount, status, "
+        "last_four, proc_payment_id, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            transaction_id,
+            ctx.tenant.client_no,
+            account.acct_no,
+            invoice_no,
+            f"{amount:.2f}",
+            "approved" if result.approved else "declined",
+            last_four,
+            result.payment_id,
+            ctx.now(db)[1].isoformat(sep=" "),
+        ),
+    )
+    return Collection(result, transaction_id)

@@ -1,0 +1,117 @@
+"""Stored invoice lines as each method shows them.
+
+Each output shape's field list comes from the description's component schema (so every field
+is present, in the description's order); only the mapping from the stored line is written here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from harness.spec import registry
+from harness.stub.billing import TAX_LINE
+
+__all__ = ["render_lines", "render_tax_details"]
+
+Getter = Callable[[Mapping[str, Any]], Any]
+
+
+def _key(name: str) -> Getter:
+    return lambda line: line.get(name)
+
+
+_COMMON: dict[str, Getter] = {
+    "plan_no": _key("plan_no"),
+    "client_plan_id": _key("client_plan_id"),
+    "plan_name": _key("plan_name"),
+    "plan_instance_no": _key("plan_instance_no"),
+    "client_plan_instance_id": _key("client_plan_instance_id"),
+    "service_no": _key("service_no"),
+    "client_service_id": _key("client_service_id"),
+    "service_name": _key("service_name"),
+    "rate_per_unit": _key("rate"),
+    "line_type": _key("line_type"),
+    "client_sku": _key("client_sku"),
+    "order_no": _key("order_no"),
+    "item_no": _key("item_no"),
+    "client_item_id": _key("client_sku"),
+    "rate_schedule_no": _key("rate_schedule_no"),
+    "client_rate_schedule_id": _key("client_rate_schedule_id"),
+    "credit_coupon_code": _key("coupon_cd"),
+}
+
+_MAPPINGS: dict[str, dict[str, Getter]] = {
+    "InvoiceItem": {
+        **_COMMON,
+        "invoice_line_no": _key("line_no"),
+        "service_coa_id": lambda line: 1,
+        "client_service_coa_code": lambda line: "4000",
+        "units": _key("units"),
+        "line_amount": _key("amount"),
+        "line_description": _key("description"),
+        "start_date_range": _key("start"),
+        "end_date_range": _key("end"),
+        "base_plan_units": _key("plan_units"),
+        "proration_factor": lambda line: 1.0 if line.get("plan_no") else None,
+        "rate_schedule_tier_no": lambda line: 1 if line.get("rate_schedule_no") else None,
+    },
+    "InvoiceLineItem": {
+        **_COMMON,
+        "line_no": _key("line_no"),
+        "service_is_tax_ind": lambda line: int(line["line_type"] == TAX_LINE),
+        "line_units": _key("units"),
+        "line_amount": _key("amount"),
+        "description": _key("description"),
+        "date_range_start": _key("start"),
+        "date_range_end": _key("end"),
+        "schedule_name": _key("schedule_name"),
+    },
+    "InvoiceLineDetail": {
+        **_COMMON,
+        "line_no": _key("line_no"),
+        "units": _key("units"),
+        "amount": _key("amount"),
+        "description": _key("description"),
+        "date_range_start": _key("start"),
+        "date_range_end": _key("end"),
+        "base_plan_units": _key("plan_units"),
+        "proration_factor": lambda line: 1.0 if line.get("plan_no") else None,
+        "tax_related_ind": lambda line: int(line["line_type"] == TAX_LINE),
+        "master_plan_instance_no": _key("plan_instance_no"),
+        "client_mp_instance_id": _key("client_plan_instance_id"),
+        "rb_line_comments": _key("comments"),
+    },
+}
+_MAPPINGS["RbInvoiceItem"] = _MAPPINGS["InvoiceItem"]
+
+
+@functools.cache
+def _plan(schema: str) -> tuple[tuple[str, Getter | None], ...]:
+    mapping = _MAPPINGS[schema]
+    return tuple((name, mapping.get(name)) for name in registry().schema(schema)["properties"])
+
+
+def render_lines(schema: str, lines: list[Mapping[str, Any]], **extra: Any) -> list[dict]:
+    """Stored lines in the shape of one component schema (extra: fixed values per line)."""
+    plan = _plan(schema)
+    out = []
+    for line in lines:
+        row = {name: (getter(line) if getter else None) for name, getter in plan}
+        for name, value in extra.items():
+            if name in row:
+                row[name] = value
+        out.append(row)
+    return out
+
+
+@functools.cache
+def _tax_fields(schema: str) -> tuple[str, ...]:
+    return tuple(registry().schema(schema)["properties"])
+
+
+def render_tax_details(schema: str, details: list[Mapping[str, Any]]) -> list[dict]:
+    """Stored tax details in the shape of TaxDetail or InvoiceTaxDetail."""
+    fields = _tax_fields(schema)
+    return [{name: detail.get(name) for name in fields} for detail in details]

@@ -1,0 +1,29 @@
+"""The explicit route table: Aria method name -> handler. Nothing is dispatched by getattr."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from harness.stub.context import CallContext
+from harness.stub.methods.clock import advance_virtual_datetime_m, get_virtual_datetime_m
+from harness.stub.methods.details import get_invoice_details_m
+from harness.stub.methods.invoices import gen_invoice, gen_invoice_m
+from harness.stub.methods.orders import create_order_m
+from harness.stub.methods.pending import manage_pending_invoice_m
+from harness.stub.methods.rebill import gen_rb_m
+
+__all__ = ["ROUTES", "Handler"]
+
+Handler = Callable[[CallContext, dict[str, Any]], dict[str, Any]]
+
+ROUTES: dict[str, Handler] = {
+    "gen_invoice_m": gen_invoice_m,
+    "gen_invoice": gen_invoice,
+    "gen_rb_m": gen_rb_m,
+    "create_order_m": create_order_m,
+    "manage_pending_invoice_m": manage_pending_invoice_m,
+    "get_invoice_details_m": get_invoice_details_m,
+    "get_virtual_datetime_m": get_virtual_datetime_m,
+    "advance_virtual_datetime_m": advance_virtual_datetime_m,
+}

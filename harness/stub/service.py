@@ -1,0 +1,135 @@
+"""``StubService``: the stub's domain behind one call, ``call(method, params) -> envelope``.
+
+Every answer is a whole Aria envelope: error_code, error_msg and every output field of the
+method. On an error the output fields are null, error_code first and error_msg last, as in real
+traffic. Nothing raises out of ``call``: bad input gets the fitting Aria code and a bug in the
+stub 1001 "unexpected error" (logged with its traceback, never returned).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from harness.spec import registry
+from harness.stub.coercion import coerce_params
+from harness.stub.context import CallContext
+from harness.stub.exceptions import (
+    AriaFault,
+    AuthenticationError,
+    InvalidInput,
+    UnexpectedError,
+    error_envelope,
+)
+from harness.stub.fixtures import build_world, read_fixture
+from harness.stub.models import Tenant, World
+from harness.stub.routes import ROUTES
+from harness.stub.store import Store, _Tx
+
+__all__ = ["StubService"]
+
+log = logging.getLogger(__name__)
+
+FixtureSource = str | os.PathLike[str] | Mapping[str, Any] | None
+
+
+class StubService:
+    """The stateful Aria stub without HTTP: tenants, accounts, invoices and a virtual clock."""
+
+    def __init__(self, *, fixtures: FixtureSource = None, db: str | os.PathLike | None = None):
+        self._world: World = build_world(read_fixture(fixtures))
+        self._outputs = {
+            spec.name: spec.output_fields for spec in registry() if spec.name in ROUTES
+        }
+        self._store = Store(db)
+        with self._store.transaction() as tx:
+            # a file database written with the same fixture keeps its state across restarts
+            if tx.get_meta("fixture_digest") != self._world.digest:
+                self._store.wipe(tx)
+                self._seed(tx)
+
+    def call(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Answer one Aria call with its whole envelope; never raises."""
+        outputs = self._outputs.get(method) if isinstance(method, str) else None
+        if outputs is None:
+            name = method if isinstance(method, str) else repr(method)
+            return {"error_code": -1, "error_msg": f"method not found: {name[:100]}"}
+        try:
+            if not isinstance(params, Mapping):
+                raise InvalidInput("the request parameters must be an object")
+            coerced = coerce_params(method, params)
+            tenant = self._authenticate(coerced)
+            answer = ROUTES[method](CallContext(tenant, self._store), coerced)
+        except AriaFault as fault:
+            return error_envelope(outputs, fault)
+        except Exception:
+            log.exception("stub: unexpected error in %s", method)
+            return error_envelope(outputs, UnexpectedError())
+        return {
+            name: 0 if name == "error_code" else "OK" if name == "error_msg" else answer.get(name)
+            for name in outputs
+        }
+
+    def _authenticate(self, params: Mapping[str, Any]) -> Tenant:
+        tenant = self._world.tenants.get(params.get("client_no"))  # type: ignore[arg-type]
+        key = params.get("auth_key")
+        if tenant is None or not isinstance(key, str):
+            raise AuthenticationError()
+        if not hmac.compare_digest(tenant.auth_key.encode(), key.encode("utf-8", "replace")):
+            raise AuthenticationError()
+        return tenant
+
+    def _seed(self, tx: _Tx) -> None:
+        tx.set_meta("fixture_digest", self._world.digest)
+        for tenant in self._world.tenants.values():
+            now = datetime.now(UTC) + timedelta(hours=tenant.offset_hours)
+            for account in tenant.accounts.values():
+                tx.execute(
+                    "INSERT INTO accounts (client_no, acct_no) VALUES (?, ?)",
+                    (tenant.client_no, account.acct_no),
+                )
+                for mpi in account.mpis:
+                    due = mpi.next_bill_date or (
+                        (now + timedelta(days=mpi.bill_in_days)).date().isoformat()
+                    )
+                    tx.execute(
+                        "INSERT INTO plan_instances (client_no, mpi_no, acct_no, next_bill_date) "
+                        "VALUES (?, ?, ?, ?)",
+                        (tenant.client_no, mpi.mpi_no, account.acct_no, due),
+                    )
+
+    def reset(self) -> None:
+        """Back to the loaded fixtures: every invoice, order, payment and clock change dropped."""
+        with self._store.transaction() as tx:
+            self._store.wipe(tx)
+            self._seed(tx)
+
+    def load_fixtures(self, fixtures: FixtureSource) -> None:
+        """Replace the fixtures (validated first; a bad one changes nothing) and reset."""
+        self._world = build_world(read_fixture(fixtures))
+        self.reset()
+
+    def dump_state(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot of every table."""
+        return {"fixture_digest": self._world.digest, "tables": self._store.dump()}
+
+    def state_digest(self) -> str:
+        """sha256 of dump_state, to prove that a dry run wrote nothing."""
+        text = json.dumps(self.dump_state(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def default_credentials(self) -> tuple[int, str]:
+        """(client_no, auth_key) of the fixture's first tenant."""
+        tenant = next(iter(self._world.tenants.values()))
+        return tenant.client_no, tenant.auth_key
+
+    def close(self) -> None:
+        """Release the store; a file database keeps its state."""
+        self._store.close()

@@ -1,0 +1,173 @@
+"""The stub's state in SQLite (standard library): in memory by default, or a file that survives
+restarts.
+
+One connection serves every thread; a lock makes each transaction exclusive, so a call's changes
+commit or roll back together and concurrent calls never interleave inside one. Long work (an
+invoice's computation) happens between transactions, guarded by a row in ``invoicing_marks``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["Store", "TABLES"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS clocks (
+    client_no INTEGER PRIMARY KEY, offset_hours INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    invoice_count INTEGER NOT NULL DEFAULT 0, tax_carryover TEXT NOT NULL DEFAULT '0',
+    PRIMARY KEY (client_no, acct_no));
+CREATE TABLE IF NOT EXISTS plan_instances (
+    client_no INTEGER NOT NULL, mpi_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    next_bill_date TEXT NOT NULL, invoice_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (client_no, mpi_no));
+CREATE TABLE IF NOT EXISTS invoicing_marks (
+    client_no INTEGER NOT NULL, billing_group_no INTEGER NOT NULL, token TEXT NOT NULL,
+    PRIMARY KEY (client_no, billing_group_no));
+CREATE TABLE IF NOT EXISTS invoices (
+    invoice_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    billing_group_no INTEGER, kind TEXT NOT NULL, status TEXT NOT NULL,
+    orig_invoice_no INTEGER, from_date TEXT, to_date TEXT, created TEXT NOT NULL,
+    charges TEXT NOT NULL, tax TEXT NOT NULL, credit TEXT NOT NULL, total TEXT NOT NULL,
+    body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS invoices_by_acct ON invoices (client_no, acct_no, status);
+CREATE TABLE IF NOT EXISTS orders (
+    order_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    status TEXT NOT NULL, invoice_no INTEGER, client_order_id TEXT, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS orders_by_acct ON orders (client_no, acct_no, status);
+CREATE TABLE IF NOT EXISTS payments (
+    transaction_id INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    invoice_no INTEGER, amount TEXT NOT NULL, status TEXT NOT NULL, last_four TEXT,
+    proc_payment_id TEXT, created TEXT NOT NULL);
+"""
+
+TABLES = (
+    "meta",
+    "sequences",
+    "clocks",
+    "accounts",
+    "plan_instances",
+    "invoicing_marks",
+    "invoices",
+    "orders",
+    "payments",
+)
+
+# First numbers handed out, so ids of different kinds never look alike.
+_SEQUENCE_START = {"invoice_no": 900000, "order_no": 5000000, "transaction_id": 80000000}
+
+
+class Store:
+    """The SQLite database behind one StubService."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = os.fspath(path) if path is not None else ":memory:"
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        with self.transaction() as db:
+            db.executescript_in_tx(_SCHEMA)
+            # a mark outlives only a crashed process: no call is in progress at start-up
+            db.execute("DELETE FROM invoicing_marks")
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Tx]:
+        """One exclusive transaction: committed on success, rolled back on any exception."""
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _Tx(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[_Tx]:
+        """A consistent read (no other transaction runs meanwhile)."""
+        with self._lock:
+            yield _Tx(self._conn)
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table, in primary-key order, as plain JSON-able dicts."""
+        with self.read() as db:
+            return {
+                table: [dict(row) for row in db.all(f"SELECT * FROM {table} ORDER BY 1, 2")]
+                for table in TABLES
+            }
+
+    def wipe(self, db: _Tx) -> None:
+        """Delete every row (inside the caller's transaction)."""
+        for table in TABLES:
+            db.execute(f"DELETE FROM {table}")
+
+    def close(self) -> None:
+        """Close the connection; a file database keeps its state for the next open."""
+        with self._lock:
+            self._conn.close()
+
+
+class _Tx:
+    """The statements a transaction runs; a thin layer over the connection."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        """Run one statement."""
+        return self._conn.execute(sql, args)
+
+    def executescript_in_tx(self, script: str) -> None:
+        """Run several statements without the implicit COMMIT of executescript."""
+        for statement in script.split(";"):
+            if statement.strip():
+                self._conn.execute(statement)
+
+    def one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        """The first row of a query, or None."""
+        return self._conn.execute(sql, args).fetchone()
+
+    def all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """Every row of a query."""
+        return self._conn.execute(sql, args).fetchall()
+
+    def next_id(self, name: str) -> int:
+        """The next number of a sequence (unique: allocated inside the transaction)."""
+        row = self._conn.execute(
+            "UPDATE sequences SET value = value + 1 WHERE name = ? RETURNING value", (name,)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        value = _SEQUENCE_START.get(name, 0) + 1
+        self._conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
+        return value
+
+    def get_meta(self, key: str) -> str | None:
+        """A value of the meta table."""
+        row = self.one("SELECT value FROM meta WHERE key = ?", (key,))
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value of the meta table."""
+        self.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON for a body column."""
+    return json.dumps(value, separators=(",", ":"))
