@@ -141,7 +141,7 @@ def _set_bracketed(params: dict[str, Any], name: str, keys: list[str], value: st
     for depth, key in enumerate(path):
         last = depth == len(path) - 1
         if isinstance(node, list):
-            index = len(node) if key == "" else int(key) if key.isdigit() else None
+            index = len(node) if key == "" else int(key) if key.isascii() and key.isdigit() else None
             if index is None:
                 return  # a non-numeric key under a list: ignore rather than guess
             while len(node) <= index:
@@ -159,6 +159,6 @@ def _set_bracketed(params: dict[str, Any], name: str, keys: list[str], value: st
         child = node.get(key)
         if not isinstance(child, dict | list):
             following = path[depth + 1]
-            child = [] if following == "" or following.isdigit() else {}
+            child = [] if following == "" or (following.isascii() and following.isdigit()) else {}
             node[key] = child
         node = child
