@@ -151,10 +151,8 @@ def aria_negative_rejected(ctx: Any, response: Any, case: Any) -> bool | None:
 
 
 def _bad_credentials(case: Any, code: int) -> bool:
-    # Authentication comes before input validation, so a call with wrong credentials may
-    # answer 1004 whatever else is wrong with it.
-    if code != AUTH_ERROR:
-        return False
+    # Authentication comes before input validation, so a call with wrong or missing
+    # credentials is answered about them (1004, or 1010 naming one) whatever else is wrong.
     context = context_of(case)
     body = case.body if isinstance(case.body, dict) else {}
     if context is None or context.credentials is None:

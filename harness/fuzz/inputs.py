@@ -79,9 +79,14 @@ def expected_codes(spec: MethodSpec, invalid: list[Invalid]) -> frozenset[int] |
 
 def _coerce_object(schema: Mapping[str, Any], body: Mapping[str, Any]) -> dict[str, Any]:
     properties = schema.get("properties", {})
+    required = set(schema.get("required", ()))
     result: dict[str, Any] = {}
     for key, value in body.items():
         if value is None:  # a JSON null reads as an absent input (form encoding drops it too)
+            continue
+        if value == "" and key not in required:
+            # An empty optional parameter is "not given" to Aria's PHP; what it means for a
+            # required one (missing, or an empty value) is left to the method.
             continue
         prop = properties.get(key)
         result[key] = _coerce(prop, value) if prop is not None else value
@@ -105,6 +110,9 @@ def _coerce(prop: Mapping[str, Any], value: Any) -> Any:
             return "true" if value else "false"
         if isinstance(value, int | float):
             return str(value)
+    if "array" in kinds and isinstance(value, Mapping) and not value:
+        # PHP decodes {} and [] to the same empty array, and a form body carries neither.
+        return []
     if "array" in kinds and isinstance(value, list):
         items = prop.get("items", {})
         if "$ref" in items:

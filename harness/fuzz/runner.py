@@ -118,7 +118,9 @@ def _load(config: FuzzConfig) -> Any:
             from harness.stub import Stub
 
             stub = Stub()
-        schema = aria_schema(stub=stub, **common)
+        from harness.fuzz.stubinfo import prime_stub
+
+        schema = aria_schema(stub=stub, examples=prime_stub(stub), **common)
     modes = ["positive", "negative"] if config.mode == "all" else [config.mode]
     schema.config.generation.update(modes=modes, max_examples=config.max_examples)
     schema.config.phases.update(phases=list(config.phases))

@@ -44,6 +44,7 @@ def aria_schema(
     request_budget: int | None = None,
     state_digest: Callable[[], str] | None = None,
     known_values: Mapping[str, Sequence[Any]] | None = None,
+    examples: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Any:
     """A schemathesis schema of the Aria methods with the Aria checks applied.
 
@@ -81,7 +82,10 @@ def aria_schema(
             if spec.invoicing.generates and spec.invoicing.dry_run_field is None:
                 context.skipped[name] = skip_reason(name)
                 names.remove(name)
-    schema = schemathesis.openapi.from_dict(copy.deepcopy(dict(reg.document)))
+    document = copy.deepcopy(dict(reg.document))
+    for name, bodies in (examples or {}).items():
+        _add_examples(document, reg[name].path, name, bodies)
+    schema = schemathesis.openapi.from_dict(document)
     schema.config.update(base_url=base_url.rstrip("/") if base_url else IN_PROCESS_BASE_URL)
     if app is not None:
         schema.app = app
@@ -90,3 +94,14 @@ def aria_schema(
     schema = schema.include(operation_id=names) if names else schema.include(operation_id=[""])
     attach(schema, context)
     return schema
+
+
+def _add_examples(
+    document: dict[str, Any], path: str, name: str, bodies: Sequence[Mapping[str, Any]]
+) -> None:
+    # Added to this run's copy of the description only: known-good calls for the examples phase.
+    content = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+    content["examples"] = {
+        f"known-good-{index}": {"value": {"rest_call": name, **body}}
+        for index, body in enumerate(bodies, 1)
+    }
