@@ -141,7 +141,8 @@ def _set_bracketed(params: dict[str, Any], name: str, keys: list[str], value: st
     for depth, key in enumerate(path):
         last = depth == len(path) - 1
         if isinstance(node, list):
-            index = len(node) if key == "" else int(key) if key.isascii() and key.isdigit() else None
+            numeric = key.isascii() and key.isdigit()
+            index = len(node) if key == "" else int(key) if numeric else None
             if index is None:
                 return  # a non-numeric key under a list: ignore rather than guess
             while len(node) <= index:
