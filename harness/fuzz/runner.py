@@ -47,6 +47,8 @@ class FuzzConfig:
     request_budget: int | None = None
     credentials: tuple[int, str] | None = None
     known_values: dict[str, list[Any]] | None = None
+    # Known-good call bodies per method, sent in the examples phase (a stub target has its own).
+    examples: dict[str, list[dict[str, Any]]] | None = None
     state_digest: Callable[[], str] | None = None
     phases: Sequence[str] = field(default_factory=lambda: list(_PHASES))
     progress: Callable[[Progress], None] | None = None
@@ -109,9 +111,9 @@ def _load(config: FuzzConfig) -> Any:
         "known_values": config.known_values,
     }
     if config.base_url is not None:
-        schema = aria_schema(base_url=config.base_url, **common)
+        schema = aria_schema(base_url=config.base_url, examples=config.examples, **common)
     elif config.app is not None:
-        schema = aria_schema(app=config.app, **common)
+        schema = aria_schema(app=config.app, examples=config.examples, **common)
     else:
         stub = config.stub
         if stub is None:

@@ -34,6 +34,24 @@ KNOWN_VALUES: dict[str, list[Any]] = {
     "invoice_no": [INVOICE_NO],
     "orig_invoice_no": [INVOICE_NO],
 }
+# One call per method that the app answers with success.
+EXAMPLES: dict[str, list[dict[str, Any]]] = {
+    "gen_invoice_m": [{"acct_no": ACCT_NO}],
+    "gen_invoice": [{"acct_no": ACCT_NO}],
+    "gen_rb_m": [
+        {
+            "acct_no": ACCT_NO,
+            "orig_invoice_no": INVOICE_NO,
+            "reason_cd": 1,
+            "rb_line_items": [{"line_no": 1}],
+        }
+    ],
+    "create_order_m": [{"account_no": ACCT_NO, "order_line_items_list": [{"client_sku": "S"}]}],
+    "manage_pending_invoice_m": [{"acct_no": ACCT_NO}],
+    "get_invoice_details_m": [{"acct_no": ACCT_NO, "invoice_no": INVOICE_NO}],
+    "get_virtual_datetime_m": [{}],
+    "advance_virtual_datetime_m": [{"offset_hours": 1}],
+}
 _INT = re.compile(r"^-?\d+$")
 
 # What a success carries, per method, beyond error_code/error_msg (the contracts' minimum).
@@ -209,6 +227,7 @@ def fuzz_config(mini: MiniAria, **overrides: Any) -> Any:
         "app": mini,
         "credentials": (CLIENT_NO, AUTH_KEY),
         "known_values": KNOWN_VALUES,
+        "examples": EXAMPLES,
         "state_digest": mini.digest,
         "max_examples": 15,
         "seed": 7,

@@ -9,7 +9,7 @@ from tests.fuzz.conftest import MiniAria, fuzz_config
 
 
 def test_correct_app_passes_with_successes_for_every_method(mini_aria: MiniAria) -> None:
-    result = run_fuzz(fuzz_config(mini_aria, max_examples=20, phases=["fuzzing"]))
+    result = run_fuzz(fuzz_config(mini_aria, max_examples=20, phases=["examples", "fuzzing"]))
     assert result.exit_code == ExitCode.CLEAN, [f.message for f in result.failures]
     assert set(result.methods) == {
         "gen_invoice_m",
