@@ -12,8 +12,9 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -46,7 +47,12 @@ def rate(func: Callable[[], Any], seconds: float) -> tuple[float, float]:
 
 def jsonschema_validator() -> jsonschema.protocols.Validator:
     reg = registry()
-    resources = [(OPENAPI_URI, Resource(contents=json.loads(json.dumps(reg.document)), specification=DRAFT202012))]
+    resources = [
+        (
+            OPENAPI_URI,
+            Resource(contents=json.loads(json.dumps(reg.document)), specification=DRAFT202012),
+        )
+    ]
     resources += [
         (codes_uri(s.name), DRAFT202012.create_resource({"enum": sorted(s.allowed_codes)}))
         for s in reg
@@ -73,9 +79,18 @@ def main() -> None:
 
     rows = [
         ("aria-harness contract (valid)", rate(lambda: contract.validate(response), args.seconds)),
-        ("jsonschema precompiled (valid)", rate(lambda: list(reference.iter_errors(response)), args.seconds)),
-        ("aria-harness contract (1 violation)", rate(lambda: contract.validate(broken), args.seconds)),
-        ("jsonschema precompiled (1 violation)", rate(lambda: list(reference.iter_errors(broken)), args.seconds)),
+        (
+            "jsonschema precompiled (valid)",
+            rate(lambda: list(reference.iter_errors(response)), args.seconds),
+        ),
+        (
+            "aria-harness contract (1 violation)",
+            rate(lambda: contract.validate(broken), args.seconds),
+        ),
+        (
+            "jsonschema precompiled (1 violation)",
+            rate(lambda: list(reference.iter_errors(broken)), args.seconds),
+        ),
     ]
     print(f"gen_invoice_m success response: {size} bytes of JSON")
     print(f"{'engine':40} {'validations/s':>14} {'us/validation':>14}")

@@ -11,11 +11,12 @@ import click
 __all__ = ["validate_command", "run_validate"]
 
 
-def run_validate(method: str, stream: IO[str], *, name: str, out: IO[str] = sys.stdout) -> int:
+def run_validate(method: str, stream: IO[str], *, name: str, out: IO[str] | None = None) -> int:
     """Validate the JSON response read from a stream; 0 conforms, 1 violations, 2 unusable."""
     from harness.contracts import validate
     from harness.spec import registry
 
+    out = out or sys.stdout
     if method not in registry():
         raise click.UsageError(
             f"unknown method {method!r}; known methods: {', '.join(registry().names)}"
@@ -39,5 +40,6 @@ def run_validate(method: str, stream: IO[str], *, name: str, out: IO[str] = sys.
 @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
 def validate_command(method: str, source: IO[str]) -> None:
     """Check a JSON response (FILE, or - for standard input) against a method's contract."""
-    name = "<stdin>" if source.name == "<stdin>" else source.name
+    name = getattr(source, "name", None) or "<stdin>"
+    name = "<stdin>" if name in {"-", "<stdin>"} else name
     raise SystemExit(run_validate(method, source, name=name))

@@ -12,73 +12,119 @@ is a number: a null total is the contract's business, not the invariant's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from harness.contracts.violations import Violation, describe_value
+from harness.contracts.violations import Violation, describe_value, to_pointer
 
-__all__ = ["check_invariants", "TOLERANCE"]
+__all__ = ["Invariant", "TOLERANCE", "check_invariants", "compile_invariants"]
 
 # Aria rounds currency amounts to cents; allow half a cent for float noise.
 TOLERANCE = 0.005
 
 
+@dataclass(frozen=True)
+class Invariant:
+    """A compiled sum invariant: ``total == sum(sign * term)`` at every node under ``at``."""
+
+    name: str
+    at: tuple[str, ...]
+    total: str
+    terms: tuple[tuple[float, str], ...]
+
+    @property
+    def formula(self) -> str:
+        text = "".join(f" {'-' if sign < 0 else '+'} {name}" for sign, name in self.terms)
+        return text.removeprefix(" + ").strip()
+
+
+def compile_invariants(declared: Sequence[Mapping[str, Any]]) -> tuple[Invariant, ...]:
+    """Parse a contract's ``x-aria-invariants`` once."""
+    compiled = []
+    for entry in declared:
+        terms = tuple(
+            (-1.0, term[1:]) if term.startswith("-") else (1.0, term.lstrip("+"))
+            for term in entry["terms"]
+        )
+        at = tuple(part for part in str(entry.get("at", "")).split("/") if part)
+        compiled.append(Invariant(str(entry["name"]), at, str(entry["total"]), terms))
+    return tuple(compiled)
+
+
 def check_invariants(
-    method: str, invariants: Sequence[Mapping[str, Any]], response: Mapping[str, Any]
+    method: str, invariants: Sequence[Invariant], response: Mapping[str, Any]
 ) -> list[Violation]:
     """Violations of a contract's invariants by one response."""
     if response.get("error_code") != 0:
         return []
     found: list[Violation] = []
     for invariant in invariants:
-        for pointer, node in _walk(response, invariant.get("at", "")):
-            violation = _check_sum(method, invariant, pointer, node)
-            if violation is not None:
-                found.append(violation)
+        # Every response pays for the fast walk; only a broken one pays for JSON pointers.
+        if all(_holds(invariant, node) for node in _nodes(invariant.at, response)):
+            continue
+        for path, node in _nodes_with_paths(invariant.at, response):
+            if not _holds(invariant, node):
+                found.append(_violation(method, invariant, path, node))
     return found
 
 
-def _check_sum(
-    method: str, invariant: Mapping[str, Any], pointer: str, node: Any
-) -> Violation | None:
-    if not isinstance(node, Mapping):
-        return None
-    total = node.get(invariant["total"])
+def _nodes(at: tuple[str, ...], response: Any) -> list[Any]:
+    nodes = [response]
+    for part in at:
+        if part == "*":
+            nodes = [item for node in nodes if type(node) is list for item in node]
+        else:
+            nodes = [node[part] for node in nodes if type(node) is dict and part in node]
+    return nodes
+
+
+def _nodes_with_paths(at: tuple[str, ...], response: Any) -> list[tuple[tuple[Any, ...], Any]]:
+    nodes: list[tuple[tuple[Any, ...], Any]] = [((), response)]
+    for part in at:
+        following: list[tuple[tuple[Any, ...], Any]] = []
+        for path, node in nodes:
+            if part == "*" and type(node) is list:
+                following.extend(((*path, i), item) for i, item in enumerate(node))
+            elif type(node) is dict and part in node:
+                following.append(((*path, part), node[part]))
+        nodes = following
+    return nodes
+
+
+def _holds(invariant: Invariant, node: Any) -> bool:
+    """True unless every named value is a number and the sum is off by more than a cent."""
+    if type(node) is not dict:
+        return True
+    total = node.get(invariant.total)
     if not _is_number(total):
-        return None
+        return True
+    return (expected := _expected(invariant, node)) is None or abs(expected - total) <= TOLERANCE
+
+
+def _expected(invariant: Invariant, node: dict[str, Any]) -> float | None:
     expected = 0.0
-    for term in invariant["terms"]:
-        sign, name = (-1.0, term[1:]) if term.startswith("-") else (1.0, term.lstrip("+"))
+    for sign, name in invariant.terms:
         value = node.get(name)
         if not _is_number(value):
             return None
         expected += sign * value
-    if abs(expected - total) <= TOLERANCE:
-        return None
-    formula = " ".join(invariant["terms"]).lstrip("+")
+    return expected
+
+
+def _violation(
+    method: str, invariant: Invariant, path: tuple[Any, ...], node: dict[str, Any]
+) -> Violation:
+    expected = _expected(invariant, node) or 0.0
     return Violation(
         method=method,
-        pointer=f"{pointer}/{invariant['total']}",
-        expected=f"{round(expected, 6)} ({formula})",
-        actual=describe_value(total),
-        message=f"{invariant['total']} must equal {formula}",
-        rule=f"invariant:{invariant['name']}",
+        pointer=to_pointer((*path, invariant.total)),
+        expected=f"{round(expected, 6)} ({invariant.formula})",
+        actual=describe_value(node.get(invariant.total)),
+        message=f"{invariant.total} must equal {invariant.formula}",
+        rule=f"invariant:{invariant.name}",
     )
 
 
-def _walk(node: Any, pointer: str, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    parts = [p for p in pointer.split("/") if p] if pointer else []
-    if not parts:
-        yield prefix, node
-        return
-    head, rest = parts[0], "/".join(parts[1:])
-    if head == "*":
-        if isinstance(node, list):
-            for index, item in enumerate(node):
-                yield from _walk(item, rest, f"{prefix}/{index}")
-    elif isinstance(node, Mapping) and head in node:
-        yield from _walk(node[head], rest, f"{prefix}/{head}")
-
-
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return type(value) in (int, float)

@@ -19,7 +19,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from harness.contracts.invariants import check_invariants
+from harness.contracts.invariants import check_invariants, compile_invariants
 from harness.contracts.violations import Violation, describe_value, to_pointer
 from harness.errors import SpecError
 from harness.spec import Registry, load_document, registry
@@ -40,7 +40,7 @@ class Contract:
     def __init__(self, method: str, schema: Mapping[str, Any], resources: Any) -> None:
         self.method = method
         self.schema = schema
-        self.invariants: tuple[Mapping[str, Any], ...] = tuple(schema.get("x-aria-invariants", ()))
+        self.invariants = compile_invariants(schema.get("x-aria-invariants", ()))
         try:
             self._validator = jsonschema_rs.validator_for(dict(schema), registry=resources)
         except (ValueError, jsonschema_rs.ReferencingError) as exc:
@@ -48,7 +48,7 @@ class Contract:
 
     def validate(self, response: Any) -> list[Violation]:
         """Every way this response breaks the contract (an empty list when it conforms)."""
-        if not isinstance(response, Mapping):
+        if type(response) is not dict and not isinstance(response, Mapping):
             return [
                 Violation(
                     self.method,

@@ -1,6 +1,6 @@
 """Load and validate a stub fixture (YAML or a mapping) into the domain models.
 
-The format is documented in ``docs/stub.md`` and shown by ``fixtures/default.yaml``. A bad
+The format is documented in ``docs/stub-fixtures.md`` and shown by ``fixtures/default.yaml``. A bad
 fixture raises ``FixtureError`` naming the path of the offending entry and what was expected.
 """
 

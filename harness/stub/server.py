@@ -85,6 +85,8 @@ def make_server(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> uvicorn.
         port=port,
         http=_StubProtocol,
         loop="asyncio",
+        interface="asgi3",
+        proxy_headers=False,
         lifespan="off",
         access_log=False,
         log_level="warning",

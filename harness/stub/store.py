@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["Store", "TABLES"]
+from harness.errors import HarnessError
+
+__all__ = ["Store", "StoreError", "TABLES"]
+
+
+class StoreError(HarnessError):
+    """The stub's database file cannot be opened or is not a stub database."""
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,15 +80,18 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = os.fspath(path) if path is not None else ":memory:"
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        if self.path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-        with self.transaction() as db:
-            db.executescript_in_tx(_SCHEMA)
-            # a mark outlives only a crashed process: no call is in progress at start-up
-            db.execute("DELETE FROM invoicing_marks")
+        try:
+            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._conn.row_factory = sqlite3.Row
+            if self.path != ":memory:":
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+            with self.transaction() as db:
+                db.executescript_in_tx(_SCHEMA)
+                # a mark outlives only a crashed process: no call is in progress at start-up
+                db.execute("DELETE FROM invoicing_marks")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot use {self.path!r} as the stub database: {exc}") from None
 
     @contextmanager
     def transaction(self) -> Iterator[_Tx]:

@@ -8,7 +8,8 @@ call that finds a mark answers 3108 ("another invoice in progress for the same b
 
 from __future__ import annotations
 
-import uuid
+import itertools
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from harness.stub.exceptions import (
 )
 from harness.stub.invoicing import (
     Draft,
+    MpiState,
     add_waiting_orders,
     bill_mpi,
     finish_draft,
@@ -208,11 +210,14 @@ def _aria6_pending() -> AriaFault:
     return InvalidInput("the account has a pending invoice; approve it before the next invoice")
 
 
+_tokens = itertools.count(1)
+
+
 def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_Result]:
     tenant = ctx.tenant
     account = request.account
     group_nos = [g.billing_group_no for g in request.groups]
-    token = uuid.uuid4().hex
+    token = f"{os.getpid()}-{next(_tokens)}"
     with ctx.store.transaction() as db:
         marks = ",".join("?" * len(group_nos))
         busy = db.one(
@@ -221,17 +226,19 @@ def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_
         )
         if busy is not None:
             raise in_progress()
+        today = ctx.today(db)
+        states = mpi_states(db, tenant, account)
+        pending = pending_mpis(db, tenant, account)
+        # nothing due: answer before marking anything, so a no-op call writes nothing
+        due = _due(ctx, request, today, states, pending, blocked)
+        orders = order_lines_waiting(db, tenant, account)
         for number in group_nos:
             db.execute(
                 "INSERT INTO invoicing_marks (client_no, billing_group_no, token) VALUES (?, ?, ?)",
                 (tenant.client_no, number, token),
             )
-        today = ctx.today(db)
-        states = mpi_states(db, tenant, account)
-        pending = pending_mpis(db, tenant, account)
-        orders = order_lines_waiting(db, tenant, account)
     try:
-        drafts = _drafts(ctx, request, today, states, pending, orders, blocked)
+        drafts = _build(ctx, request, today, due, orders)
         status = "pending" if request.pending else "posted"
         with ctx.store.transaction() as db:
             results = []
@@ -247,18 +254,19 @@ def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_
         raise
 
 
-def _drafts(ctx, request: _Request, today, states, pending, orders, blocked) -> list[Draft]:
+def _due(
+    ctx: CallContext, request: _Request, today: str, states, pending, blocked
+) -> list[tuple[int, list[MpiState]]]:
+    """Per billing group, the instances to bill now; the fitting error when there are none."""
     tenant = ctx.tenant
     account = request.account
     if request.account_level and pending:
         raise blocked()
-    drafts: list[Draft] = []
+    due: list[tuple[int, list[MpiState]]] = []
     was_blocked = False
     next_due: str | None = None
-    order_group = account.billing_groups[0].billing_group_no
-    single = Draft(account, order_group) if request.account_level else None
     for group in request.groups:
-        draft = single or Draft(account, group.billing_group_no)
+        found = []
         for mpi in account.mpis:
             if mpi.billing_group_no != group.billing_group_no:
                 continue
@@ -274,22 +282,10 @@ def _drafts(ctx, request: _Request, today, states, pending, orders, blocked) -> 
             if state.next_bill_date > limit:
                 next_due = min(next_due or state.next_bill_date, state.next_bill_date)
                 continue
-            bill_mpi(
-                draft,
-                tenant,
-                state,
-                periods=_periods(state.next_bill_date, today, interval, request),
-                alt_bill_day=request.alt_bill_day,
-            )
-        if single is None and draft.lines:
-            drafts.append(draft)
-    if single is not None and single.lines:
-        drafts.append(single)
-    if drafts and orders:
-        target = next((d for d in drafts if d.billing_group_no == order_group), None)
-        if target is not None:
-            add_waiting_orders(target, orders)
-    if not drafts:
+            found.append(state)
+        if found:
+            due.append((group.billing_group_no, found))
+    if not due:
         if was_blocked:
             raise blocked()
         if next_due is not None:
@@ -297,6 +293,34 @@ def _drafts(ctx, request: _Request, today, states, pending, orders, blocked) -> 
                 f"no data found: the next billing date {next_due} is after the virtual date {today}"
             )
         raise NoDataFound("no data found: nothing to bill")
+    return due
+
+
+def _build(ctx: CallContext, request: _Request, today: str, due, orders) -> list[Draft]:
+    """The invoices' lines: one draft per billing group (one in all at account level)."""
+    tenant = ctx.tenant
+    account = request.account
+    order_group = account.billing_groups[0].billing_group_no
+    drafts: list[Draft] = []
+    for group_no, states in due:
+        if request.account_level and drafts:
+            draft = drafts[0]
+        else:
+            draft = Draft(account, order_group if request.account_level else group_no)
+            drafts.append(draft)
+        for state in states:
+            interval = tenant.plans[state.mpi.plan_no].billing_interval_months
+            bill_mpi(
+                draft,
+                tenant,
+                state,
+                periods=_periods(state.next_bill_date, today, interval, request),
+                alt_bill_day=request.alt_bill_day,
+            )
+    if orders:
+        target = next((d for d in drafts if d.billing_group_no == order_group), None)
+        if target is not None:
+            add_waiting_orders(target, orders)
     return drafts
 
 

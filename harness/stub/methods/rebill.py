@@ -100,6 +100,8 @@ def gen_rb_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             memo.add_line(**negated)
         memo.orig_invoice_no = row["invoice_no"]
         memo.carry_in = memo.carry_out = Decimal(0)
+        # the memo offsets the original in full: its tax line as well as its charges
+        memo.tax = -Decimal(row["tax"])
         store_invoice(db, ctx, memo, status="posted", write_state=False)
         db.execute(
             "UPDATE invoices SET status = 'rebilled' WHERE client_no = ? AND invoice_no = ?",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from harness.stub.service import StubService
-from tests.stub.conftest import check_answer
+from tests.stub.domain.conftest import check_answer
 
 
 def test_virtual_time_starts_at_system_time_with_zero_offset(ok):

@@ -1,0 +1,49 @@
+"""Fixtures shared by every test area."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def wheel_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The interpreter of a fresh virtual environment with the built wheel installed.
+
+    ``ARIA_HARNESS_WHEEL_VENV`` names one made already (CI builds it once for every test
+    that needs it); otherwise the wheel is built and installed here, once per session.
+    """
+    ready = os.environ.get("ARIA_HARNESS_WHEEL_VENV")
+    if ready:
+        return Path(ready) / "bin" / "python"
+    work = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(work / "dist"),
+        ],
+        cwd=REPO_ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = (work / "dist").glob("aria_harness-*.whl")
+    venv.create(work / "venv", with_pip=True)
+    python = work / "venv" / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    return python

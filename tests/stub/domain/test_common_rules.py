@@ -1,0 +1,225 @@
+"""Rules every method follows: credentials, required inputs, unknown methods, the envelope."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.spec import registry
+from harness.stub.routes import ROUTES
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
+
+# A minimal valid call per method (credentials added by the fixtures).
+MINIMAL = {
+    "gen_invoice_m": {"acct_no": 1000001},
+    "gen_invoice": {"acct_no": 1000001},
+    "gen_rb_m": {
+        "acct_no": 1000001,
+        "orig_invoice_no": 1,
+        "reason_cd": 1,
+        "rb_line_items": [{"line_no": 1}],
+    },
+    "create_order_m": {
+        "account_no": 1000001,
+        "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
+    },
+    "manage_pending_invoice_m": {"invoice_no": 1},
+    "get_invoice_details_m": {"invoice_no": 1},
+    "get_virtual_datetime_m": {},
+    "advance_virtual_datetime_m": {"offset_hours": 1},
+}
+METHODS = sorted(MINIMAL)
+
+
+def test_every_described_method_has_a_route():
+    assert set(ROUTES) == set(registry().names) == set(MINIMAL)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_wrong_auth_key_is_1004(err, method):
+    answer = err(1004, method, auth_key="not-the-key", **MINIMAL[method])
+    assert answer["error_msg"] == "authentication error"
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_unknown_client_no_is_1004(err, method):
+    err(1004, method, client_no=1234567, **MINIMAL[method])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_missing_credentials_are_1010(service, method):
+    for missing in ("client_no", "auth_key"):
+        params = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY, **MINIMAL[method]}
+        del params[missing]
+        answer = check_answer(method, service.call(method, params))
+        assert answer["error_code"] == 1010
+        assert answer["error_msg"] == f"Missing required parameter: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("method", "field"),
+    [
+        ("gen_invoice", "acct_no"),
+        ("gen_rb_m", "orig_invoice_no"),
+        ("gen_rb_m", "reason_cd"),
+        ("gen_rb_m", "rb_line_items"),
+        ("create_order_m", "account_no"),
+        ("create_order_m", "order_line_items_list"),
+        ("get_invoice_details_m", "invoice_no"),
+        ("advance_virtual_datetime_m", "offset_hours"),
+    ],
+    ids=lambda value: value,
+)
+def test_missing_required_input_is_1010_naming_it(err, method, field):
+    params = dict(MINIMAL[method])
+    del params[field]
+    answer = err(1010, method, **params)
+    assert answer["error_msg"] == f"Missing required parameter: {field}"
+
+
+@pytest.mark.parametrize("method", ["gen_invoice_m", "gen_rb_m"])
+def test_missing_required_alternative_names_the_first(err, method):
+    params = {k: v for k, v in MINIMAL[method].items() if k != "acct_no"}
+    answer = err(1010, method, **params)
+    assert answer["error_msg"] == "Missing required parameter: acct_no"
+
+
+def test_empty_form_value_counts_as_missing(err):
+    err(1010, "gen_invoice", acct_no="")
+
+
+def test_missing_item_field_is_1010(err):
+    answer = err(
+        1010, "create_order_m", account_no=1000001, order_line_items_list=[{"client_sku": "WIDGET"}]
+    )
+    assert answer["error_msg"] == "Missing required parameter: units"
+
+
+@pytest.mark.parametrize("method", ["no_such_method", "", "gen_invoice_m ", 42, None])
+def test_unknown_method_is_minus_one(service, method):
+    answer = service.call(method, {"client_no": CLIENT_NO, "auth_key": AUTH_KEY})
+    assert answer["error_code"] == -1
+    assert list(answer) == ["error_code", "error_msg"]
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "message"),
+    [
+        ("gen_invoice_m", {"acct_no": 999}, "Account not found: AriaNo"),
+        ("gen_invoice_m", {"client_acct_id": "NOPE"}, "Account not found: ClientId"),
+        ("gen_rb_m", {**MINIMAL["gen_rb_m"], "acct_no": 999}, "Account not found: AriaNo"),
+        ("gen_invoice", {"acct_no": 999}, "account does not exist"),
+        (
+            "create_order_m",
+            {**MINIMAL["create_order_m"], "account_no": 999},
+            "account does not exist",
+        ),
+        (
+            "get_invoice_details_m",
+            {"invoice_no": 1, "client_acct_id": "NOPE"},
+            "Account not found: ClientId",
+        ),
+        ("manage_pending_invoice_m", {"invoice_no": 1, "acct_no": 5}, "Account not found: AriaNo"),
+    ],
+    ids=["mpi-acct_no", "mpi-client_acct_id", "rb", "aria6", "order", "details", "pending"],
+)
+def test_unknown_account_is_1009_with_documented_message(err, method, params, message):
+    assert err(1009, method, **params)["error_msg"] == message
+
+
+def test_account_of_another_tenant_is_not_found():
+    from harness.stub.service import StubService
+
+    fixture = {
+        "tenants": [
+            {"client_no": 1, "auth_key": "k1", "accounts": []},
+            {
+                "client_no": 2,
+                "auth_key": "k2",
+                "accounts": [
+                    {
+                        "acct_no": 77,
+                        "client_acct_id": "X",
+                        "billing_groups": [{"billing_group_no": 1, "client_billing_group_id": "B"}],
+                    }
+                ],
+            },
+        ]
+    }
+    stub = StubService(fixtures=fixture)
+    answer = check_answer(
+        "gen_invoice_m",
+        stub.call("gen_invoice_m", {"client_no": 1, "auth_key": "k1", "acct_no": 77}),
+    )
+    assert answer["error_code"] == 1009
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "fragment"),
+    [
+        ("gen_invoice_m", {"acct_no": "abc"}, "acct_no must be an integer"),
+        ("gen_invoice_m", {"acct_no": 1000001, "client_receipt_id": "x" * 51}, "longer than 50"),
+        (
+            "gen_invoice_m",
+            {"acct_no": 1000001, "force_pending": "maybe"},
+            "force_pending must be one of",
+        ),
+        ("gen_invoice_m", {"acct_no": 2**70}, "out of range"),
+        ("gen_rb_m", {**MINIMAL["gen_rb_m"], "rb_line_items": "nope"}, "array of objects"),
+        ("gen_rb_m", {**MINIMAL["gen_rb_m"], "rb_line_items": [1, 2]}, "must be an object"),
+        (
+            "create_order_m",
+            {
+                "account_no": 1000001,
+                "order_line_items_list": [{"client_sku": "WIDGET", "units": "lots"}],
+            },
+            "units must be a number",
+        ),
+        (
+            "create_order_m",
+            {
+                "account_no": 1000001,
+                "order_line_items_list": [{"client_sku": "WIDGET", "units": "nan"}],
+            },
+            "finite",
+        ),
+        ("get_invoice_details_m", {"invoice_no": True}, "not a boolean"),
+        ("get_virtual_datetime_m", {"client_no": [1]}, "client_no must be an integer"),
+    ],
+    ids=["type", "maxLength", "enum", "int64", "array", "item", "number", "nan", "bool", "list"],
+)
+def test_bad_values_are_1016_with_a_clear_message(err, method, params, fragment):
+    answer = err(1016, method, **params)
+    assert fragment in answer["error_msg"]
+
+
+def test_numeric_strings_are_accepted_for_numbers(ok):
+    answer = ok("gen_invoice_m", client_no=str(CLIENT_NO), acct_no="1000001", invoice_mode="0")
+    assert answer["out_acct_no"] == 1000001
+
+
+def test_unknown_fields_are_ignored(ok):
+    ok("get_virtual_datetime_m", no_such_field="x", rest_call="get_virtual_datetime_m")
+
+
+def test_params_that_are_not_a_mapping_get_1016(service):
+    answer = check_answer("gen_invoice_m", service.call("gen_invoice_m", ["not", "a", "mapping"]))  # type: ignore[arg-type]
+    assert answer["error_code"] == 1016
+
+
+def test_error_envelope_order_is_code_fields_message(err):
+    answer = err(1009, "gen_invoice_m", acct_no=999)
+    fields = [
+        f for f in registry()["gen_invoice_m"].output_fields if f not in ("error_code", "error_msg")
+    ]
+    assert list(answer) == ["error_code", *fields, "error_msg"]
+
+
+def test_an_internal_bug_answers_1001_and_never_raises(service, monkeypatch):
+    def broken(ctx, params):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(ROUTES, "get_virtual_datetime_m", broken)
+    answer = service.call("get_virtual_datetime_m", {"client_no": CLIENT_NO, "auth_key": AUTH_KEY})
+    assert answer["error_code"] == 1001
+    assert answer["error_msg"] == "unexpected error"
+    assert "boom" not in str(answer)

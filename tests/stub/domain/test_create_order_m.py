@@ -1,0 +1,183 @@
+"""create_order_m: catalogue items, rate schedules, coupons, billing timing, dry run, gateway."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.stub.fixtures import read_fixture
+from harness.stub.service import StubService
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
+
+ACME, INITECH, UMBRELLA = 1000001, 1000003, 1000004
+
+
+def order(ok, account=ACME, **params):
+    params.setdefault("order_line_items_list", [{"client_sku": "WIDGET", "units": 2}])
+    return ok("create_order_m", account_no=account, **params)
+
+
+def test_bill_immediately_invoices_and_collects(ok, service):
+    answer = order(ok, bill_immediately=1)
+    assert answer["order_no"] and answer["invoice_no"] and answer["transaction_id"]
+    assert answer["proc_status_code"] == "1" and answer["proc_auth_code"]
+    (line, tax) = answer["invoice_line_items_list"]
+    assert line["line_amount"] == pytest.approx(39.90) and line["rate_per_unit"] == 19.95
+    assert tax["service_is_tax_ind"] == 1
+    assert answer["total_charges_after_tax"] == pytest.approx(
+        answer["total_charges_before_tax"] + answer["total_tax_charges"]
+    )
+    details = ok("get_invoice_details_m", invoice_no=answer["invoice_no"])
+    assert details["invoice_line_details"][0]["line_type"] == 8
+    assert details["invoice_line_details"][0]["order_no"] == answer["order_no"]
+
+
+def test_bill_immediately_zero_waits_for_the_next_invoice(ok):
+    answer = order(ok, bill_immediately=0)
+    assert answer["invoice_no"] is None and answer["order_no"]
+    invoice = ok("gen_invoice_m", acct_no=ACME, billing_group_no=70001)
+    line_types = [line["line_type"] for line in invoice["out_invoices_list"][0]["invoice_items"]]
+    assert 8 in line_types
+
+
+def test_null_bill_immediately_follows_auto_bill_orders(ok):
+    assert order(ok)["invoice_no"] is not None
+    raw = read_fixture(None)
+    raw["tenants"][0]["client_parameters"]["auto_bill_orders"] = False
+    stub = StubService(fixtures=raw)
+    answer = check_answer(
+        "create_order_m",
+        stub.call(
+            "create_order_m",
+            {
+                "client_no": CLIENT_NO,
+                "auth_key": AUTH_KEY,
+                "account_no": ACME,
+                "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
+            },
+        ),
+    )
+    assert answer["error_code"] == 0 and answer["invoice_no"] is None
+
+
+def test_dry_run_returns_lines_and_totals_and_stores_nothing(ok, service):
+    before = service.state_digest()
+    answer = order(ok, do_write="false", bill_immediately=1)
+    assert answer["order_no"] is None and answer["invoice_no"] is None
+    assert answer["invoice_line_items_list"][0]["line_amount"] == pytest.approx(39.90)
+    assert answer["total_charges_before_tax"] == pytest.approx(39.90)
+    assert service.state_digest() == before
+
+
+def test_rate_schedules_and_currency_default(ok):
+    promo = order(
+        ok,
+        order_line_items_list=[
+            {"client_sku": "GADGET", "units": 1, "client_rate_schedule_id": "gadget-promo"}
+        ],
+    )
+    assert promo["invoice_line_items_list"][0]["rate_per_unit"] == 89.0
+    by_no = order(
+        ok, order_line_items_list=[{"client_sku": "GADGET", "units": 1, "rate_schedule_no": 9011}]
+    )
+    assert by_no["invoice_line_items_list"][0]["rate_per_unit"] == 99.0
+    euro = order(ok, UMBRELLA)
+    assert euro["invoice_line_items_list"][0]["client_rate_schedule_id"] == "widget-eur"
+
+
+def test_amount_and_unit_discount(ok):
+    answer = order(
+        ok,
+        order_line_items_list=[
+            {"client_sku": "WIDGET", "units": 2, "unit_discount_amount": 1.5},
+            {"client_sku": "EBOOK", "units": 3, "amount": 20},
+        ],
+    )
+    first, second = answer["invoice_line_items_list"][:2]
+    assert first["line_amount"] == pytest.approx(39.90 - 3.00)
+    assert second["line_amount"] == 20
+    # EBOOK is not taxable: only the widget line is taxed
+    assert answer["total_tax_charges"] == pytest.approx(round(36.90 * 0.0825, 2))
+
+
+def test_coupon_is_a_credit(ok):
+    answer = order(ok, coupon_cd="SAVE5")
+    assert answer["total_credit"] == 5.0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"coupon_cd": "NOPE"},
+        {"order_line_items_list": [{"client_sku": "NOPE", "units": 1}]},
+        {"order_line_items_list": [{"units": 1}]},
+        {"order_line_items_list": [{"client_sku": "WIDGET", "units": 0}]},
+        {"order_line_items_list": [{"client_sku": "WIDGET", "units": 1, "rate_schedule_no": 1}]},
+        {
+            "order_line_items_list": [
+                {"client_sku": "WIDGET", "units": 1, "client_rate_schedule_id": "x"}
+            ]
+        },
+        {
+            "order_line_items_list": [
+                {"client_sku": "WIDGET", "units": 1, "unit_discount_amount": 50}
+            ]
+        },
+        {"bill_immediately": 7},
+    ],
+    ids=[
+        "coupon",
+        "sku",
+        "no-sku",
+        "zero-units",
+        "schedule-no",
+        "schedule-id",
+        "discount",
+        "bill-flag",
+    ],
+)
+def test_invalid_orders_are_1016(err, params):
+    params.setdefault("order_line_items_list", [{"client_sku": "WIDGET", "units": 1}])
+    err(1016, "create_order_m", account_no=ACME, **params)
+
+
+def test_configured_decline_number_declines_and_fills_processor_fields(ok):
+    answer = order(ok, INITECH, bill_immediately=1)
+    assert answer["error_code"] == 0
+    assert answer["proc_status_code"] == "2" and answer["proc_auth_code"] is None
+    assert answer["proc_payment_id"]
+
+
+@pytest.mark.parametrize(
+    "card", ["4111111111111111", "4012888888881881", "5555555555554444", "378282246310005"]
+)
+def test_published_test_cards_approve_and_only_last_four_are_stored(ok, service, card):
+    answer = order(
+        ok,
+        bill_immediately=1,
+        alt_pay_method=1,
+        cc_number=card,
+        cvv="123",
+        cc_expire_mm=12,
+        cc_expire_yyyy=2030,
+    )
+    assert answer["proc_status_code"] == "1" and answer["proc_cvv_response"] == "M"
+    dump = json.dumps(service.dump_state())
+    assert card not in dump and card[:12] not in dump
+    assert '"cvv"' not in dump and '"123"' not in dump
+    assert service.dump_state()["tables"]["payments"][-1]["last_four"] == card[-4:]
+
+
+def test_alternate_decline_card_declines(ok):
+    answer = order(ok, bill_immediately=1, alt_pay_method=1, cc_number="4000000000000002")
+    assert answer["proc_status_code"] == "2"
+
+
+def test_invalid_card_number_declines(ok):
+    assert (
+        order(ok, bill_immediately=1, alt_pay_method=1, cc_number="1234567890123456")[
+            "proc_status_code"
+        ]
+        == "2"
+    )

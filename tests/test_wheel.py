@@ -1,0 +1,55 @@
+"""The built wheel carries the description and contracts: it works outside the checkout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+from tests.samples import gen_invoice_m_error, gen_invoice_m_success
+
+_PROBE = """
+import json, sys, harness
+from harness import registry
+from harness.contracts import validate
+print(json.dumps({
+    "module": harness.__file__,
+    "methods": list(registry().names),
+    "ok": [str(v) for v in validate("gen_invoice_m", json.loads(sys.argv[1]))],
+    "bad": [str(v) for v in validate("gen_invoice_m", json.loads(sys.argv[2]))],
+}))
+"""
+
+
+def test_installed_wheel_loads_the_description_and_validates_outside_the_checkout(
+    wheel_python: Path, tmp_path: Path
+) -> None:
+    broken = gen_invoice_m_error()
+    broken["error_code"] = 4242
+    result = subprocess.run(
+        [str(wheel_python), "-c", _PROBE, json.dumps(gen_invoice_m_success()), json.dumps(broken)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    probe = json.loads(result.stdout)
+    assert REPO_ROOT not in Path(probe["module"]).parents, "imported the checkout, not the wheel"
+    assert "gen_invoice_m" in probe["methods"] and len(probe["methods"]) == 8
+    assert probe["ok"] == []
+    assert len(probe["bad"]) == 1 and "/error_code" in probe["bad"][0]
+
+
+def test_installed_command_validates_a_file(wheel_python: Path, tmp_path: Path) -> None:
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps(gen_invoice_m_success()), encoding="utf-8")
+    command = wheel_python.parent / "aria-harness"
+    result = subprocess.run(
+        [str(command), "validate", "--method", "gen_invoice_m", str(answer)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "conforms" in result.stdout
