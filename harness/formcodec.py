@@ -59,7 +59,8 @@ def form_pairs(params: Mapping[str, Any], *, style: str = "pipe") -> list[tuple[
 
 def encode_form(params: Mapping[str, Any], *, style: str = "pipe") -> str:
     """Encode call parameters as an ``application/x-www-form-urlencoded`` body."""
-    return urlencode(form_pairs(params, style=style))
+    # Lone surrogates (generated text, broken clients) travel as their bytes instead of raising.
+    return urlencode(form_pairs(params, style=style), errors="surrogatepass")
 
 
 def decode_form(
