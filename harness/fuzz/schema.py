@@ -14,7 +14,6 @@ import schemathesis
 
 from harness.fuzz import checks as _checks  # noqa: F401  (registers the checks)
 from harness.fuzz import guard as _guard
-from harness.fuzz import serializers as _serializers  # noqa: F401  (Aria6 form bodies)
 from harness.fuzz.checks import ARIA_CHECKS
 from harness.fuzz.context import Budget, FuzzContext, attach
 from harness.spec import registry
@@ -53,6 +52,9 @@ def aria_schema(
     the embedded stub) or ``base_url`` (treated as a sandbox: invoice-generating calls are
     sent only as dry runs unless ``allow_invoicing``).
     """
+    from harness.stub.schemathesis_support import register_form_serializer
+
+    register_form_serializer()  # Aria6 form bodies: arrays of objects as pipe columns
     targets = [target for target in (app, base_url, stub) if target is not None]
     if len(targets) != 1:
         raise ValueError("give exactly one target: stub=, app= or base_url=")
