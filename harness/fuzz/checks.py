@@ -185,4 +185,9 @@ ARIA_CHECKS: tuple[str, ...] = (
     "aria_error_msg_ok",
     "aria_negative_rejected",
     "aria_dry_run_writes_nothing",
+    # The sequence invariants (harness.fuzz.invariants), judged on the stateful phase's chains.
+    "aria_rebill_offsets",
+    "aria_approval_unblocks",
 )
+
+from harness.fuzz import invariants as _invariants  # noqa: E402,F401  (registers the invariants)

@@ -54,8 +54,13 @@ class FuzzContext:
     guarded: bool = False
     budget: Budget = field(default_factory=lambda: Budget(None))
     state_digest: Callable[[], str] | None = None
+    # Every invoice of the target (invoice_no, kind, orig_invoice_no, total), for the invariants
+    # that need what no answer carries (a rebill's credit memo); None where it cannot be read.
+    ledger: Callable[[], Sequence[Mapping[str, Any]]] | None = None
     # Identifier values known to exist on the target, so some generated calls can succeed.
     known_values: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    # Bodies that fit the target, per method, for the stateful phase to start from.
+    sequence_seeds: Mapping[str, Sequence[Mapping[str, Any]]] = field(default_factory=dict)
     # One generated case in this many keeps its own (usually wrong) credentials.
     credential_probe_every: int = 10
     skipped: dict[str, str] = field(default_factory=dict)

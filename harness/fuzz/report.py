@@ -79,6 +79,11 @@ def render_summary(result: FuzzResult, out: TextIO) -> None:
     for row in [header, *rows]:
         out.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         out.write("\n")
+    if result.stateful_steps:
+        out.write(
+            f"stateful: {result.stateful_steps} steps, {result.linked_steps} of them "
+            "taking values from the previous call through a link\n"
+        )
     for name, reason in result.skipped.items():
         out.write(f"skipped {name}: {reason}\n")
     for note in result.notes:

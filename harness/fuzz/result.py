@@ -55,6 +55,9 @@ class FuzzResult:
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     requests_sent: int = 0
+    # Calls made in the stateful phase, and how many of them took values through a link.
+    stateful_steps: int = 0
+    linked_steps: int = 0
     duration: float = 0.0
 
     @property

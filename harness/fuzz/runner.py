@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,10 @@ class FuzzConfig:
     # Known-good call bodies per method, sent in the examples phase (a stub target has its own).
     examples: dict[str, list[dict[str, Any]]] | None = None
     state_digest: Callable[[], str] | None = None
+    # Every invoice of the target, for the rebill invariant (a stub target has its own).
+    ledger: Callable[[], Sequence[Mapping[str, Any]]] | None = None
+    # Bodies that fit the target, per method, for stateful steps to start from (likewise).
+    sequence_seeds: dict[str, list[dict[str, Any]]] | None = None
     phases: Sequence[str] = field(default_factory=lambda: list(_PHASES))
     progress: Callable[[Progress], None] | None = None
 
@@ -109,6 +113,8 @@ def _load(config: FuzzConfig) -> Any:
         "request_budget": config.request_budget,
         "state_digest": config.state_digest,
         "known_values": config.known_values,
+        "ledger": config.ledger,
+        "sequence_seeds": config.sequence_seeds,
     }
     if config.base_url is not None:
         schema = aria_schema(base_url=config.base_url, examples=config.examples, **common)
@@ -125,7 +131,12 @@ def _load(config: FuzzConfig) -> Any:
         schema = aria_schema(stub=stub, examples=prime_stub(stub), **common)
     modes = ["positive", "negative"] if config.mode == "all" else [config.mode]
     schema.config.generation.update(modes=modes, max_examples=config.max_examples)
-    schema.config.phases.update(phases=list(config.phases))
+    phases = list(config.phases)
+    if "stateful" in phases and not _has_links(schema):
+        # Schemathesis reports a selection without links as an error; there is simply no
+        # sequence among the chosen methods to follow.
+        phases.remove("stateful")
+    schema.config.phases.update(phases=phases)
     # The digest check compares the whole target's state around one call, so calls that
     # read it must not interleave with other workers' writes.
     workers = 1 if _digest_of(schema) is not None else config.workers
@@ -135,6 +146,17 @@ def _load(config: FuzzConfig) -> Any:
     return schema
 
 
+def _has_links(schema: Any) -> bool:
+    operations = [result.ok() for result in schema.get_all_operations()]
+    selected = {op.definition.raw.get("operationId") for op in operations}
+    for operation in operations:
+        for response in operation.definition.raw.get("responses", {}).values():
+            for link in response.get("links", {}).values():
+                if link.get("operationId") in selected:
+                    return True
+    return False
+
+
 def _digest_of(schema: Any) -> Any:
     context = context_of_schema(schema)
     return None if context is None else context.state_digest
@@ -142,6 +164,7 @@ def _digest_of(schema: Any) -> Any:
 
 def _execute(schema: Any, config: FuzzConfig, target: str) -> FuzzResult:
     from schemathesis.engine import events, from_schema
+    from schemathesis.engine.run import PhaseName
 
     context = context_of_schema(schema)
     assert context is not None, "the schema was loaded by aria_schema"
@@ -157,6 +180,8 @@ def _execute(schema: Any, config: FuzzConfig, target: str) -> FuzzResult:
     for event in stream:
         if isinstance(event, events.ScenarioFinished):
             _collect(event.recorder, result, seen, seed)
+            if event.phase == PhaseName.STATEFUL_TESTING:
+                _count_steps(event.recorder, result)
             _report(config, event.phase.value, event.recorder.label, result, done=False)
         elif isinstance(event, events.NonFatalError):
             if not context.budget.exhausted:
@@ -228,6 +253,15 @@ def _collect(
                     response=_response_of(interaction.response if interaction else None),
                 )
             )
+
+
+def _count_steps(recorder: Any, result: FuzzResult) -> None:
+    for node in recorder.cases.values():
+        if method_of(node.value) is None or node.value.id not in recorder.interactions:
+            continue
+        result.stateful_steps += 1
+        if node.is_transition_applied:
+            result.linked_steps += 1
 
 
 def _request_of(case: Any) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from harness.fuzz import checks as _checks  # noqa: F401  (registers the checks)
 from harness.fuzz import guard as _guard
 from harness.fuzz.checks import ARIA_CHECKS
 from harness.fuzz.context import Budget, FuzzContext, attach
+from harness.fuzz.sequences import seed_sequence_step
 from harness.spec import registry
 
 __all__ = ["aria_schema", "IN_PROCESS_BASE_URL", "skip_reason"]
@@ -42,8 +43,10 @@ def aria_schema(
     allow_invoicing: bool = False,
     request_budget: int | None = None,
     state_digest: Callable[[], str] | None = None,
+    ledger: Callable[[], Sequence[Mapping[str, Any]]] | None = None,
     known_values: Mapping[str, Sequence[Any]] | None = None,
     examples: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    sequence_seeds: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> Any:
     """A schemathesis schema of the Aria methods with the Aria checks applied.
 
@@ -59,12 +62,17 @@ def aria_schema(
     if len(targets) != 1:
         raise ValueError("give exactly one target: stub=, app= or base_url=")
     if stub is not None:
-        from harness.fuzz.stubinfo import stub_known_values
+        from harness.fuzz.sequences import stub_sequence_seeds
+        from harness.fuzz.stubinfo import stub_known_values, stub_ledger
 
         app = stub.wsgi_app
         credentials = credentials or tuple(stub.service.default_credentials)
         state_digest = state_digest or stub.service.state_digest
+        ledger = ledger or stub_ledger(stub)
         known_values = known_values if known_values is not None else stub_known_values(stub)
+        if sequence_seeds is None:
+            skus = known_values.get("order_line_items_list.client_sku", [])
+            sequence_seeds = stub_sequence_seeds(stub.service.dump_state(), list(skus))
     in_process = app is not None
     guarded = not in_process and not allow_invoicing
     reg = registry()
@@ -76,7 +84,9 @@ def aria_schema(
         guarded=guarded,
         budget=Budget(request_budget),
         state_digest=state_digest,
+        ledger=ledger,
         known_values=dict(known_values or {}),
+        sequence_seeds=dict(sequence_seeds or {}),
     )
     if guarded:
         for name in list(names):
@@ -93,6 +103,11 @@ def aria_schema(
         schema.app = app
     schema.config.checks.update(included_check_names=list(ARIA_CHECKS))
     schema.hooks.register_hook_with_name(_guard.substitute_known_values, "map_case")
+    # After the substitution: a seeded body replaces the generated one whole, coherent as it is.
+    schema.hooks.register_hook_with_name(seed_sequence_step, "map_case")
+    # The sequences are the description's links; links inferred from REST conventions would only
+    # guess at an RPC dispatcher whose paths are fragments of one URL.
+    schema.config.phases.stateful.inference.algorithms = []
     schema = schema.include(operation_id=names) if names else schema.include(operation_id=[""])
     attach(schema, context)
     return schema

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["known_values_from_state", "prime_stub", "stub_known_values"]
+__all__ = ["known_values_from_state", "prime_stub", "stub_known_values", "stub_ledger"]
+
+_LEDGER_COLUMNS = ("invoice_no", "acct_no", "kind", "status", "orig_invoice_no", "total")
 
 # Input field -> the state columns whose values it may take.
 _SOURCES: dict[str, tuple[str, ...]] = {
@@ -50,6 +53,16 @@ def stub_known_values(stub: Any) -> dict[str, list[Any]]:
     found = known_values_from_state([read_fixture(None), stub.service.dump_state()])
     found.pop("auth_key", None)
     return found
+
+
+def stub_ledger(stub: Any) -> Callable[[], list[dict[str, Any]]]:
+    """A reader of the stub's invoices (number, kind, what it replaces, total) for the invariants."""
+
+    def read() -> list[dict[str, Any]]:
+        rows = stub.service.dump_state().get("tables", {}).get("invoices", [])
+        return [{key: row.get(key) for key in _LEDGER_COLUMNS} for row in rows]
+
+    return read
 
 
 def prime_stub(stub: Any) -> dict[str, list[dict[str, Any]]]:
