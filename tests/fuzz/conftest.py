@@ -2,8 +2,10 @@
 
 It knows one client, one account, one master plan instance and one invoice; it validates
 inputs with its own small rules (not the fuzzer's), answers every call with HTTP 200 and
-Aria's envelope, and records every call it receives. ``faults`` plants the bugs the checks
-must catch.
+Aria's envelope, and records every call it receives. Orders create invoices, rebills create a
+credit memo and a rebill invoice, and gen_invoice_m with force_pending creates a pending
+invoice that blocks the plan instance (3108) until approved, so the stateful sequences have
+something to follow. ``faults`` plants the bugs the checks must catch.
 """
 
 from __future__ import annotations
@@ -52,6 +54,21 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "get_virtual_datetime_m": [{}],
     "advance_virtual_datetime_m": [{"offset_hours": 1}],
 }
+# Bodies the stateful phase starts from (the links fill in what earlier calls created).
+SEQUENCE_SEEDS: dict[str, list[dict[str, Any]]] = {
+    "create_order_m": [
+        {"account_no": ACCT_NO, "order_line_items_list": [{"client_sku": "S", "units": 1}]}
+    ],
+    # Plan instances the app does not check, so each can take one pending invoice.
+    "gen_invoice_m": [
+        {"acct_no": ACCT_NO, "master_plan_instance_no": MPI_NO + n, "force_pending": "true"}
+        for n in range(20)
+    ],
+    "gen_rb_m": [{"reason_cd": 1, "rb_line_items": [{"line_no": 1}]}],
+    "manage_pending_invoice_m": [{}],
+    "get_invoice_details_m": [{}],
+}
+ORDER_TOTAL = 10.0
 _INT = re.compile(r"^-?\d+$")
 
 # What a success carries, per method, beyond error_code/error_msg (the contracts' minimum).
@@ -92,11 +109,38 @@ class MiniAria:
         self.faults: dict[str, str] = {}
         self.received: list[dict[str, Any]] = []
         self.orders: list[dict[str, Any]] = []
+        self.invoices: dict[int, dict[str, Any]] = {
+            INVOICE_NO: self._invoice(INVOICE_NO, "invoice", "posted", ORDER_TOTAL)
+        }
+        self.blocked_mpis: set[int] = set()
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _invoice(number: int, kind: str, status: str, total: float, **extra: Any) -> dict:
+        return {
+            "invoice_no": number,
+            "acct_no": ACCT_NO,
+            "kind": kind,
+            "status": status,
+            "orig_invoice_no": None,
+            "total": total,
+            **extra,
+        }
+
+    def _new_invoice(self, kind: str, status: str, total: float, **extra: Any) -> dict:
+        number = max(self.invoices) + 1
+        self.invoices[number] = self._invoice(number, kind, status, total, **extra)
+        return self.invoices[number]
 
     def digest(self) -> str:
         """sha256 of the app's whole state."""
-        return hashlib.sha256(json.dumps(self.orders, sort_keys=True).encode()).hexdigest()
+        state = [self.orders, sorted(self.invoices.items()), sorted(self.blocked_mpis)]
+        return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+    def ledger(self) -> list[dict[str, Any]]:
+        """Every invoice: number, kind, what it replaces, total."""
+        with self._lock:
+            return [dict(row) for row in self.invoices.values()]
 
     def _fault(self, name: str, method: str) -> bool:
         return self.faults.get(name) in {method, "*"}
@@ -130,6 +174,12 @@ class MiniAria:
             dry = spec.is_dry_run(params)
             if method == "create_order_m" and (not dry or self._fault("dry_run_writes", method)):
                 self.orders.append({"account_no": ACCT_NO, "n": len(self.orders)})
+            code, message = self._effects(method, params, envelope, dry=dry)
+            if code != 0:
+                envelope = {"error_code": code, "error_msg": message}
+                envelope.update({name: None for name in spec.output_fields})
+                envelope.update(error_code=code, error_msg=message)
+        if code == 0:
             if self._fault("bad_ok_msg", method):
                 envelope["error_msg"] = "Success"
             if self._fault("wrong_type", method) and "out_acct_no" in envelope:
@@ -137,6 +187,47 @@ class MiniAria:
         elif self._fault("undocumented_code", method):
             envelope.update(error_code=99999, error_msg="surprise")
         return "200 OK", envelope
+
+    def _effects(
+        self, method: str, params: dict[str, Any], envelope: dict[str, Any], *, dry: bool
+    ) -> tuple[int, str]:
+        """What a successful call does to the invoices; a refusal found only now."""
+        if method == "create_order_m" and not dry:
+            invoice = self._new_invoice("order", "posted", ORDER_TOTAL)
+            envelope["invoice_no"] = invoice["invoice_no"]
+            envelope["invoice_line_items_list"] = [
+                {"line_no": 1, "service_no": 1, "line_amount": ORDER_TOTAL}
+            ]
+        elif method == "gen_rb_m" and not dry:
+            original = self.invoices[int(params["orig_invoice_no"])]
+            if original["status"] != "posted" or original["kind"] == "credit_memo":
+                return 1016, "invalid input: the invoice cannot be rebilled"
+            # The planted fault: a memo that leaves one unit of the original standing.
+            offset = -original["total"] + (1.0 if self._fault("memo_short", method) else 0.0)
+            orig = original["invoice_no"]
+            self._new_invoice("credit_memo", "posted", offset, orig_invoice_no=orig)
+            rebill = self._new_invoice("rebill", "posted", original["total"], orig_invoice_no=orig)
+            original["status"] = "rebilled"
+            envelope["invoice_no"] = rebill["invoice_no"]
+        elif method == "gen_invoice_m":
+            mpi = params.get("master_plan_instance_no")
+            mpi = int(mpi) if mpi is not None and _INT.match(str(mpi)) else None
+            if mpi is not None and mpi in self.blocked_mpis:
+                return 3108, "another invoice in progress for the same billing group"
+            if mpi is not None and params.get("force_pending") == "true":
+                invoice = self._new_invoice("invoice", "pending", ORDER_TOTAL, mpi=mpi)
+                self.blocked_mpis.add(mpi)
+                envelope["invoice_no"] = invoice["invoice_no"]
+                envelope["out_invoices_list"] = [{"invoice_no": invoice["invoice_no"]}]
+        elif method == "manage_pending_invoice_m" and params.get("invoice_no") is not None:
+            invoice = self.invoices[int(params["invoice_no"])]
+            action = params.get("action_directive")
+            if invoice["status"] == "pending" and str(action) in ("None", "1", "2"):
+                invoice["status"] = "posted" if str(action) != "2" else "discarded"
+                # The planted fault: the approval leaves the plan instance blocked.
+                if not self._fault("approval_keeps_block", method):
+                    self.blocked_mpis.discard(invoice.get("mpi"))
+        return 0, "OK"
 
     @staticmethod
     def _parse(content_type: str, raw: bytes) -> Any:
@@ -183,7 +274,8 @@ class MiniAria:
         if "client_acct_id" in params and params["client_acct_id"] != CLIENT_ACCT_ID:
             return 1009, "account does not exist"
         for name in ("invoice_no", "orig_invoice_no"):
-            if name in params and str(params[name]) != str(INVOICE_NO):
+            value = params.get(name)
+            if name in params and not (_INT.match(str(value)) and int(value) in self.invoices):
                 return 1002, "no data found"
         return 0, "OK"
 
@@ -210,6 +302,16 @@ def _acceptable(prop: dict[str, Any], value: Any) -> bool:
     elif kind == "array":
         if not isinstance(value, list):
             return False
+        items = prop.get("items", {})
+        if "$ref" in items:
+            items = registry().schema(items["$ref"].rsplit("/", 1)[-1])
+        fields = items.get("properties", {})
+        for item in value:
+            if fields and not isinstance(item, dict):
+                return False
+            for name, field in item.items() if fields else ():
+                if name in fields and field is not None and not _acceptable(fields[name], field):
+                    return False
     return "enum" not in prop or value in prop["enum"] or str(value) in map(str, prop["enum"])
 
 
@@ -229,6 +331,8 @@ def fuzz_config(mini: MiniAria, **overrides: Any) -> Any:
         "known_values": KNOWN_VALUES,
         "examples": EXAMPLES,
         "state_digest": mini.digest,
+        "ledger": mini.ledger,
+        "sequence_seeds": SEQUENCE_SEEDS,
         "max_examples": 15,
         "seed": 7,
     }
