@@ -56,7 +56,7 @@ def seed_sequence_step(hook_context: HookContext, case: Any) -> Any:
 def stub_sequence_seeds(
     state: Mapping[str, Any], skus: Sequence[str]
 ) -> dict[str, list[dict[str, Any]]]:
-    """Seeds from a stub's state: its plan instances for gen_invoice_m, accounts and SKUs for orders.
+    """Seeds from a stub's state: plan instances for gen_invoice_m, accounts and SKUs for orders.
 
     gen_invoice_m asks for a pending invoice (force_pending), so the approval link that follows
     has something to approve; a plan instance whose billing date has not come answers 1002 and

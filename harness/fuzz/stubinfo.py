@@ -56,7 +56,7 @@ def stub_known_values(stub: Any) -> dict[str, list[Any]]:
 
 
 def stub_ledger(stub: Any) -> Callable[[], list[dict[str, Any]]]:
-    """A reader of the stub's invoices (number, kind, what it replaces, total) for the invariants."""
+    """A reader of the stub's invoices (number, kind, what it replaces, total)."""
 
     def read() -> list[dict[str, Any]]:
         rows = stub.service.dump_state().get("tables", {}).get("invoices", [])

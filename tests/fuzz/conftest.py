@@ -177,8 +177,7 @@ class MiniAria:
             code, message = self._effects(method, params, envelope, dry=dry)
             if code != 0:
                 envelope = {"error_code": code, "error_msg": message}
-                envelope.update({name: None for name in spec.output_fields})
-                envelope.update(error_code=code, error_msg=message)
+                envelope.update({k: None for k in spec.output_fields if k not in envelope})
         if code == 0:
             if self._fault("bad_ok_msg", method):
                 envelope["error_msg"] = "Success"

@@ -103,7 +103,7 @@ def test_stub_passes_the_sequences_and_its_rebills_are_judged() -> None:
 
     stub = Stub()
     result = run_fuzz(
-        FuzzConfig(stub=stub, methods=REBILL_CHAIN, phases=["stateful"], max_examples=40, seed=11)
+        FuzzConfig(stub=stub, methods=REBILL_CHAIN, phases=["stateful"], max_examples=30, seed=11)
     )
     assert result.exit_code == ExitCode.CLEAN, [f.message for f in result.failures]
     out = io.StringIO()
