@@ -59,7 +59,8 @@ def form_pairs(params: Mapping[str, Any], *, style: str = "pipe") -> list[tuple[
 
 def encode_form(params: Mapping[str, Any], *, style: str = "pipe") -> str:
     """Encode call parameters as an ``application/x-www-form-urlencoded`` body."""
-    return urlencode(form_pairs(params, style=style))
+    # Lone surrogates (generated text, broken clients) travel as their bytes instead of raising.
+    return urlencode(form_pairs(params, style=style), errors="surrogatepass")
 
 
 def decode_form(
@@ -141,7 +142,8 @@ def _set_bracketed(params: dict[str, Any], name: str, keys: list[str], value: st
     for depth, key in enumerate(path):
         last = depth == len(path) - 1
         if isinstance(node, list):
-            index = len(node) if key == "" else int(key) if key.isdigit() else None
+            numeric = key.isascii() and key.isdigit()
+            index = len(node) if key == "" else int(key) if numeric else None
             if index is None:
                 return  # a non-numeric key under a list: ignore rather than guess
             while len(node) <= index:
@@ -159,6 +161,6 @@ def _set_bracketed(params: dict[str, Any], name: str, keys: list[str], value: st
         child = node.get(key)
         if not isinstance(child, dict | list):
             following = path[depth + 1]
-            child = [] if following == "" or following.isdigit() else {}
+            child = [] if following == "" or (following.isascii() and following.isdigit()) else {}
             node[key] = child
         node = child

@@ -240,7 +240,7 @@ def _to_array(rule: FieldRule, value: Any, label: str) -> list[dict[str, Any]]:
     if isinstance(value, Mapping):
         keys = list(value)
         # PHP reads name[0][field]=... as an object keyed by index; a bare object is one item
-        if keys and all(isinstance(key, str) and key.isdigit() for key in keys):
+        if keys and all(isinstance(key, str) and key.isascii() and key.isdigit() for key in keys):
             value = [value[key] for key in sorted(keys, key=int)]
         else:
             value = [value]
