@@ -18,10 +18,24 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-__all__ = ["decode_form", "encode_form", "form_pairs", "stringify"]
+__all__ = [
+    "MAX_ARRAY_INDEX",
+    "FormDecodeError",
+    "decode_form",
+    "encode_form",
+    "form_pairs",
+    "stringify",
+]
 
 _BRACKETS = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])+)$")
 PIPE = "|"
+# One bracketed key may not make the decoder build a list longer than this: "a[99999999][b]=1"
+# would otherwise allocate a hundred million items.
+MAX_ARRAY_INDEX = 10_000
+
+
+class FormDecodeError(ValueError):
+    """A form body that cannot be decoded safely."""
 
 
 def stringify(value: Any) -> str:
@@ -146,6 +160,10 @@ def _set_bracketed(params: dict[str, Any], name: str, keys: list[str], value: st
             index = len(node) if key == "" else int(key) if numeric else None
             if index is None:
                 return  # a non-numeric key under a list: ignore rather than guess
+            if index > MAX_ARRAY_INDEX:
+                raise FormDecodeError(
+                    f"array index {index} under {name!r} is beyond {MAX_ARRAY_INDEX}"
+                )
             while len(node) <= index:
                 node.append({})
             if last:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from harness.formcodec import decode_form
+from harness.formcodec import MAX_ARRAY_INDEX, decode_form
 from harness.spec import DISPATCHER_PATH, registry
 
 __all__ = [
@@ -34,8 +34,6 @@ __all__ = [
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_FORM_FIELDS = 10_000
-# A bracketed index beyond this would make the form decoder build a huge list from one key.
-MAX_ARRAY_INDEX = 10_000
 MAX_JSON_DEPTH = 32
 JSON_CONTENT_TYPE = "application/json"
 
