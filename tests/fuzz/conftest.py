@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from harness.formcodec import decode_form
+from harness.formcodec import FormDecodeError, decode_form
 from harness.spec import DISPATCHER_PATH, registry
 
 CLIENT_NO = 7000001
@@ -236,10 +236,13 @@ class MiniAria:
                 return json.loads(text)
             except ValueError:
                 return None
-        params = decode_form(text)
-        if isinstance(params, dict) and params.get("rest_call") in registry():
-            fields = registry()[params["rest_call"]].array_fields
-            return decode_form(text, array_fields=fields)
+        try:
+            params = decode_form(text)
+            if isinstance(params, dict) and params.get("rest_call") in registry():
+                fields = registry()[params["rest_call"]].array_fields
+                return decode_form(text, array_fields=fields)
+        except FormDecodeError:
+            return None  # answered like malformed JSON: the envelope, never a 500
         return params
 
     def _validate(self, spec: Any, params: dict[str, Any]) -> tuple[int, str]:

@@ -101,19 +101,29 @@ def test_url_target_follows_links_only_with_dry_runs(
 def test_stub_passes_the_sequences_and_its_rebills_are_judged() -> None:
     from harness.stub import Stub
 
-    stub = Stub()
-    result = run_fuzz(
-        FuzzConfig(stub=stub, methods=REBILL_CHAIN, phases=["stateful"], max_examples=30, seed=11)
-    )
-    assert result.exit_code == ExitCode.CLEAN, [f.message for f in result.failures]
-    out = io.StringIO()
-    render_summary(result, out)
-    assert f"stateful: {result.stateful_steps} steps, {result.linked_steps}" in out.getvalue()
-    invoices = stub.service.dump_state()["tables"]["invoices"]
-    orders = {row["invoice_no"] for row in invoices if row["kind"] == "order"}
-    memos = [row for row in invoices if row["kind"] == "credit_memo"]
-    # At least one order's invoice was rebilled through the link, so the offset check judged it.
-    assert any(memo["orig_invoice_no"] in orders for memo in memos)
+    # Schemathesis picks which link to follow at random, so one run may never carry an
+    # order's invoice into a rebill that succeeds (about one seed in eight here). Each run
+    # must be clean; within a few seeded runs one must have rebilled an order's invoice
+    # through the link, so the offset check judged it.
+    rebilled_an_order = False
+    for seed in (11, 1, 3, 4):
+        stub = Stub()
+        result = run_fuzz(
+            FuzzConfig(
+                stub=stub, methods=REBILL_CHAIN, phases=["stateful"], max_examples=30, seed=seed
+            )
+        )
+        assert result.exit_code == ExitCode.CLEAN, [f.message for f in result.failures]
+        out = io.StringIO()
+        render_summary(result, out)
+        assert f"stateful: {result.stateful_steps} steps, {result.linked_steps}" in out.getvalue()
+        invoices = stub.service.dump_state()["tables"]["invoices"]
+        orders = {row["invoice_no"] for row in invoices if row["kind"] == "order"}
+        memos = [row for row in invoices if row["kind"] == "credit_memo"]
+        if any(memo["orig_invoice_no"] in orders for memo in memos):
+            rebilled_an_order = True
+            break
+    assert rebilled_an_order, "no run rebilled an order's invoice through the link"
 
 
 def _int(value: object) -> int | None:
