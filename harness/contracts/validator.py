@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema_rs
 
 from harness.contracts.invariants import check_invariants, compile_invariants
-from harness.contracts.violations import Violation, describe_value, to_pointer
+from harness.contracts.violations import Violation, describe_value, json_type, to_pointer
 from harness.errors import SpecError
 from harness.spec import Registry, load_document, registry
 
@@ -54,7 +54,7 @@ class Contract:
                     self.method,
                     "",
                     "a JSON object",
-                    _json_type(response),
+                    json_type(response),
                     "the response is not a JSON object",
                     "type",
                 )
@@ -74,7 +74,7 @@ class Contract:
         if name == "required":
             expected, actual = f"property {details['property']!r} present", "absent"
         elif name == "type":
-            expected, actual = " or ".join(map(str, details["types"])), _json_type(error.instance)
+            expected, actual = " or ".join(map(str, details["types"])), json_type(error.instance)
         elif name == "enum":
             options = ", ".join(json.dumps(option) for option in details["options"])
             expected, actual = f"one of {options}", describe_value(error.instance)
@@ -100,24 +100,6 @@ class Contract:
             message=error.message,
             rule=name,
         )
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list | tuple):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
 
 
 @functools.cache

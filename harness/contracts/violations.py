@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Violation", "describe_value"]
+from harness.jsontypes import json_type
+
+__all__ = ["Violation", "describe_value", "json_type", "to_pointer"]
 
 _MAX_ACTUAL = 80
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from harness.contracts.violations import describe_value, to_pointer
 from harness.drift.rules import DEFAULT_RULES, Rules
+from harness.jsontypes import json_type as schema_json_type
 
 __all__ = ["Finding", "compare_responses", "shape_of"]
 
@@ -73,17 +74,8 @@ class Node:
 
 def json_type(value: Any) -> str:
     """The JSON type of a value, integers and decimals both "number"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    return "array"
+    name = schema_json_type(value)
+    return "number" if name == "integer" else name
 
 
 def shape_of(value: Any) -> Node:

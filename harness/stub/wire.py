@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from harness.formcodec import MAX_ARRAY_INDEX, decode_form
+from harness.jsontypes import json_type
 from harness.spec import DISPATCHER_PATH, registry
 
 __all__ = [
@@ -292,14 +293,5 @@ def _depth(value: Any) -> int:
 
 
 def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, str):
-        return "a string"
-    return "null"
+    name = "number" if (name := json_type(value)) == "integer" else name
+    return name if name == "null" else ("an " if name[0] in "aeiou" else "a ") + name
