@@ -15,41 +15,13 @@ from xml.etree import ElementTree as ET
 
 from harness.fuzz.checks import ARIA_CHECKS
 from harness.fuzz.result import RUN_CHECK, FailureRecord, FuzzResult
+from harness.recording.sensitive import is_sensitive
 
-__all__ = ["MASK", "SENSITIVE_FIELDS", "mask", "render_summary", "write_junit", "write_markdown"]
+__all__ = ["MASK", "mask", "render_summary", "write_junit", "write_markdown"]
 
 MASK = "***"
-# DESIGN.md's sensitive inputs. A single shared list lives with the recorder; until it is
-# importable here this one stays in step with DESIGN.md by hand.
-SENSITIVE_FIELDS = frozenset(
-    {
-        "auth_key",
-        "client_no",
-        "cc_number",
-        "cvv",
-        "existing_pay_method_cvv",
-        "cc_expire_mm",
-        "cc_expire_yyyy",
-        "track_data1",
-        "track_data2",
-        "bank_acct_num",
-        "bank_routing_num",
-        "iban",
-        "bank_swift_cd",
-        "bank_id_cd",
-        "bank_branch_cd",
-        "mandate_id",
-    }
-)
-# Contact PII: every bill_* input (names, addresses, email, phones).
-SENSITIVE_PREFIXES = ("bill_",)
+
 _ALL_CHECKS = (*ARIA_CHECKS, RUN_CHECK)
-
-
-def is_sensitive(key: str) -> bool:
-    """True for an input DESIGN.md lists as sensitive."""
-    lowered = key.lower()
-    return lowered in SENSITIVE_FIELDS or lowered.startswith(SENSITIVE_PREFIXES)
 
 
 def mask(value: Any) -> Any:
