@@ -152,20 +152,6 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         answer["order_no"] = order_no
         order_lines = [line for line in draft.lines if line["line_type"] == 8]
         body = {"lines": order_lines, "credit": str(credit)}
-        if not bill_now:
-            db.execute(
-                "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
-                "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
-                (
-                    order_no,
-                    tenant.client_no,
-                    account.acct_no,
-                    params.get("client_order_id"),
-                    dumps(body),
-                ),
-            )
-            return answer
-        draft.order_nos.append(order_no)
         db.execute(
             "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
             "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
@@ -177,6 +163,9 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                 dumps(body),
             ),
         )
+        if not bill_now:
+            return answer
+        draft.order_nos.append(order_no)
         invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
         answer["invoice_no"] = invoice_no
         answer["invoicing_error_code"] = 0
