@@ -17,28 +17,6 @@ from harness.errors import AriaError, ContractViolation, HarnessError, InvoiceGu
 
 __all__ = ["AriaClient", "CallRecord", "RealCardError", "invoice_condition"]
 
-# Aria's "APIs That Generate Invoices" page lists these beside the methods the bundled
-# description covers (whose condition comes from the registry); the guard refuses them too.
-_DOCUMENTED_INVOICING: dict[str, str] = {
-    "apply_cm_m": "Generates an invoice record when credit application results in a balance change that must be tracked against the original invoice.",  # noqa: E501
-    "assign_acct_plan_m": "Generates an invoice when a plan is assigned mid-cycle and proration charges apply.",  # noqa: E501
-    "calc_credit_reference_line_m": "Generates an invoice reference when the calculated credit is applied as an adjustment to a prior billing period.",  # noqa: E501
-    "cancel_acct_plan_m": "Generates an invoice when cancellation triggers a proration credit or early termination fee.",  # noqa: E501
-    "create_cm_m": "Generates an invoice reference when the credit memo is tied to an existing invoice for line-level adjustment.",  # noqa: E501
-    "create_order_with_plan_m": "Generates an invoice when the combined order and plan assignment produces billable charges in the same transaction.",  # noqa: E501
-    "create_writeoff_or_dispute_m": "Generates an invoice reference when a partial writeoff requires a new adjustment line against the original invoice.",  # noqa: E501
-    "edit_acct_plan_queued_changes_m": "Generates an invoice when a queued plan change is executed immediately and the resulting plan assignment carries billable charges.",  # noqa: E501
-    "issue_refund_to_acct_m": "Generates an invoice when a line item reversal is included, creating a new credit invoice to offset the original charges.",  # noqa: E501
-    "modify_acct_plan_unit_instances_m": "Generates an invoice when adding units mid-cycle causes immediate prorated charges.",  # noqa: E501
-    "replace_acct_plan_m": "Generates an invoice when the replacement plan carries a higher rate and an immediate charge is triggered at the time of swap.",  # noqa: E501
-    "settle_dispute_hold_m": "Generates an invoice when settlement results in a partial charge or adjustment that must be billed to the account.",  # noqa: E501
-    "unapply_cm_m": "Generates an invoice when unapplying a credit restores a balance that triggers a new charge event.",  # noqa: E501
-    "update_acct_complete_m": "Generates an invoice when a billing date change causes an immediate cycle close and charge.",  # noqa: E501
-    "update_acct_plan_m": "Generates an invoice when a unit quantity increase mid-cycle triggers an immediate prorated charge.",  # noqa: E501
-    "update_acct_plan_multi_m": "Generates an invoice when one or more plan operations in the batch trigger immediate charges or proration.",  # noqa: E501
-    "update_acct_plan_unit_instance_m": "Generates an invoice when a fulfillment status change triggers a billable event on the associated plan.",  # noqa: E501
-    "update_order_m": "Generates an invoice when an order update increases the order total and bill_immediately is set to true.",  # noqa: E501
-}
 _RETRIES = 2
 _BACKOFF = 0.2
 
@@ -75,7 +53,7 @@ def invoice_condition(method: str, params: Mapping[str, Any]) -> str | None:
         if not spec.may_generate_invoice(params):
             return None
         return spec.invoicing.when or f"{method} is documented as generating invoices"
-    return _DOCUMENTED_INVOICING.get(method)
+    return specs.other_invoicing_methods.get(method)
 
 
 def _count_invoices(body: Mapping[str, Any]) -> int:

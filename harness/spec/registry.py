@@ -106,6 +106,10 @@ class Registry:
             for entry in document.get("x-aria-generic-error-codes", [])
         }
         self.generic_codes: Mapping[int, ErrorCode] = generic
+        self.other_invoicing_methods: Mapping[str, str] = {
+            str(entry["method"]): str(entry["when"])
+            for entry in document.get("x-aria-other-invoicing-methods", [])
+        }
         self._methods: dict[str, MethodSpec] = {}
         for path, item in document.get("paths", {}).items():
             operation = item.get("post")

@@ -228,3 +228,16 @@ def test_invoicing_conditions_quote_the_invoice_page(aria_docs: Path) -> None:
             continue  # Aria6's own page states its condition
         assert spec.name + "—" in text
         assert " ".join(spec.invoicing.when.split()) in text, spec.name
+
+
+def test_every_method_on_the_invoice_page_is_known_to_generate_invoices(aria_docs: Path) -> None:
+    text = " ".join(_page(aria_docs, "apis-that-generate-invoices.txt").split())
+    listed = re.findall(r"• ([a-z_]+_m)—", text)
+    assert len(listed) == 22
+    described = {spec.name for spec in registry().invoicing_methods()}
+    others = registry().other_invoicing_methods
+    for method in listed:
+        assert method in described or method in others, method
+        if method in others:
+            assert others[method] in text, method
+    assert set(others).isdisjoint(described)
