@@ -7,7 +7,8 @@
 2. aria-harness fuzz against the embedded stub in-process (Aria checks, stateful stub);
 3. aria-harness fuzz against the same stub served over loopback HTTP.
 
-All three fuzz the same methods with the same seed, fuzzing phase only, both modes.
+All three fuzz the same methods with the same seed, fuzzing phase only, both modes, without
+Hypothesis's example database (run_fuzz's default).
 "seconds" is the whole call (for aria-harness: run_fuzz, which also builds the stub, primes it
 and loads the schema, the first time with imports plain schemathesis has already paid);
 "run/s" counts only the run itself (the engine's execution, as for plain schemathesis).
@@ -44,7 +45,10 @@ def plain_schemathesis(max_examples: int) -> tuple[int, float, float]:
     schema = schemathesis.openapi.from_dict(copy.deepcopy(dict(registry().document)))
     schema.app = trivial_app
     schema.config.update(base_url="http://trivial.invalid")
-    schema.config.generation.update(modes=["positive", "negative"], max_examples=max_examples)
+    # No example database, as run_fuzz: a saved corpus in ./.hypothesis would be replayed.
+    schema.config.generation.update(
+        modes=["positive", "negative"], max_examples=max_examples, database="none"
+    )
     schema.config.phases.update(phases=["fuzzing"])
     schema.config.checks.update(included_check_names=["not_a_server_error"])
     schema.config.seed = SEED
