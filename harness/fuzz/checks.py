@@ -10,6 +10,7 @@ envelope itself is broken only ``aria_envelope`` reports it; the other checks st
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import schemathesis
@@ -34,14 +35,29 @@ AUTH_ERROR = 1004
 _OWNED_POINTERS = {"/error_code", "/error_msg"}
 
 
+_NOT_JSON = object()
+# Every check of a case reads the same response; its body is decoded once per thread. The
+# decoded body is shared, so the checks only read it.
+_last = threading.local()
+
+
+def _decoded(response: Any) -> Any:
+    cached = getattr(_last, "entry", None)
+    if cached is not None and cached[0] is response:
+        return cached[1]
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        body = _NOT_JSON
+    _last.entry = (response, body)
+    return body
+
+
 def parse_envelope(response: Any) -> dict[str, Any] | None:
     """The response's Aria envelope, or None when it is not one."""
     if response.status_code != 200:
         return None
-    try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        return None
+    body = _decoded(response)
     if not isinstance(body, dict) or "error_code" not in body or "error_msg" not in body:
         return None
     return body
@@ -62,11 +78,10 @@ def aria_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
         raise AssertionError(f"HTTP {status}: Aria answers every call, errors included, with 200")
     if status != 200:
         raise AssertionError(f"HTTP {status}: Aria answers every call with 200 and an envelope")
-    try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+    body = _decoded(response)
+    if body is _NOT_JSON:
         snippet = response.content[:80].decode("utf-8", "replace")
-        raise AssertionError(f"the body is not JSON: {snippet!r}") from None
+        raise AssertionError(f"the body is not JSON: {snippet!r}")
     if not isinstance(body, dict):
         raise AssertionError(f"the body is JSON but not an object: {type(body).__name__}")
     missing = [key for key in ("error_code", "error_msg") if key not in body]
@@ -168,11 +183,7 @@ def aria_dry_run_writes_nothing(ctx: Any, response: Any, case: Any) -> bool | No
     context = context_of(case) if spec is not None else None
     if spec is None or context is None or context.state_digest is None:
         return None
-    before = context.digest_before(case.id)
-    if before is None:
-        return None
-    after = context.state_digest()
-    if after != before:
+    if context.state_changed(case.id):
         field = spec.invoicing.dry_run_field
         raise AssertionError(f"{spec.name} with {field}=false changed the target's state")
     return None

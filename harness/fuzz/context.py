@@ -54,6 +54,9 @@ class FuzzContext:
     guarded: bool = False
     budget: Budget = field(default_factory=lambda: Budget(None))
     state_digest: Callable[[], str] | None = None
+    # A counter that moves whenever the state may have changed (the stub's change count): while
+    # it stands still the last digest still holds, so the digest is taken only after a write.
+    change_count: Callable[[], int] | None = None
     # Every invoice of the target (invoice_no, kind, orig_invoice_no, total), for the invariants
     # that need what no answer carries (a rebill's credit memo); None where it cannot be read.
     ledger: Callable[[], Sequence[Mapping[str, Any]]] | None = None
@@ -65,19 +68,41 @@ class FuzzContext:
     credential_probe_every: int = 10
     skipped: dict[str, str] = field(default_factory=dict)
     guard_rewrites: int = 0
-    _digests: dict[str, str] = field(default_factory=dict)
+    _digests: dict[str, tuple[int | None, str]] = field(default_factory=dict)
+    _last_digest: tuple[int, str] | None = None
     _raw: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def remember_digest(self, case_id: str, digest: str) -> None:
-        """Keep the state digest taken before a dry-run call."""
+    def remember_state(self, case_id: str) -> None:
+        """Note the target's state just before a dry-run call."""
+        count, digest = self._current_digest()
         with self._lock:
-            self._digests[case_id] = digest
+            self._digests[case_id] = (count, digest)
 
-    def digest_before(self, case_id: str) -> str | None:
-        """The state digest taken before a dry-run call, if one was taken."""
+    def state_changed(self, case_id: str) -> bool | None:
+        """Whether the state differs from the one noted before a call; None if none was noted."""
         with self._lock:
-            return self._digests.pop(case_id, None)
+            before = self._digests.pop(case_id, None)
+        if before is None:
+            return None
+        count_before, digest_before = before
+        if count_before is not None and self.change_count is not None:
+            if self.change_count() == count_before:
+                return False  # nothing was written at all
+        return self._current_digest()[1] != digest_before
+
+    def _current_digest(self) -> tuple[int | None, str]:
+        assert self.state_digest is not None, "only called where a digest is available"
+        if self.change_count is None:
+            return None, self.state_digest()
+        count = self.change_count()
+        last = self._last_digest
+        if last is not None and last[0] == count:
+            return last
+        digest = self.state_digest()
+        with self._lock:
+            self._last_digest = (count, digest)
+        return count, digest
 
     def count_rewrite(self) -> None:
         """Note that the guard forced a dry run on a call."""

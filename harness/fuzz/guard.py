@@ -50,7 +50,7 @@ def prepare_call(hook_context: HookContext, case: Any, kwargs: dict[str, Any]) -
     if context.credentials is not None and not _is_credential_probe(context, case):
         body["client_no"], body["auth_key"] = context.credentials
     if context.state_digest is not None and spec.is_dry_run(body):
-        context.remember_digest(case.id, context.state_digest())
+        context.remember_state(case.id)
 
 
 def _guard(context: FuzzContext, spec: MethodSpec, case: Any) -> None:

@@ -61,13 +61,17 @@ def aria_schema(
     targets = [target for target in (app, base_url, stub) if target is not None]
     if len(targets) != 1:
         raise ValueError("give exactly one target: stub=, app= or base_url=")
+    change_count: Callable[[], int] | None = None
     if stub is not None:
         from harness.fuzz.sequences import stub_sequence_seeds
         from harness.fuzz.stubinfo import stub_known_values, stub_ledger
 
         app = stub.wsgi_app
         credentials = credentials or tuple(stub.service.default_credentials)
-        state_digest = state_digest or stub.service.state_digest
+        if state_digest is None:
+            state_digest = stub.service.state_digest
+            # Only the stub's own digest moves with its change count.
+            change_count = stub.service.change_count
         ledger = ledger or stub_ledger(stub)
         known_values = known_values if known_values is not None else stub_known_values(stub)
         if sequence_seeds is None:
@@ -84,6 +88,7 @@ def aria_schema(
         guarded=guarded,
         budget=Budget(request_budget),
         state_digest=state_digest,
+        change_count=change_count,
         ledger=ledger,
         known_values=dict(known_values or {}),
         sequence_seeds=dict(sequence_seeds or {}),

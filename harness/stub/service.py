@@ -124,6 +124,10 @@ class StubService:
         text = json.dumps(self.dump_state(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
+    def change_count(self) -> int:
+        """A counter that moves on every write: while it stands still, state_digest does too."""
+        return self._store.change_count()
+
     @property
     def default_credentials(self) -> tuple[int, str]:
         """(client_no, auth_key) of the fixture's first tenant."""

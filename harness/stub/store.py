@@ -120,6 +120,15 @@ class Store:
                 for table in TABLES
             }
 
+    def change_count(self) -> int:
+        """Rows inserted, updated or deleted on this database since it was opened.
+
+        It only grows (a rolled-back write still counts), so an unchanged count proves that
+        nothing was written, and a changed one only that something may have been.
+        """
+        with self._lock:
+            return self._conn.total_changes
+
     def wipe(self, db: _Tx) -> None:
         """Delete every row (inside the caller's transaction)."""
         for table in TABLES:
