@@ -14,7 +14,7 @@ from harness.stub.gateway import ProcessorResult, card_approves, charge
 from harness.stub.models import Account
 from harness.stub.store import _Tx
 
-__all__ = ["Collection", "collect", "is_true"]
+__all__ = ["Collection", "collect", "collection_outcome", "is_true"]
 
 
 class Collection:
@@ -25,6 +25,22 @@ class Collection:
     def __init__(self, result: ProcessorResult, transaction_id: int) -> None:
         self.result = result
         self.transaction_id = transaction_id
+
+
+def collection_outcome(collection: Collection, *, code_field: str) -> dict[str, Any]:
+    """The processor fields and collection error code/message a method answers with.
+
+    gen_rb_m names the code ``collection_error_cd``, manage_pending_invoice_m
+    ``collection_error_code``; the service keeps only the fields a method outputs.
+    """
+    outcome: dict[str, Any] = dict(collection.result.proc_fields())
+    if collection.result.approved:
+        outcome[code_field] = 0
+        outcome["collection_error_msg"] = "OK"
+    else:
+        # no collection error code is documented; the decline is described
+        outcome["collection_error_msg"] = collection.result.status_text
+    return outcome
 
 
 def is_true(value: Any) -> bool:

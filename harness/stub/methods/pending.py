@@ -23,7 +23,7 @@ from harness.stub.invoicing import (
     store_invoice,
 )
 from harness.stub.models import Account
-from harness.stub.payments import collect, is_true
+from harness.stub.payments import collect, collection_outcome, is_true
 from harness.stub.store import _Tx
 
 __all__ = ["manage_pending_invoice_m"]
@@ -170,11 +170,5 @@ def manage_pending_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
                 params=params,
             )
             if collection is not None:
-                answer.update(collection.result.proc_fields())
-                if collection.result.approved:
-                    answer["collection_error_code"] = 0
-                    answer["collection_error_msg"] = "OK"
-                else:
-                    # the swagger gives no collection error code; the decline is described
-                    answer["collection_error_msg"] = collection.result.status_text
+                answer.update(collection_outcome(collection, code_field="collection_error_code"))
         return answer

@@ -16,7 +16,7 @@ from harness.stub.billing import TAX_LINE, dec, money
 from harness.stub.context import CallContext, resolve_account
 from harness.stub.exceptions import InvalidInput, NoDataFound
 from harness.stub.invoicing import Draft, finish_draft, load_invoice, store_invoice
-from harness.stub.payments import collect
+from harness.stub.payments import collect, collection_outcome
 from harness.stub.render import render_lines, render_tax_details
 
 __all__ = ["gen_rb_m"]
@@ -122,22 +122,5 @@ def gen_rb_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                 params=params,
             )
             if collection is not None:
-                fields = collection.result.proc_fields()
-                answer.update({k: v for k, v in fields.items() if k in _PROC_FIELDS})
-                if collection.result.approved:
-                    answer["collection_error_cd"] = 0
-                    answer["collection_error_msg"] = "OK"
-                else:
-                    answer["collection_error_msg"] = collection.result.status_text
+                answer.update(collection_outcome(collection, code_field="collection_error_cd"))
         return answer
-
-
-_PROC_FIELDS = {
-    "proc_cvv_response",
-    "proc_avs_response",
-    "proc_cavv_response",
-    "proc_status_code",
-    "proc_status_text",
-    "proc_payment_id",
-    "proc_auth_code",
-}
