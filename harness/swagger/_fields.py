@@ -1,0 +1,97 @@
+"""Turn a JSON Schema object (Swagger 2.0 or OpenAPI 3.x flavour) into model fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from harness.errors import DescriptionError
+from harness.swagger import quirks
+from harness.swagger.model import Field
+
+__all__ = ["SchemaReader"]
+
+# Resolves a "$ref" string to (component name, schema).
+Resolver = Callable[[str], tuple[str, Mapping[str, Any]]]
+
+
+class SchemaReader:
+    """Reads the properties of object schemas into ``Field`` trees, following $refs."""
+
+    def __init__(self, resolve: Resolver) -> None:
+        self._resolve = resolve
+
+    def object_fields(
+        self, schema: Mapping[str, Any], *, skip: frozenset[str] = frozenset()
+    ) -> dict[str, Field]:
+        """The fields of an object schema (a $ref is followed), minus the names in ``skip``."""
+        _, schema = self._follow(schema)
+        return self._properties(schema, skip=skip, seen=())
+
+    def _follow(self, schema: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
+        if "$ref" in schema:
+            name, target = self._resolve(str(schema["$ref"]))
+            return name, target
+        return None, schema
+
+    def _properties(
+        self, schema: Mapping[str, Any], *, skip: frozenset[str], seen: tuple[str, ...]
+    ) -> dict[str, Field]:
+        properties = dict(schema.get("properties") or {})
+        for part in schema.get("allOf") or ():
+            _, part_schema = self._follow(part)
+            properties.update(part_schema.get("properties") or {})
+        required = {str(name) for name in schema.get("required") or ()}
+        fields: dict[str, Field] = {}
+        for name, prop in properties.items():
+            if name in skip:
+                continue
+            if not isinstance(prop, Mapping):
+                raise DescriptionError(f"property {name!r} is not a schema object")
+            flag = prop.get("required")
+            # A property-level "required": "true" (a string) is Aria's, not JSON Schema's.
+            is_required = name in required or (not isinstance(flag, list) and quirks.truthy(flag))
+            fields[str(name)] = self._field(str(name), prop, is_required, seen)
+        return fields
+
+    def _field(
+        self, name: str, prop: Mapping[str, Any], required: bool, seen: tuple[str, ...]
+    ) -> Field:
+        ref_name, prop = self._follow(prop) if "$ref" in prop else (None, prop)
+        type_ = quirks.split_nullable(prop.get("type"))
+        if type_ == "any" and (prop.get("properties") or ref_name):
+            type_ = "object"
+        common: dict[str, Any] = {
+            "name": name,
+            "required": required,
+            "max_length": quirks.max_length_of(prop),
+            "enum": _enum(prop),
+            "description": quirks.clean_text(prop.get("description")),
+        }
+        if type_ == "array":
+            items = prop.get("items") or {}
+            item_name, item_schema = self._follow(items)
+            item_type = quirks.split_nullable(item_schema.get("type"))
+            if item_type in ("object", "any") and (item_schema.get("properties") or item_name):
+                children = self._nested(item_name, item_schema, seen)
+                return Field(type="array", item_schema=item_name, children=children, **common)
+            return Field(type="array", item_type=item_type, **common)
+        if type_ == "object":
+            children = self._nested(ref_name, prop, seen)
+            return Field(type="object", item_schema=ref_name, children=children, **common)
+        return Field(type=type_, **common)
+
+    def _nested(
+        self, schema_name: str | None, schema: Mapping[str, Any], seen: tuple[str, ...]
+    ) -> dict[str, Field]:
+        if schema_name is not None and schema_name in seen:
+            return {}  # a schema that contains itself: stop at the second visit
+        inner = seen + ((schema_name,) if schema_name else ())
+        return self._properties(schema, skip=frozenset(), seen=inner)
+
+
+def _enum(prop: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    values = prop.get("enum")
+    if not isinstance(values, list):
+        return None
+    return tuple(value for value in values if value is not None)

@@ -1,0 +1,81 @@
+"""Read OpenAPI 3.x descriptions (the bundled ``openapi/aria.yaml`` among them) into the model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from harness.errors import DescriptionError
+from harness.swagger import quirks
+from harness.swagger._fields import SchemaReader
+from harness.swagger.model import ApiModel, Method
+
+__all__ = ["read_openapi3"]
+
+_PREFIX = "#/components/schemas/"
+_MEDIA_TYPES = ("application/json", "application/x-www-form-urlencoded")
+
+
+def read_openapi3(document: Mapping[str, Any], *, location: str = "") -> ApiModel:
+    """The model of an OpenAPI 3.x document with Aria's one-path-per-method convention."""
+    schemas = (document.get("components") or {}).get("schemas") or {}
+
+    def resolve(ref: str) -> tuple[str, Mapping[str, Any]]:
+        name = ref[len(_PREFIX) :] if ref.startswith(_PREFIX) else ""
+        if name not in schemas:
+            raise DescriptionError(f"unresolvable $ref {ref!r}")
+        return name, schemas[name]
+
+    reader = SchemaReader(resolve)
+    methods: dict[str, Method] = {}
+    for path, item in (document.get("paths") or {}).items():
+        operation = item.get("post") if isinstance(item, Mapping) else None
+        if not isinstance(operation, Mapping):
+            continue
+        method = _method(reader, resolve, str(path), operation)
+        methods[method.name] = method
+    info = document.get("info") or {}
+    return ApiModel(
+        methods=methods,
+        version=str(info.get("version", "")),
+        title=str(info.get("title", "")),
+        format="openapi3",
+        location=location,
+    )
+
+
+def _body_schema(content: Mapping[str, Any]) -> Mapping[str, Any]:
+    for media_type in _MEDIA_TYPES:
+        if media_type in content:
+            return content[media_type].get("schema") or {}
+    for entry in content.values():
+        return entry.get("schema") or {}
+    return {}
+
+
+def _method(reader: SchemaReader, resolve: Any, path: str, operation: Mapping[str, Any]) -> Method:
+    request = _body_schema((operation.get("requestBody") or {}).get("content") or {})
+    responses = operation.get("responses") or {}
+    answer = responses.get("200") or responses.get("default") or {}
+    response = _body_schema(answer.get("content") or {})
+    request_name = response_name = None
+    if "$ref" in request:
+        request_name, request = resolve(request["$ref"])
+    if "$ref" in response:
+        response_name, response = resolve(response["$ref"])
+    name = quirks.method_name(
+        request,
+        summary=str(operation.get("operationId", "")),
+        path=path,
+        explicit=str(operation.get("x-aria-method", "")),
+    )
+    return Method(
+        name=name,
+        inputs=reader.object_fields(request, skip=quirks.ENVELOPE_INPUTS),
+        outputs=reader.object_fields(response, skip=quirks.ENVELOPE_OUTPUTS),
+        summary=quirks.clean_text(operation.get("summary")),
+        description=quirks.clean_text(operation.get("description")),
+        request_schema=request_name,
+        response_schema=response_name,
+        source=str(operation.get("x-aria-source") or path),
+    )
