@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 __all__ = ["Change", "ChangeKind", "is_breaking"]
 
 
-class ChangeKind(str, Enum):
+class ChangeKind(StrEnum):
     """The kinds of change the diff reports."""
 
     METHOD_ADDED = "method-added"
