@@ -41,6 +41,8 @@ class Change:
     new: Any = None
     # Why a rename was recognised, or anything else a reader needs to judge the change.
     note: str = ""
+    # A rename whose one side carries release 19's _2 artifact.
+    artifact: bool = False
 
     def describe(self) -> str:
         """One line saying what changed, without the method name."""
@@ -79,6 +81,7 @@ class Change:
             "old": list(self.old) if isinstance(self.old, tuple) else self.old,
             "new": list(self.new) if isinstance(self.new, tuple) else self.new,
             "note": self.note,
+            "artifact": self.artifact,
             "message": self.describe(),
         }
 
@@ -123,9 +126,12 @@ def is_breaking(kind: ChangeKind, side: str | None, old: Any = None, new: Any = 
         # a client sized for the old maximum may receive a longer value now
         return old is not None and (new is None or new > old)
     if kind is ChangeKind.ENUM_CHANGED:
-        old_values, new_values = set(old or ()), set(new or ())
-        if inbound:  # a value the client sends may be refused
-            return (old is None and new is not None) or bool(old_values - new_values)
+        if inbound:  # a value the client sends may be refused now
+            if new is None:
+                return False
+            return old is None or bool(set(old) - set(new))
         # the client may receive a value it does not know
-        return (new is None and old is not None) or bool(new_values - old_values)
+        if old is None:
+            return False
+        return new is None or bool(set(new) - set(old))
     raise ValueError(f"unknown change kind {kind!r}")

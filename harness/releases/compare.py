@@ -82,6 +82,7 @@ def _diff_children(
                 old_path(rename.old),
                 new_path(rename.new),
                 rename.reason,
+                rename.artifact,
             )
         )
         _diff_field(method, side, before, after, old_path(rename.old), new_path(rename.new), out)
