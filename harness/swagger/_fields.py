@@ -20,6 +20,10 @@ class SchemaReader:
 
     def __init__(self, resolve: Resolver) -> None:
         self._resolve = resolve
+        # Item schemas are shared by many methods (OptionalTransactionQualifier by most):
+        # each is read once. Fields are frozen, so methods can share them.
+        self._memo: dict[str, dict[str, Field]] = {}
+        self._cut = False  # set when a self-containing schema was cut short below
 
     def object_fields(
         self, schema: Mapping[str, Any], *, skip: frozenset[str] = frozenset()
@@ -84,10 +88,19 @@ class SchemaReader:
     def _nested(
         self, schema_name: str | None, schema: Mapping[str, Any], seen: tuple[str, ...]
     ) -> dict[str, Field]:
-        if schema_name is not None and schema_name in seen:
+        if schema_name is None:
+            return self._properties(schema, skip=frozenset(), seen=seen)
+        if schema_name in seen:
+            self._cut = True
             return {}  # a schema that contains itself: stop at the second visit
-        inner = seen + ((schema_name,) if schema_name else ())
-        return self._properties(schema, skip=frozenset(), seen=inner)
+        if schema_name in self._memo:
+            return self._memo[schema_name]
+        outer_cut, self._cut = self._cut, False
+        children = self._properties(schema, skip=frozenset(), seen=(*seen, schema_name))
+        if not self._cut:  # what was read does not depend on the path that led here
+            self._memo[schema_name] = children
+        self._cut = outer_cut or self._cut
+        return children
 
 
 def _enum(prop: Mapping[str, Any]) -> tuple[Any, ...] | None:
