@@ -7,23 +7,30 @@ from typing import Any
 
 from harness.errors import DescriptionError
 from harness.swagger import quirks
-from harness.swagger.model import Field
+from harness.swagger.model import ApiModel, Field, Method
 
-__all__ = ["SchemaReader"]
-
-# Resolves a "$ref" string to (component name, schema).
-Resolver = Callable[[str], tuple[str, Mapping[str, Any]]]
+__all__ = ["SchemaReader", "read_model"]
 
 
 class SchemaReader:
     """Reads the properties of object schemas into ``Field`` trees, following $refs."""
 
-    def __init__(self, resolve: Resolver) -> None:
-        self._resolve = resolve
+    def __init__(self, components: Mapping[str, Any], prefix: str) -> None:
+        if not isinstance(components, Mapping):
+            raise DescriptionError(f"the schemas under {prefix!r} are not an object")
+        self._components = components
+        self._prefix = prefix
         # Item schemas are shared by many methods (OptionalTransactionQualifier by most):
         # each is read once. Fields are frozen, so methods can share them.
         self._memo: dict[str, dict[str, Field]] = {}
         self._cut = False  # set when a self-containing schema was cut short below
+
+    def resolve(self, ref: str) -> tuple[str, Mapping[str, Any]]:
+        """The component a "$ref" names: (its name, its schema)."""
+        name = ref[len(self._prefix) :] if ref.startswith(self._prefix) else ""
+        if name not in self._components:
+            raise DescriptionError(f"unresolvable $ref {ref!r}")
+        return name, self._components[name]
 
     def object_fields(
         self, schema: Mapping[str, Any], *, skip: frozenset[str] = frozenset()
@@ -34,8 +41,7 @@ class SchemaReader:
 
     def _follow(self, schema: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
         if "$ref" in schema:
-            name, target = self._resolve(str(schema["$ref"]))
-            return name, target
+            return self.resolve(str(schema["$ref"]))
         return None, schema
 
     def _properties(
@@ -108,3 +114,28 @@ def _enum(prop: Mapping[str, Any]) -> tuple[Any, ...] | None:
     if not isinstance(values, list):
         return None
     return tuple(value for value in values if value is not None)
+
+
+def read_model(
+    document: Mapping[str, Any],
+    reader: SchemaReader,
+    method_of: Callable[[SchemaReader, str, Mapping[str, Any]], Method],
+    *,
+    fmt: str,
+    location: str,
+) -> ApiModel:
+    """The model of a document: one method per path's POST operation, read by ``method_of``."""
+    methods: dict[str, Method] = {}
+    for path, item in (document.get("paths") or {}).items():
+        operation = item.get("post") if isinstance(item, Mapping) else None
+        if isinstance(operation, Mapping):
+            method = method_of(reader, str(path), operation)
+            methods[method.name] = method
+    info = document.get("info") or {}
+    return ApiModel(
+        methods=methods,
+        version=str(info.get("version", "")),
+        title=str(info.get("title", "")),
+        format=fmt,
+        location=location,
+    )

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from harness.errors import DescriptionError
 from harness.swagger import quirks
-from harness.swagger._fields import SchemaReader
+from harness.swagger._fields import SchemaReader, read_model
 from harness.swagger.model import ApiModel, Method
 
 __all__ = ["read_openapi3"]
@@ -19,28 +18,8 @@ _MEDIA_TYPES = ("application/json", "application/x-www-form-urlencoded")
 def read_openapi3(document: Mapping[str, Any], *, location: str = "") -> ApiModel:
     """The model of an OpenAPI 3.x document with Aria's one-path-per-method convention."""
     schemas = (document.get("components") or {}).get("schemas") or {}
-
-    def resolve(ref: str) -> tuple[str, Mapping[str, Any]]:
-        name = ref[len(_PREFIX) :] if ref.startswith(_PREFIX) else ""
-        if name not in schemas:
-            raise DescriptionError(f"unresolvable $ref {ref!r}")
-        return name, schemas[name]
-
-    reader = SchemaReader(resolve)
-    methods: dict[str, Method] = {}
-    for path, item in (document.get("paths") or {}).items():
-        operation = item.get("post") if isinstance(item, Mapping) else None
-        if not isinstance(operation, Mapping):
-            continue
-        method = _method(reader, resolve, str(path), operation)
-        methods[method.name] = method
-    info = document.get("info") or {}
-    return ApiModel(
-        methods=methods,
-        version=str(info.get("version", "")),
-        title=str(info.get("title", "")),
-        format="openapi3",
-        location=location,
+    return read_model(
+        document, SchemaReader(schemas, _PREFIX), _method, fmt="openapi3", location=location
     )
 
 
@@ -53,16 +32,16 @@ def _body_schema(content: Mapping[str, Any]) -> Mapping[str, Any]:
     return {}
 
 
-def _method(reader: SchemaReader, resolve: Any, path: str, operation: Mapping[str, Any]) -> Method:
+def _method(reader: SchemaReader, path: str, operation: Mapping[str, Any]) -> Method:
     request = _body_schema((operation.get("requestBody") or {}).get("content") or {})
     responses = operation.get("responses") or {}
     answer = responses.get("200") or responses.get("default") or {}
     response = _body_schema(answer.get("content") or {})
     request_name = response_name = None
     if "$ref" in request:
-        request_name, request = resolve(request["$ref"])
+        request_name, request = reader.resolve(request["$ref"])
     if "$ref" in response:
-        response_name, response = resolve(response["$ref"])
+        response_name, response = reader.resolve(response["$ref"])
     name = quirks.method_name(
         request,
         summary=str(operation.get("operationId", "")),

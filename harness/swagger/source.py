@@ -23,14 +23,25 @@ def read_description(document: Any, *, location: str = "") -> ApiModel:
     from harness.swagger.openapi3 import read_openapi3
     from harness.swagger.swagger2 import read_swagger2
 
+    where = location or "the document"
     if not isinstance(document, Mapping):
-        raise DescriptionError(f"{location or 'the document'} is not a JSON or YAML object")
+        raise DescriptionError(f"{where} is not a JSON or YAML object")
+    reader = None
     if str(document.get("swagger", "")).startswith("2"):
-        return read_swagger2(document, location=location)
-    if str(document.get("openapi", "")).startswith("3"):
-        return read_openapi3(document, location=location)
+        reader = read_swagger2
+    elif str(document.get("openapi", "")).startswith("3"):
+        reader = read_openapi3
+    if reader is not None:
+        try:
+            model = reader(document, location=location)
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:
+            # A document of the right version whose parts have the wrong shapes.
+            raise DescriptionError(f"{where} is malformed ({type(exc).__name__}: {exc})") from None
+        if not model.methods:
+            raise DescriptionError(f"{where} describes no method (no POST operation under paths)")
+        return model
     raise DescriptionError(
-        f"{location or 'the document'} is neither Swagger 2.0 nor OpenAPI 3.x "
+        f"{where} is neither Swagger 2.0 nor OpenAPI 3.x "
         "(no 'swagger: 2.0' or 'openapi: 3.x' at its top)"
     )
 

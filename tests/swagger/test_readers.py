@@ -134,3 +134,57 @@ def test_a_file_that_is_no_description_is_refused_in_one_line(tmp_path: Path, te
     with pytest.raises(DescriptionError) as raised:
         load_description(str(path))
     assert "\n" not in str(raised.value) and str(path) in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"swagger": "2.0", "paths": [], "definitions": {}},
+        {"swagger": "2.0", "paths": {"#A": {"post": {"parameters": "body"}}}},
+        {
+            "swagger": "2.0",
+            "paths": {
+                "#A": {
+                    "post": {"responses": {"default": {"schema": {"$ref": "#/definitions/Nope"}}}}
+                }
+            },
+        },
+        {
+            "swagger": "2.0",
+            "definitions": {"R": {"properties": ["a"]}},
+            "paths": {
+                "#A": {"post": {"responses": {"default": {"schema": {"$ref": "#/definitions/R"}}}}}
+            },
+        },
+        {"openapi": "3.1.0", "components": [], "paths": {}},
+        {
+            "openapi": "3.0.3",
+            "paths": {
+                "/x#a": {
+                    "post": {
+                        "requestBody": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {"properties": {"a": {"type": "array", "items": 3}}}
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        },
+    ],
+    ids=[
+        "paths-list",
+        "parameters-string",
+        "dangling-ref",
+        "properties-list",
+        "components-list",
+        "items-number",
+    ],
+)
+def test_a_malformed_description_is_a_description_error(document: dict[str, object]) -> None:
+    from harness.errors import DescriptionError
+
+    with pytest.raises(DescriptionError):
+        read_description(document, location="odd.json")
