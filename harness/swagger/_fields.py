@@ -9,7 +9,7 @@ from harness.errors import DescriptionError
 from harness.swagger import quirks
 from harness.swagger.model import ApiModel, Field, Method
 
-__all__ = ["SchemaReader", "read_model"]
+__all__ = ["SchemaReader", "build_method", "read_model"]
 
 
 class SchemaReader:
@@ -36,10 +36,11 @@ class SchemaReader:
         self, schema: Mapping[str, Any], *, skip: frozenset[str] = frozenset()
     ) -> dict[str, Field]:
         """The fields of an object schema (a $ref is followed), minus the names in ``skip``."""
-        _, schema = self._follow(schema)
+        _, schema = self.follow(schema)
         return self._properties(schema, skip=skip, seen=())
 
-    def _follow(self, schema: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
+    def follow(self, schema: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any]]:
+        """A schema with its $ref followed: (the component's name or None, the schema)."""
         if "$ref" in schema:
             return self.resolve(str(schema["$ref"]))
         return None, schema
@@ -49,7 +50,7 @@ class SchemaReader:
     ) -> dict[str, Field]:
         properties = dict(schema.get("properties") or {})
         for part in schema.get("allOf") or ():
-            _, part_schema = self._follow(part)
+            _, part_schema = self.follow(part)
             properties.update(part_schema.get("properties") or {})
         required = {str(name) for name in schema.get("required") or ()}
         fields: dict[str, Field] = {}
@@ -67,7 +68,7 @@ class SchemaReader:
     def _field(
         self, name: str, prop: Mapping[str, Any], required: bool, seen: tuple[str, ...]
     ) -> Field:
-        ref_name, prop = self._follow(prop) if "$ref" in prop else (None, prop)
+        ref_name, prop = self.follow(prop) if "$ref" in prop else (None, prop)
         type_ = quirks.split_nullable(prop.get("type"))
         if type_ == "any" and (prop.get("properties") or ref_name):
             type_ = "object"
@@ -80,7 +81,7 @@ class SchemaReader:
         }
         if type_ == "array":
             items = prop.get("items") or {}
-            item_name, item_schema = self._follow(items)
+            item_name, item_schema = self.follow(items)
             item_type = quirks.split_nullable(item_schema.get("type"))
             if item_type in ("object", "any") and (item_schema.get("properties") or item_name):
                 children = self._nested(item_name, item_schema, seen)
@@ -138,4 +139,30 @@ def read_model(
         title=str(info.get("title", "")),
         format=fmt,
         location=location,
+    )
+
+
+def build_method(
+    reader: SchemaReader,
+    operation: Mapping[str, Any],
+    *,
+    path: str,
+    request: Mapping[str, Any],
+    response: Mapping[str, Any],
+    name_hint: str,
+    explicit_name: str = "",
+    source: str,
+) -> Method:
+    """One method from its request and response schemas, the envelope left out."""
+    request_name, request = reader.follow(request)
+    response_name, response = reader.follow(response)
+    return Method(
+        name=quirks.method_name(request, summary=name_hint, path=path, explicit=explicit_name),
+        inputs=reader.object_fields(request, skip=quirks.ENVELOPE_INPUTS),
+        outputs=reader.object_fields(response, skip=quirks.ENVELOPE_OUTPUTS),
+        summary=quirks.clean_text(operation.get("summary")),
+        description=quirks.clean_text(operation.get("description")),
+        request_schema=request_name,
+        response_schema=response_name,
+        source=source,
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from harness.swagger import quirks
-from harness.swagger._fields import SchemaReader, read_model
+from harness.swagger._fields import SchemaReader, build_method, read_model
 from harness.swagger.model import ApiModel, Method
 
 __all__ = ["read_openapi3"]
@@ -33,28 +32,15 @@ def _body_schema(content: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _method(reader: SchemaReader, path: str, operation: Mapping[str, Any]) -> Method:
-    request = _body_schema((operation.get("requestBody") or {}).get("content") or {})
     responses = operation.get("responses") or {}
     answer = responses.get("200") or responses.get("default") or {}
-    response = _body_schema(answer.get("content") or {})
-    request_name = response_name = None
-    if "$ref" in request:
-        request_name, request = reader.resolve(request["$ref"])
-    if "$ref" in response:
-        response_name, response = reader.resolve(response["$ref"])
-    name = quirks.method_name(
-        request,
-        summary=str(operation.get("operationId", "")),
+    return build_method(
+        reader,
+        operation,
         path=path,
-        explicit=str(operation.get("x-aria-method", "")),
-    )
-    return Method(
-        name=name,
-        inputs=reader.object_fields(request, skip=quirks.ENVELOPE_INPUTS),
-        outputs=reader.object_fields(response, skip=quirks.ENVELOPE_OUTPUTS),
-        summary=quirks.clean_text(operation.get("summary")),
-        description=quirks.clean_text(operation.get("description")),
-        request_schema=request_name,
-        response_schema=response_name,
+        request=_body_schema((operation.get("requestBody") or {}).get("content") or {}),
+        response=_body_schema(answer.get("content") or {}),
+        name_hint=str(operation.get("operationId", "")),
+        explicit_name=str(operation.get("x-aria-method", "")),
         source=str(operation.get("x-aria-source") or path),
     )
