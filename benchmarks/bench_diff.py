@@ -89,7 +89,7 @@ def main() -> None:
             best[kind] = min(best.get(kind, float("inf")), result["seconds"])
             found[kind] = result["found"]
     sizes = sum(Path(p).stat().st_size for p in (args.old, args.new)) / 1e6
-    print(f"{Path(args.old).name} -> {Path(args.new).name} ({sizes:.1f} MB of JSON), ")
+    print(f"{Path(args.old).name} -> {Path(args.new).name} ({sizes:.1f} MB of JSON)")
     print(f"best of {args.rounds} fresh processes each, order alternated")
     print(f"{'diff':14} {'seconds':>8} {'found':>8}")
     for kind in kinds:
