@@ -9,8 +9,9 @@ is newer than both. Release 19's ``_2`` suffix is an artifact whichever side car
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,9 @@ def disagreements(
             continue
         method = bundled.methods[change.method]
         newer, why = _newer(change, method, built_on, release_no)
-        proposal = _proposal(change, method) if newer == "release" else None
+        proposal = None
+        if newer == "release":
+            proposal = _proposal(change, method, release.methods.get(change.method))
         judged.append(Disagreement(change, newer, why, proposal))
     return judged
 
@@ -109,40 +112,62 @@ def _newer(
     return "unknown", "aria.yaml records no source for this method"
 
 
-def _proposal(change: Change, method: Method) -> str | None:
+def _proposal(change: Change, method: Method, released: Method | None) -> str | None:
     if change.side is None or change.path is None:
         return None
     old_path = str(change.old) if change.kind is ChangeKind.FIELD_RENAMED else change.path
     owner, name = _owner(method, change.side, old_path)
     where = f"{BUNDLED_FILE} components.schemas.{owner}"
     kind, new = change.kind, change.new
+    output = change.side == "output"
     if kind is ChangeKind.FIELD_ADDED:
-        return f"{where}.properties: add {name} ({new})"
+        field = released.flat(change.side).get(change.path) if released else None
+        if field is None:
+            return f"{where}.properties: add {name} ({new})"
+        return f"{where}.properties: add {name}: {json.dumps(_schema_of(field, output))}"
     if kind is ChangeKind.FIELD_REMOVED:
         return f"{where}.properties: remove {name}"
     if kind is ChangeKind.FIELD_RENAMED:
         return f"{where}.properties: rename {name} to {str(new).rsplit('.', 1)[-1]}"
     if kind is ChangeKind.TYPE_CHANGED:
-        shown = f'["{new}", "null"]' if change.side == "output" else f'"{new}"'
-        return f"{where}.properties.{name}: type {shown}"
+        return f"{where}.properties.{name}: type {json.dumps([new, 'null'] if output else new)}"
     if kind is ChangeKind.BECAME_REQUIRED:
         return f"{where}.required: add {name}"
     if kind is ChangeKind.BECAME_OPTIONAL:
         return f"{where}.required: remove {name}"
     if kind is ChangeKind.MAX_LENGTH_CHANGED:
-        return f"{where}.properties.{name}: maxLength {new if new is not None else '(remove)'}"
+        field = method.flat(change.side).get(change.path)
+        # OpenAPI's maxLength is for strings; the description keeps other lengths apart.
+        key = "maxLength" if field is None or field.type == "string" else "x-aria-max-length"
+        return f"{where}.properties.{name}: {key} {new if new is not None else '(remove)'}"
     if kind is ChangeKind.ENUM_CHANGED:
-        return f"{where}.properties.{name}: enum {list(new) if new else '(remove)'}"
+        return f"{where}.properties.{name}: enum {json.dumps(list(new)) if new else '(remove)'}"
     return None
+
+
+def _schema_of(field: Field, output: bool) -> dict[str, Any]:
+    """The property to add, in the bundled description's style (outputs nullable)."""
+    schema: dict[str, Any] = {"type": [field.type, "null"] if output else field.type}
+    if field.is_array:
+        schema["items"] = (
+            {"$ref": f"#/components/schemas/{field.item_schema}"}
+            if field.item_schema
+            else {"type": field.item_type or "string"}
+        )
+    if field.max_length is not None:
+        schema["maxLength" if field.type == "string" else "x-aria-max-length"] = field.max_length
+    if field.enum is not None:
+        schema["enum"] = list(field.enum)
+    return schema
 
 
 def _owner(method: Method, side: str, path: str) -> tuple[str, str]:
     """The component schema that holds the field at ``path``, and the field's own name."""
     parts = path.replace("[]", "").split(".")
     schema = (method.request_schema if side == "input" else method.response_schema) or "?"
-    fields: dict[str, Field] | Any = method.fields(side)
+    fields: Mapping[str, Field] = method.fields(side)
     for part in parts[:-1]:
-        parent = fields.get(part) if fields else None
+        parent = fields.get(part)
         if parent is None:
             return f"{schema} (under {part})", parts[-1]
         schema = parent.item_schema or f"{schema}.{part}"

@@ -60,6 +60,8 @@ def test_a_later_release_is_newer_and_its_changes_are_proposed(
     document["info"]["version"] = "20"
     response = document["definitions"]["GetVirtualDatetimeMResponse"]["properties"]
     response["virtual_timezone"] = {"type": "string", "description": "Time zone."}
+    request = document["definitions"]["ManagePendingInvoiceMRequest"]["properties"]
+    request["acct_no"]["maxLength"] = 22
     later = tmp_path / "all_A7_20_swagger.json"
     later.write_text(json.dumps(document), encoding="utf-8")
     judged = [item for item in _judged(later) if item.change.path == "virtual_timezone"]
@@ -67,8 +69,17 @@ def test_a_later_release_is_newer_and_its_changes_are_proposed(
     assert judged[0].newer == "release"
     assert judged[0].proposal == (
         "openapi/aria.yaml components.schemas.GetVirtualDatetimeMResponse.properties: "
-        "add virtual_timezone (string)"
+        'add virtual_timezone: {"type": ["string", "null"]}'
     )
+    lengths = [
+        item.proposal
+        for item in _judged(later)
+        if (item.change.method, item.change.path) == ("manage_pending_invoice_m", "acct_no")
+    ]
+    assert lengths == [
+        "openapi/aria.yaml components.schemas.ManagePendingInvoiceMRequest.properties.acct_no: "
+        "x-aria-max-length 22"
+    ]
     documented = [item for item in _judged(later) if item.change.method == "gen_invoice_m"]
     assert documented and {item.newer for item in documented} == {"release"}
     assert "check the page" in documented[0].why
