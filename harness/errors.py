@@ -7,7 +7,7 @@
     ├── AriaError            Aria answered with a non-zero error_code (raise_on_error=True)
     ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
     ├── CassetteError        a cassette cannot be read, matched, scrubbed or written
-    ├── DescriptionError     an API description given by the user is missing or malformed
+    ├── DescriptionError     an API description (or a methods list) given is missing or malformed
     └── FetchError           an API description URL could not be fetched
 
 Context is keyword-only, so messages stay readable and fields stay inspectable.
@@ -98,7 +98,7 @@ class CassetteError(HarnessError):
 
 
 class DescriptionError(HarnessError):
-    """An API description (a file, a URL's answer) that is missing or is not a description."""
+    """An API description (a file, a URL's answer) or a methods list, missing or malformed."""
 
 
 class FetchError(HarnessError):

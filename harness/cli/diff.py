@@ -62,7 +62,8 @@ def diff_command(
 ) -> None:
     """Diff two Aria API releases, per method, for the methods you call.
 
-    OLD and NEW are Aria Swagger 2.0 or OpenAPI 3.x descriptions, paths or URLs. Exit codes: 0 no breaking change for the selected methods, 1 breaking changes,
+    OLD and NEW are Aria Swagger 2.0 or OpenAPI 3.x descriptions, paths or URLs.
+    Exit codes: 0 no breaking change for the selected methods, 1 breaking changes,
     2 usage error, 3 a side could not be fetched.
     """
     from harness.releases import DiffConfig, run_diff
