@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS plan_instances (
     PRIMARY KEY (client_no, mpi_no));
 CREATE TABLE IF NOT EXISTS invoicing_marks (
     client_no INTEGER NOT NULL, billing_group_no INTEGER NOT NULL, token TEXT NOT NULL,
-    PRIMARY KEY (client_no, billing_group_no));
+    until TEXT, PRIMARY KEY (client_no, billing_group_no));
 CREATE TABLE IF NOT EXISTS invoices (
     invoice_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
     billing_group_no INTEGER, kind TEXT NOT NULL, status TEXT NOT NULL,
@@ -87,9 +87,10 @@ class Store:
                 self._conn.execute("PRAGMA journal_mode=WAL")
                 self._conn.execute("PRAGMA synchronous=NORMAL")
             with self.transaction() as db:
+                # no invoice is in progress at start-up (and a file from before the ``until``
+                # column gets the table afresh)
+                db.execute("DROP TABLE IF EXISTS invoicing_marks")
                 db.executescript_in_tx(_SCHEMA)
-                # a mark outlives only a crashed process: no call is in progress at start-up
-                db.execute("DELETE FROM invoicing_marks")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot use {self.path!r} as the stub database: {exc}") from None
 

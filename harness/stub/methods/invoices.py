@@ -2,8 +2,11 @@
 and Aria6's account-level gen_invoice.
 
 Concurrency: a call first marks its billing groups "invoicing in progress" in one short
-transaction, computes outside it, and stores the invoices and clears the marks in another. A
-call that finds a mark answers 3108 ("another invoice in progress for the same billing group").
+transaction, computes outside it, and stores the invoices in another. A call that finds a mark
+in force answers 3108 ("another invoice in progress for the same billing group"). The mark is
+cleared when the call ends, or, with the client setting ``invoice_in_progress_seconds``, stays
+in force until that long after the call started on the client's virtual clock: the stub answers
+at once where Aria takes a while, and callers arriving meanwhile see what Aria's would.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from harness.stub.billing import Totals, add_months
@@ -219,10 +223,12 @@ def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_
     group_nos = [g.billing_group_no for g in request.groups]
     token = f"{os.getpid()}-{next(_tokens)}"
     with ctx.store.transaction() as db:
+        started = ctx.now(db)[1]
         marks = ",".join("?" * len(group_nos))
         busy = db.one(
-            f"SELECT 1 FROM invoicing_marks WHERE client_no = ? AND billing_group_no IN ({marks})",
-            (tenant.client_no, *group_nos),
+            "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
+            f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
+            (tenant.client_no, *group_nos, _instant(started)),
         )
         if busy is not None:
             raise in_progress()
@@ -233,8 +239,10 @@ def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_
         due = _due(ctx, request, today, states, pending, blocked)
         orders = order_lines_waiting(db, tenant, account)
         for number in group_nos:
+            # REPLACE: a mark whose time is over may still be there
             db.execute(
-                "INSERT INTO invoicing_marks (client_no, billing_group_no, token) VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO invoicing_marks "
+                "(client_no, billing_group_no, token, until) VALUES (?, ?, ?, NULL)",
                 (tenant.client_no, number, token),
             )
     try:
@@ -246,12 +254,24 @@ def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_
                 finish_draft(db, tenant, draft)
                 number, sums = store_invoice(db, ctx, draft, status=status)
                 results.append(_Result(number, draft.billing_group_no, sums, draft))
-            db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
+            hold = tenant.params.invoice_in_progress_seconds
+            if hold:
+                db.execute(
+                    "UPDATE invoicing_marks SET until = ? WHERE token = ?",
+                    (_instant(started + timedelta(seconds=hold)), token),
+                )
+            else:
+                db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
         return results
     except BaseException:
         with ctx.store.transaction() as db:
             db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
         raise
+
+
+def _instant(moment: datetime) -> str:
+    """A virtual instant as stored in ``invoicing_marks.until`` (UTC: text order is time order)."""
+    return moment.isoformat(sep=" ")
 
 
 def _due(
