@@ -47,16 +47,19 @@ if TYPE_CHECKING:
 
     from harness.stub.service import StubService
 
-__all__ = ["Stub", "WireResponse", "TRANSPORT_EXTENSION"]
+__all__ = ["DRAIN_LIMIT", "REQUEST_TIMEOUT", "TRANSPORT_EXTENSION", "Stub", "WireResponse"]
 
 logger = logging.getLogger("harness.stub")
 
 # ASGI scope extension under which the bundled server hands over the connection's transport,
 # so a ``drop`` fault can close it without any answer.
 TRANSPORT_EXTENSION = "harness.stub.transport"
-# An oversize body is read and thrown away up to this many bytes, so the client gets the
-# envelope instead of a reset while it is still sending; beyond it the connection is closed.
-DRAIN_LIMIT = 16 * MAX_BODY_BYTES
+# An oversize body is read and thrown away up to this many bytes, so a client that sends its
+# whole body before reading (urllib) gets the envelope instead of a reset; beyond it the answer
+# goes out at once and the connection is closed. Memory stays flat: nothing drained is kept.
+DRAIN_LIMIT = 64 * MAX_BODY_BYTES
+# Seconds a client has to send one whole request (headers and body) over HTTP once it starts.
+REQUEST_TIMEOUT = 10.0
 _CHUNK = 64 * 1024
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -94,6 +97,7 @@ class Stub:
         control: bool = False,
         service: StubService | None = None,
         max_body: int = MAX_BODY_BYTES,
+        request_timeout: float = REQUEST_TIMEOUT,
     ) -> None:
         if service is None:
             from harness.stub.service import StubService
@@ -102,6 +106,7 @@ class Stub:
         self.service = service
         self.control = control
         self.max_body = max_body
+        self.request_timeout = request_timeout
         self.faults = FaultInjector()
         self.wsgi_app = self._wsgi
         self.asgi_app = self._asgi
@@ -187,7 +192,10 @@ class Stub:
             return
         if scope["type"] != "http":
             return
-        request, close = await _asgi_request(scope, receive, self.max_body)
+        read = await _asgi_request(scope, receive, self.max_body)
+        if read is None:
+            return  # the client left (or was cut off) before its request was whole
+        request, close = read
         response = self.handle(request)
         response.close = response.close or close
         if response.delay and not await _sleep_while_connected(response.delay, receive):
@@ -259,7 +267,8 @@ def _wsgi_request(environ: Mapping[str, Any], max_body: int) -> WireRequest:
 
 async def _asgi_request(
     scope: Mapping[str, Any], receive: Receive, max_body: int
-) -> tuple[WireRequest, bool]:
+) -> tuple[WireRequest, bool] | None:
+    """The request and whether to close after answering; None if the client went away."""
     content_type = None
     declared = None
     for name, value in scope.get("headers", ()):
@@ -279,7 +288,7 @@ async def _asgi_request(
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                break
+                return None
             chunk = message.get("body", b"")
             received += len(chunk)
             if received <= max_body:

@@ -7,6 +7,7 @@ and stops it cleanly on exit.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
@@ -20,7 +21,7 @@ import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from harness.spec import DISPATCHER_PATH
-from harness.stub.app import TRANSPORT_EXTENSION, Stub
+from harness.stub.app import REQUEST_TIMEOUT, TRANSPORT_EXTENSION, Stub
 
 __all__ = ["StubServer", "bind", "make_server", "running_stub", "serve", "serving"]
 
@@ -29,11 +30,49 @@ _SHUTDOWN_GRACE = 2
 
 
 class _StubProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, handing the transport to the app for ``drop`` faults."""
+    """uvicorn's httptools protocol with a deadline on reading each request.
+
+    uvicorn bounds only the idle time between requests; a client that trickles its headers or
+    sends less body than its Content-Length promises would hold the connection forever. Here
+    a connection must deliver each whole request (headers and body) within ``request_timeout``
+    seconds of it opening or of the request's first byte, or it is closed unanswered. The
+    transport is handed to the app too, for ``drop`` faults.
+    """
+
+    request_timeout: float = REQUEST_TIMEOUT
+    _read_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_read_deadline()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self.scope["extensions"] = {TRANSPORT_EXTENSION: self.transport}  # type: ignore[typeddict-unknown-key]
+        if self._read_deadline is None:
+            self._arm_read_deadline()
+
+    def on_message_complete(self) -> None:
+        self._disarm_read_deadline()
+        super().on_message_complete()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_read_deadline()
+        super().connection_lost(exc)
+
+    def _arm_read_deadline(self) -> None:
+        self._read_deadline = self.loop.call_later(self.request_timeout, self._read_too_slow)
+
+    def _disarm_read_deadline(self) -> None:
+        if self._read_deadline is not None:
+            self._read_deadline.cancel()
+            self._read_deadline = None
+
+    def _read_too_slow(self) -> None:
+        self._read_deadline = None
+        if not self.transport.is_closing():
+            # the app, if it waits for the body, sees a disconnect and answers nothing
+            self.transport.close()
 
 
 @dataclass(frozen=True)
@@ -79,13 +118,16 @@ def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     return sock
 
 
-def make_server(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> uvicorn.Server:
+def make_server(
+    app: Any, *, host: str = "127.0.0.1", port: int = 0, request_timeout: float = REQUEST_TIMEOUT
+) -> uvicorn.Server:
     """A uvicorn server for an ASGI app, configured as the stub runs (httptools, no access log)."""
+    protocol = type("StubProtocol", (_StubProtocol,), {"request_timeout": request_timeout})
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
-        http=_StubProtocol,
+        http=protocol,
         loop="asyncio",
         interface="asgi3",
         proxy_headers=False,
@@ -113,7 +155,10 @@ def running_stub(
     if stub is None:
         stub = Stub(fixtures=fixtures, db=db, control=control)
     try:
-        with serving(stub.asgi_app, host=host, port=port) as (bound_host, bound_port):
+        with serving(stub.asgi_app, host=host, port=port, request_timeout=stub.request_timeout) as (
+            bound_host,
+            bound_port,
+        ):
             yield StubServer(
                 url=f"http://{_url_host(bound_host)}:{bound_port}",
                 host=bound_host,
@@ -126,10 +171,16 @@ def running_stub(
 
 
 @contextlib.contextmanager
-def serving(app: Any, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[tuple[str, int]]:
+def serving(
+    app: Any,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    request_timeout: float = REQUEST_TIMEOUT,
+) -> Iterator[tuple[str, int]]:
     """Serve any ASGI app under the stub's server settings; yields the bound (host, port)."""
     sock = bind(host, port)
-    server = make_server(app, host=host, port=port)
+    server = make_server(app, host=host, port=port, request_timeout=request_timeout)
     failure: list[BaseException] = []
 
     def run() -> None:
@@ -172,7 +223,10 @@ def serve(
         info = StubServer(url, bound_host, bound_port, stub)
         if on_ready is not None:
             on_ready(info)  # the socket already listens: connections queue until run() accepts
-        make_server(stub.asgi_app, host=host, port=bound_port).run(sockets=[sock])
+        server = make_server(
+            stub.asgi_app, host=host, port=bound_port, request_timeout=stub.request_timeout
+        )
+        server.run(sockets=[sock])
     finally:
         sock.close()
         stub.service.close()
