@@ -30,6 +30,7 @@ from harness.stub.faults import (
     apply_field_faults,
 )
 from harness.stub.wire import (
+    INVALID_INPUT,
     JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
     UNEXPECTED_ERROR,
@@ -47,7 +48,14 @@ if TYPE_CHECKING:
 
     from harness.stub.service import StubService
 
-__all__ = ["DRAIN_LIMIT", "REQUEST_TIMEOUT", "TRANSPORT_EXTENSION", "Stub", "WireResponse"]
+__all__ = [
+    "DRAIN_LIMIT",
+    "MAX_ANSWER_BYTES",
+    "REQUEST_TIMEOUT",
+    "TRANSPORT_EXTENSION",
+    "Stub",
+    "WireResponse",
+]
 
 logger = logging.getLogger("harness.stub")
 
@@ -60,6 +68,8 @@ TRANSPORT_EXTENSION = "harness.stub.transport"
 DRAIN_LIMIT = 64 * MAX_BODY_BYTES
 # Seconds a client has to send one whole request (headers and body) over HTTP once it starts.
 REQUEST_TIMEOUT = 10.0
+# The largest answer sent over HTTP; input arrays are capped well below what reaches it.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -98,6 +108,7 @@ class Stub:
         service: StubService | None = None,
         max_body: int = MAX_BODY_BYTES,
         request_timeout: float = REQUEST_TIMEOUT,
+        max_answer: int = MAX_ANSWER_BYTES,
     ) -> None:
         if service is None:
             from harness.stub.service import StubService
@@ -107,6 +118,7 @@ class Stub:
         self.control = control
         self.max_body = max_body
         self.request_timeout = request_timeout
+        self.max_answer = max_answer
         self.faults = FaultInjector()
         self.wsgi_app = self._wsgi
         self.asgi_app = self._asgi
@@ -146,6 +158,16 @@ class Stub:
         except (TypeError, ValueError):
             logger.exception("the answer to %s is not JSON-serialisable", parsed.method)
             body = render(error_envelope(parsed.method, UNEXPECTED_ERROR, "unexpected error"))
+        if len(body) > self.max_answer:
+            # Aria documents no limit; the request asked for more than the stub will send
+            body = render(
+                error_envelope(
+                    parsed.method,
+                    INVALID_INPUT,
+                    f"invalid input: the answer would be {len(body)} bytes; at most "
+                    f"{self.max_answer} are sent, ask for less",
+                )
+            )
         response = WireResponse(200, JSON_CONTENT_TYPE, body)
         if faults:
             _apply_transport_faults(response, faults)
