@@ -128,7 +128,7 @@ def _pending(ctx: CallContext, params: dict[str, Any], invoice_mode: int) -> boo
 
 def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Generate the due invoices of a master plan instance, a billing group, or an account."""
-    account = resolve_account(ctx.tenant, params)
+    account = resolve_account(ctx.tenant, params, userid_field="userid")
     mpi = _find_mpi(account, params)
     group = _find_group(account, params)
     if mpi is not None and group is not None and mpi.billing_group_no != group.billing_group_no:
