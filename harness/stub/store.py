@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -80,19 +80,45 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = os.fspath(path) if path is not None else ":memory:"
         self._lock = threading.RLock()
+        # changes counted by connections closed since (see renew), so the count never goes back
+        self._retired_changes = 0
+        self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
         try:
-            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._conn.row_factory = sqlite3.Row
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
             if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                self._conn.execute("PRAGMA synchronous=NORMAL")
-            with self.transaction() as db:
-                # no invoice is in progress at start-up (and a file from before the ``until``
-                # column gets the table afresh)
-                db.execute("DROP TABLE IF EXISTS invoicing_marks")
-                db.executescript_in_tx(_SCHEMA)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("BEGIN IMMEDIATE")
+            db = _Tx(conn)
+            # no invoice is in progress at start-up (and a file from before the ``until``
+            # column gets the table afresh)
+            db.execute("DROP TABLE IF EXISTS invoicing_marks")
+            db.executescript_in_tx(_SCHEMA)
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot use {self.path!r} as the stub database: {exc}") from None
+        return conn
+
+    def renew(self, seed: Callable[[_Tx], None]) -> None:
+        """Start again on an in-memory database filled by ``seed``, giving the old one's memory
+        back; no other transaction runs in between.
+
+        SQLite keeps the pages of deleted rows for reuse, so deleting everything frees nothing;
+        closing the connection does, and the C allocator is then asked to return it to the
+        system. A file database is wiped by ``wipe`` instead.
+        """
+        with self._lock:
+            if self.path != ":memory:":
+                raise StoreError("renew is for in-memory databases; wipe a file database")
+            self._retired_changes += self._conn.total_changes + 1
+            self._conn.close()
+            self._conn = self._open()
+            _return_freed_memory()
+            with self.transaction() as db:
+                seed(db)
 
     @contextmanager
     def transaction(self) -> Iterator[_Tx]:
@@ -128,7 +154,7 @@ class Store:
         nothing was written, and a changed one only that something may have been.
         """
         with self._lock:
-            return self._conn.total_changes
+            return self._retired_changes + self._conn.total_changes
 
     def wipe(self, db: _Tx) -> None:
         """Delete every row (inside the caller's transaction)."""
@@ -139,6 +165,20 @@ class Store:
         """Close the connection; a file database keeps its state for the next open."""
         with self._lock:
             self._conn.close()
+
+
+def _return_freed_memory() -> None:
+    """Ask glibc to hand freed heap pages back to the system (elsewhere there is nothing to do)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(name).malloc_trim(0)  # type: ignore[union-attr]
+    except (OSError, AttributeError, TypeError):
+        pass  # not glibc (macOS, musl, Windows): freed memory is reused by the process
 
 
 class _Tx:
