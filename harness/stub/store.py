@@ -201,6 +201,10 @@ class _Tx:
             if statement.strip():
                 self._conn.execute(statement)
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run one statement for each row of arguments."""
+        self._conn.executemany(sql, rows)
+
     def one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         """The first row of a query, or None."""
         return self._conn.execute(sql, args).fetchone()

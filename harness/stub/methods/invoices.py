@@ -1,18 +1,16 @@
 """gen_invoice_m (by master plan instance, billing group, or every billing group of an account)
 and Aria6's account-level gen_invoice.
 
-Concurrency: a call first marks its billing groups "invoicing in progress" in one short
-transaction, computes outside it, and stores the invoices in another. A call that finds a mark
-in force answers 3108 ("another invoice in progress for the same billing group"). The mark is
-cleared when the call ends, or, with the client setting ``invoice_in_progress_seconds``, stays
-in force until that long after the call started on the client's virtual clock: the stub answers
-at once where Aria takes a while, and callers arriving meanwhile see what Aria's would.
+Concurrency: a call reads, computes and stores in one transaction, so calls on an account
+never interleave. With the client setting ``invoice_in_progress_seconds``, a call that invoices
+leaves its billing groups marked "invoicing in progress" until that long after it started on
+the client's virtual clock, and a call that finds a mark in force answers 3108 ("another invoice
+in progress for the same billing group"): the stub answers at once where Aria takes a while,
+and callers arriving meanwhile see what Aria's would.
 """
 
 from __future__ import annotations
 
-import itertools
-import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -214,14 +212,13 @@ def _aria6_pending() -> AriaFault:
     return InvalidInput("the account has a pending invoice; approve it before the next invoice")
 
 
-_tokens = itertools.count(1)
-
-
 def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_Result]:
     tenant = ctx.tenant
     account = request.account
     group_nos = [g.billing_group_no for g in request.groups]
-    token = f"{os.getpid()}-{next(_tokens)}"
+    # One transaction: concurrent calls on the account serialize, and a call that finds the
+    # group already billed has nothing due. A held mark (invoice_in_progress_seconds) is what
+    # answers 3108 to the calls that follow within its time.
     with ctx.store.transaction() as db:
         started = ctx.now(db)[1]
         marks = ",".join("?" * len(group_nos))
@@ -232,41 +229,29 @@ def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_
         )
         if busy is not None:
             raise in_progress()
-        today = ctx.today(db)
+        today = started.date().isoformat()
         states = mpi_states(db, tenant, account)
         pending = pending_mpis(db, tenant, account)
-        # nothing due: answer before marking anything, so a no-op call writes nothing
+        # nothing due: answer before writing anything, so a no-op call writes nothing
         due = _due(ctx, request, today, states, pending, blocked)
         orders = order_lines_waiting(db, tenant, account)
-        for number in group_nos:
-            # REPLACE: a mark whose time is over may still be there
-            db.execute(
-                "INSERT OR REPLACE INTO invoicing_marks "
-                "(client_no, billing_group_no, token, until) VALUES (?, ?, ?, NULL)",
-                (tenant.client_no, number, token),
-            )
-    try:
         drafts = _build(ctx, request, today, due, orders)
         status = "pending" if request.pending else "posted"
-        with ctx.store.transaction() as db:
-            results = []
-            for draft in drafts:
-                finish_draft(db, tenant, draft)
-                number, sums = store_invoice(db, ctx, draft, status=status)
-                results.append(_Result(number, draft.billing_group_no, sums, draft))
-            hold = tenant.params.invoice_in_progress_seconds
-            if hold:
-                db.execute(
-                    "UPDATE invoicing_marks SET until = ? WHERE token = ?",
-                    (_instant(started + timedelta(seconds=hold)), token),
-                )
-            else:
-                db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
+        results = []
+        for draft in drafts:
+            finish_draft(db, tenant, draft)
+            number, sums = store_invoice(db, ctx, draft, status=status)
+            results.append(_Result(number, draft.billing_group_no, sums, draft))
+        hold = tenant.params.invoice_in_progress_seconds
+        if hold:
+            until = _instant(started + timedelta(seconds=hold))
+            # REPLACE: a mark whose time is over may still be there
+            db.executemany(
+                "INSERT OR REPLACE INTO invoicing_marks "
+                "(client_no, billing_group_no, token, until) VALUES (?, ?, 'held', ?)",
+                [(tenant.client_no, number, until) for number in group_nos],
+            )
         return results
-    except BaseException:
-        with ctx.store.transaction() as db:
-            db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
-        raise
 
 
 def _instant(moment: datetime) -> str:
