@@ -8,7 +8,6 @@ invoice's computation) happens between transactions, guarded by a row in ``invoi
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
@@ -17,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.stub.compact import compact_json
 
 __all__ = ["Store", "StoreError", "TABLES"]
 
@@ -235,11 +235,6 @@ class _Tx:
         self.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
-# One encoder for every body: json.dumps with separators builds a new one per call, and bodies
-# are plain trees of our own making (no cycles to check for).
-_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-
-
 def dumps(value: Any) -> str:
     """Compact JSON for a body column."""
-    return _encode(value)
+    return compact_json(value).decode("ascii")

@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from harness.formcodec import MAX_ARRAY_INDEX, decode_form
 from harness.jsontypes import json_type
 from harness.spec import DISPATCHER_PATH, registry
+from harness.stub.compact import compact_json
 
 __all__ = [
     "JSON_CONTENT_TYPE",
@@ -90,7 +91,7 @@ def error_envelope(method: str | None, code: int, message: str) -> dict[str, Any
 
 def render(envelope: Mapping[str, Any]) -> bytes:
     """The envelope as compact JSON, keys in the order the envelope holds them."""
-    return json.dumps(envelope, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return compact_json(envelope)
 
 
 def parse_request(request: WireRequest, *, max_body: int = MAX_BODY_BYTES) -> Call | Rejection:
