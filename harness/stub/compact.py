@@ -1,10 +1,11 @@
-"""Compact JSON for the stub's answers and stored bodies, fast and byte for byte as ``json``.
+"""Compact JSON for the stub's answers and stored bodies, fast and as ``json`` writes it.
 
 orjson encodes several times faster than the standard library (an invoice answer: ~8 us
-instead of ~40-70 us), and for ASCII text its output is the same bytes as
-``json.dumps(separators=(",", ":"))``: keys in insertion order, floats in their shortest form.
-Text with non-ASCII characters goes through the standard encoder so it keeps ``\\uXXXX``
-escapes, as Aria's PHP ``json_encode`` writes them.
+instead of ~40-70 us), and its output is ``json.dumps(separators=(",", ":"))``'s: keys in
+insertion order, floats in their shortest round-trip form, except that floats under 1e-4 may
+be written in another notation (``1e-6`` for json's ``1e-06``, ``0.00001`` for ``1e-05``: the
+same numbers). Text with non-ASCII characters goes through the standard encoder so it keeps
+``\\uXXXX`` escapes, as Aria's PHP ``json_encode`` writes them.
 """
 
 from __future__ import annotations
