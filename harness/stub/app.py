@@ -55,6 +55,7 @@ __all__ = [
     "TRANSPORT_EXTENSION",
     "Stub",
     "WireResponse",
+    "status_line",
 ]
 
 logger = logging.getLogger("harness.stub")
@@ -203,7 +204,7 @@ class Stub:
         if response.drop:
             # WSGI has no way to close the socket unanswered; raising makes the server abort.
             raise InjectedTransportFault("drop", method=None)
-        start_response(_status_line(response.status), response.header_list())
+        start_response(status_line(response.status), response.header_list())
         return [response.body]
 
     # ASGI ------------------------------------------------------------------------------
@@ -251,12 +252,12 @@ def _apply_transport_faults(response: WireResponse, faults: list[Fault]) -> None
             assert fault.status is not None
             response.status = fault.status
             response.content_type = "text/plain; charset=utf-8"
-            response.body = (fault.body or _status_line(fault.status)).encode()
+            response.body = (fault.body or status_line(fault.status)).encode()
         elif fault.kind == "drop":
             response.drop = True
 
 
-def _status_line(status: int) -> str:
+def status_line(status: int) -> str:
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:

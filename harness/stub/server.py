@@ -1,8 +1,10 @@
-"""Serve the stub over HTTP with uvicorn (httptools): in a background thread, or in the foreground.
+"""Serve the stub over HTTP: in a background thread, or in the foreground.
 
-``running_stub`` binds a socket itself (port 0 picks a free one), so the port is known before
-the server starts and nothing races for it; it returns once the server accepts connections
-and stops it cleanly on exit.
+``running_stub`` and ``serve`` use the stub's own HTTP server (``http.py``: httptools on an
+asyncio protocol, answering each request in place). ``serving`` serves any ASGI app, the stub's
+``asgi_app`` included, under uvicorn with the same bounds. ``running_stub`` binds a socket
+itself (port 0 picks a free one), so the port is known before the server starts and nothing
+races for it; it returns once the server accepts connections and stops it cleanly on exit.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from harness.spec import DISPATCHER_PATH
 from harness.stub.app import REQUEST_TIMEOUT, TRANSPORT_EXTENSION, Stub
+from harness.stub.http import StubHttpProtocol
 
 __all__ = ["StubServer", "bind", "make_server", "running_stub", "serve", "serving"]
 
@@ -155,10 +158,7 @@ def running_stub(
     if stub is None:
         stub = Stub(fixtures=fixtures, db=db, control=control)
     try:
-        with serving(stub.asgi_app, host=host, port=port, request_timeout=stub.request_timeout) as (
-            bound_host,
-            bound_port,
-        ):
+        with _serving_stub(stub, host=host, port=port) as (bound_host, bound_port):
             yield StubServer(
                 url=f"http://{_url_host(bound_host)}:{bound_port}",
                 host=bound_host,
@@ -223,13 +223,68 @@ def serve(
         info = StubServer(url, bound_host, bound_port, stub)
         if on_ready is not None:
             on_ready(info)  # the socket already listens: connections queue until run() accepts
-        server = make_server(
-            stub.asgi_app, host=host, port=bound_port, request_timeout=stub.request_timeout
-        )
-        server.run(sockets=[sock])
+        asyncio.run(_serve_stub(stub, sock, asyncio.Event()))
     finally:
         sock.close()
         stub.service.close()
+
+
+@contextlib.contextmanager
+def _serving_stub(stub: Stub, *, host: str, port: int) -> Iterator[tuple[str, int]]:
+    """Serve a stub with its own HTTP server in a background thread; yields (host, port)."""
+    sock = bind(host, port)
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    started = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(_serve_stub(stub, sock, stop, started.set))
+        except BaseException as exc:  # re-raised in the caller's thread below
+            failure.append(exc)
+        finally:
+            started.set()
+            loop.close()
+
+    thread = threading.Thread(target=run, name="aria-stub-server", daemon=True)
+    thread.start()
+    try:
+        if not started.wait(READY_TIMEOUT) or failure or not thread.is_alive():
+            if failure:
+                raise RuntimeError(f"the stub server did not start: {failure[0]}") from failure[0]
+            raise RuntimeError(f"the stub server did not start within {READY_TIMEOUT} s")
+        bound = sock.getsockname()
+        yield bound[0], bound[1]
+    finally:
+        if thread.is_alive():
+            loop.call_soon_threadsafe(stop.set)
+            thread.join(timeout=_SHUTDOWN_GRACE + 5)
+        sock.close()
+
+
+async def _serve_stub(
+    stub: Stub,
+    sock: socket.socket,
+    stop: asyncio.Event,
+    on_started: Callable[[], Any] | None = None,
+) -> None:
+    """Accept connections on sock until stop is set (or the task is cancelled)."""
+    loop = asyncio.get_running_loop()
+    connections: set[StubHttpProtocol] = set()
+    server = await loop.create_server(
+        lambda: StubHttpProtocol(stub, connections), sock=sock, backlog=1024
+    )
+    try:
+        if on_started is not None:
+            on_started()
+        await stop.wait()
+    finally:
+        server.close()
+        for connection in list(connections):
+            connection.close()
+        await server.wait_closed()
 
 
 def _url_host(host: str) -> str:
