@@ -13,7 +13,9 @@ Prints, measured side by side in one run:
   so it validates every request against the method's request schema, and answering with the
   stub's own answer for that path as the example (the same size of body: the small 1002 for
   nothing due, the whole invoice for invoicing). Each target is warmed before it is measured,
-  and the order alternates from path to path. The ratio and the goal (>= 2x) are printed;
+  and the order alternates from path to path. The ratio and the goal (>= 2x) are printed, and
+  beside them each server's CPU time per request (from /proc), which a busy machine disturbs
+  less than throughput;
 - the stub's RSS after the load and after a reset, and its time to ready.
 
 Paths: "nothing due" is gen_invoice_m on an instance already billed (answer 1002); "invoicing"
@@ -453,7 +455,9 @@ def http_rows(args: argparse.Namespace, prism: list[str] | None, tmp: Path) -> N
                         headers = {"Prefer": f"example={_example_name(path)}"}
                     else:
                         continue
+                    pid = proc.pid if target == "stub" else mock.pid  # type: ignore[union-attr]
                     for seconds in (args.warmup, args.duration):  # warm-up, then measured
+                        cpu_before = _tree_cpu(pid)
                         measured = run_load(
                             url,
                             payloads,
@@ -461,27 +465,36 @@ def http_rows(args: argparse.Namespace, prism: list[str] | None, tmp: Path) -> N
                             connections=args.connections,
                             headers=headers,
                         )
-                    results.setdefault(path, {})[target] = measured
+                        cpu = _tree_cpu(pid) - cpu_before
+                    served = measured[0] * args.duration
+                    results.setdefault(path, {})[target] = (*measured, cpu / served * 1e6)
             prism_rss = _tree_rss(mock.pid) if mock is not None else float("nan")
         rss_loaded, rss_peak = rss_mib(proc.pid)
         stub.reset()
         time.sleep(0.2)
         rss_reset = rss_mib(proc.pid)[0]
 
-    print(f"  {'path':16} {'target':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  {'non-2xx':>7}")
-    labels = {"stub": "stateful stub (uvicorn)", "prism": "Prism 5, -v silent, validating"}
+    print(
+        f"  {'path':16} {'target':32} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}"
+        f" {'server CPU us/req':>17}"
+    )
+    labels = {"stub": "stub (its own HTTP server)", "prism": "Prism 5, -v silent, validating"}
     for path, targets in results.items():
         size = len(json.dumps(examples[path], separators=(",", ":")))
         for key, label in labels.items():
             if key in targets:
-                rate, p50, p99, bad = targets[key]
-                print(f"  {path:16} {label:34} {rate:9.0f} {p50:8.2f} {p99:8.2f}  {bad:7d}")
+                rate, p50, p99, bad, cpu_us = targets[key]
+                print(
+                    f"  {path:16} {label:32} {rate:8.0f} {p50:7.2f} {p99:7.2f} {bad:7d}"
+                    f" {cpu_us:17.0f}"
+                )
         if "prism" in targets:
             ratio = targets["stub"][0] / targets["prism"][0]
+            cpu_ratio = targets["prism"][4] / targets["stub"][4]
             verdict = "met" if ratio >= GOAL_HTTP else "NOT met"
             print(
-                f"  {path:16} {'stub / Prism':34} {ratio:8.2f}x   goal >= {GOAL_HTTP:g}x: "
-                f"{verdict}  (answer {size} bytes)"
+                f"  {path:16} {'stub / Prism':32} {ratio:7.2f}x   goal >= {GOAL_HTTP:g}x: "
+                f"{verdict}; CPU per request {cpu_ratio:.2f}x less (answer {size} bytes)"
             )
 
     print("\nStub server process")
@@ -515,6 +528,23 @@ def contextmanager_or_none(
             prism_url(base, "gen_invoice_m"), probe
         )
         yield mock, base, ready
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for each in pids:
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def _tree_rss(pid: int) -> float:
