@@ -530,15 +530,17 @@ def contextmanager_or_none(
         yield mock, base, ready
 
 
+def _tree_pids(pid: int) -> list[int]:
+    """A process and its direct children (node spawns helpers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+
+
 def _tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) used so far by a process and its children."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for each in pids:
+    for each in _tree_pids(pid):
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
@@ -550,11 +552,7 @@ def _tree_cpu(pid: int) -> float:
 def _tree_rss(pid: int) -> float:
     """RSS of a process and its children (node spawns helpers), in MiB."""
     total = 0.0
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for each in pids:
+    for each in _tree_pids(pid):
         try:
             total += rss_mib(each)[0]
         except (FileNotFoundError, KeyError):

@@ -192,11 +192,7 @@ def serving(
     thread = threading.Thread(target=run, name="aria-stub-server", daemon=True)
     thread.start()
     try:
-        _wait_until(lambda: server.started or not thread.is_alive(), READY_TIMEOUT)
-        if not server.started:
-            if failure:
-                raise RuntimeError(f"the stub server did not start: {failure[0]}") from failure[0]
-            raise RuntimeError(f"the stub server did not start within {READY_TIMEOUT} s")
+        _wait_started(thread, lambda: server.started, failure)
         bound = sock.getsockname()
         yield bound[0], bound[1]
     finally:
@@ -251,10 +247,7 @@ def _serving_stub(stub: Stub, *, host: str, port: int) -> Iterator[tuple[str, in
     thread = threading.Thread(target=run, name="aria-stub-server", daemon=True)
     thread.start()
     try:
-        if not started.wait(READY_TIMEOUT) or failure or not thread.is_alive():
-            if failure:
-                raise RuntimeError(f"the stub server did not start: {failure[0]}") from failure[0]
-            raise RuntimeError(f"the stub server did not start within {READY_TIMEOUT} s")
+        _wait_started(thread, started.is_set, failure)
         bound = sock.getsockname()
         yield bound[0], bound[1]
     finally:
@@ -289,6 +282,17 @@ async def _serve_stub(
 
 def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+def _wait_started(
+    thread: threading.Thread, started: Callable[[], bool], failure: list[BaseException]
+) -> None:
+    """Return once the server thread serves; raise what stopped it, or after READY_TIMEOUT."""
+    _wait_until(lambda: started() or not thread.is_alive(), READY_TIMEOUT)
+    if failure:
+        raise RuntimeError(f"the stub server did not start: {failure[0]}") from failure[0]
+    if not started():
+        raise RuntimeError(f"the stub server did not start within {READY_TIMEOUT} s")
 
 
 def _wait_until(condition: Callable[[], bool], timeout: float) -> None:

@@ -13,7 +13,6 @@ import socket
 import tracemalloc
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
@@ -24,6 +23,7 @@ from harness.spec import DISPATCHER_PATH
 from harness.stub import Stub, running_stub
 from harness.stub.coercion import MAX_ARRAY_ITEMS
 from harness.stub.server import StubServer
+from tests.stub.conftest import order
 
 # Short enough to keep the tests quick; the safety net below is far longer.
 DEADLINE = 0.3
@@ -38,17 +38,6 @@ def strict() -> Iterator[StubServer]:
     with running_stub(stub=stub) as server:
         yield server
     stub.service.close()
-
-
-def _order(server: StubServer, **extra: Any) -> dict[str, Any]:
-    return {
-        "rest_call": "create_order_m",
-        "client_no": server.client_no,
-        "auth_key": server.auth_key,
-        "account_no": 1000001,
-        "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
-        **extra,
-    }
 
 
 def _connect(server: StubServer) -> socket.socket:
@@ -66,7 +55,7 @@ def _read_to_end(sock: socket.socket) -> bytes:
 
 
 def _assert_answered(server: StubServer) -> None:
-    answer = requests.post(server.dispatcher_url, json=_order(server, do_write=False), timeout=10)
+    answer = requests.post(server.dispatcher_url, json=order(server, do_write=False), timeout=10)
     assert answer.json()["error_code"] == 0
 
 
@@ -96,7 +85,7 @@ def test_trickled_headers_are_cut_off_before_they_finish(strict: StubServer) -> 
 
 
 def test_a_body_shorter_than_its_content_length_is_not_run(strict: StubServer) -> None:
-    body = json.dumps(_order(strict, bill_immediately=1)).encode()
+    body = json.dumps(order(strict, bill_immediately=1)).encode()
     head = (
         f"POST {DISPATCHER_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(body) + 100}\r\n\r\n"
@@ -146,7 +135,7 @@ def test_a_30_mb_body_is_answered_with_the_envelope_in_flat_memory(
 
 
 def test_100_000_pipe_columns_are_refused_with_a_small_answer(strict: StubServer) -> None:
-    params = _order(strict, do_write="false")
+    params = order(strict, do_write="false")
     del params["order_line_items_list"]
     # Aria6 pipe columns, sent unescaped as PHP clients do: one field for all the lines
     columns = "client_sku=" + "|".join(["WIDGET"] * 100_000)
@@ -164,7 +153,7 @@ def test_100_000_pipe_columns_are_refused_with_a_small_answer(strict: StubServer
 
 
 def test_the_largest_accepted_order_is_answered(strict: StubServer) -> None:
-    params = _order(strict, do_write="false")
+    params = order(strict, do_write="false")
     params["order_line_items_list"] = [{"client_sku": "WIDGET", "units": 1}] * MAX_ARRAY_ITEMS
     answer = requests.post(strict.dispatcher_url, json=params, timeout=SAFETY_NET).json()
     assert answer["error_code"] == 0
@@ -176,7 +165,7 @@ def test_an_answer_over_the_limit_becomes_the_envelope() -> None:
     stub = Stub(max_answer=2000)
     try:
         with running_stub(stub=stub) as server:
-            params = _order(server, do_write="false")
+            params = order(server, do_write="false")
             params["order_line_items_list"] = [{"client_sku": "WIDGET", "units": 1}] * 20
             response = requests.post(server.dispatcher_url, json=params, timeout=SAFETY_NET)
     finally:
