@@ -16,7 +16,9 @@ Prints, measured side by side in one run:
   and the order alternates from path to path. The ratio and the goal (>= 2x) are printed, and
   beside them each server's CPU time per request (from /proc), which a busy machine disturbs
   less than throughput;
-- the stub's RSS after the load and after a reset, and its time to ready.
+- memory: a fresh process's RSS after 20,000 billed orders and after a reset, with the goals
+  (< 100 MiB, then < 50 MiB); the HTTP stub's RSS after the load and after a reset, and its
+  time to ready.
 
 Paths: "nothing due" is gen_invoice_m on an instance already billed (answer 1002); "invoicing"
 is gen_invoice_m with the virtual clock far ahead and combine_invoices 2, so every call bills
@@ -71,6 +73,27 @@ NOTHING_DUE = {"acct_no": 1000001, "master_plan_instance_no": 20001}
 ORDER = {"account_no": 1000002, "order_line_items_list": [{"client_sku": "WIDGET", "units": 2}]}
 GOAL_HTTP = 2.0
 GOAL_IN_PROCESS_US = 100.0
+GOAL_LOADED_MIB, GOAL_RESET_MIB = 100, 50
+MEMORY_PROBE = """
+import json, sys
+from harness.stub import Stub
+
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+
+stub = Stub()
+order = {**stub.credentials, "account_no": 1000002,
+         "order_line_items_list": [{"client_sku": "WIDGET", "units": 2}]}
+stub.call("create_order_m", **order)
+fresh = rss()
+for _ in range(int(sys.argv[1])):
+    stub.call("create_order_m", **order)
+loaded = rss()
+stub.service.reset()
+print(json.dumps({"fresh": fresh, "orders": loaded, "reset": rss()}))
+"""
 
 
 def bodies(path: str) -> list[dict[str, Any]]:
@@ -151,6 +174,19 @@ def bench_in_process(n: int) -> list[tuple[str, float, float, float, str]]:
         rows.append((f"stub.call, {path}", *rate, f"error_code {first}..{last}  {goal}"))
         stub.service.close()
     return rows
+
+
+def memory_after_orders(orders: int) -> dict[str, float]:
+    """RSS in MiB of a fresh process: started, after the orders, after a reset."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, str(orders)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
 
 
 # Servers ------------------------------------------------------------------------------------
@@ -395,6 +431,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before each")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--calls", type=int, default=5000, help="in-process calls per row")
+    parser.add_argument("--orders", type=int, default=20_000, help="orders for the memory row")
     parser.add_argument(
         "--prism", type=Path, default=None, help="npm prefix holding Prism (default: a temp dir)"
     )
@@ -411,6 +448,14 @@ def main() -> None:
     print(f"  {'what':34} {'calls/s':>10} {'p50 us':>9} {'p99 us':>9}  answer")
     for name, rate, p50, p99, note in bench_in_process(args.calls):
         print(f"  {name:34} {rate:10.0f} {p50:9.1f} {p99:9.1f}  {note}")
+
+    print(f"\nMemory, a fresh process placing {args.orders} billed orders in-process")
+    rss = memory_after_orders(args.orders)
+    print(
+        f"  RSS fresh {rss['fresh']:.1f} MiB; after the orders {rss['orders']:.1f} MiB "
+        f"(goal < {GOAL_LOADED_MIB} MiB); after a reset {rss['reset']:.1f} MiB "
+        f"(goal < {GOAL_RESET_MIB} MiB)"
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         prism_dir = args.prism or Path(tmp) / "prism"
