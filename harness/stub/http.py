@@ -112,7 +112,7 @@ class StubHttpProtocol(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         if self.declared is not None and self.declared > DRAIN_LIMIT:
-            self._answer_oversize(self.declared)
+            self._answer_oversize()
         elif self.expect_continue and self.transport is not None:
             self.transport.write(_CONTINUE)
 
@@ -123,7 +123,7 @@ class StubHttpProtocol(asyncio.Protocol):
         if self.received <= self.stub.max_body:
             self.chunks.append(body)
         elif self.received > DRAIN_LIMIT:
-            self._answer_oversize(self.received)
+            self._answer_oversize()
 
     def on_message_complete(self) -> None:
         self._disarm()
@@ -148,7 +148,7 @@ class StubHttpProtocol(asyncio.Protocol):
             body_length=length if length > self.stub.max_body else None,
         )
 
-    def _answer_oversize(self, length: int) -> None:
+    def _answer_oversize(self) -> None:
         # not worth reading further: answer now and close once the answer is out
         self.answered = True
         self._disarm()

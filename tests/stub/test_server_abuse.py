@@ -21,6 +21,7 @@ from harness.contracts import validate
 from harness.formcodec import encode_form
 from harness.spec import DISPATCHER_PATH
 from harness.stub import Stub, running_stub
+from harness.stub.app import DRAIN_LIMIT
 from harness.stub.coercion import MAX_ARRAY_ITEMS
 from harness.stub.server import StubServer
 from tests.stub.conftest import order
@@ -210,3 +211,17 @@ def test_bad_bytes_are_described_without_the_codec_message(strict: StubServer) -
     message = response.json()["error_msg"]
     assert "byte 0xff at offset 13" in message
     assert "codec" not in message
+
+
+def test_a_body_declared_beyond_the_drain_limit_is_answered_at_once(strict: StubServer) -> None:
+    head = (
+        f"POST {DISPATCHER_PATH}?rest_call=gen_invoice_m HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {DRAIN_LIMIT + 1}\r\n\r\n"
+    ).encode()
+    with _connect(strict) as sock:
+        sock.sendall(head + b" " * 1000)
+        received = _read_to_end(sock)  # answered, then closed: the rest is not read
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK") and b"connection: close" in head
+    assert json.loads(body)["error_code"] == 1016
+    _assert_answered(strict)
