@@ -277,6 +277,7 @@ async def _serve_stub(
         server.close()
         for connection in list(connections):
             connection.close()
+        await asyncio.sleep(0)  # let the closed transports release their sockets
         await server.wait_closed()
 
 
