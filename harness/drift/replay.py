@@ -13,9 +13,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import requests
 
 from harness.drift.cassettes import Interaction
+from harness.drift.guard import Decision, decide, may_resend
+from harness.drift.ids import IdMap
 from harness.drift.retry import Deadline, RetryPolicy
+from harness.drift.standins import StandIns, is_scrubbed
 from harness.recording.sensitive import ARIA_AUTH_KEY_PLACEHOLDER, ARIA_CLIENT_NO_PLACEHOLDER
-from harness.spec import DISPATCHER_PATH, registry
+from harness.spec import DISPATCHER_PATH
 
 __all__ = [
     "CLIENT_NO_PLACEHOLDER",
@@ -60,8 +63,17 @@ class Prepared:
     url: str
     body: bytes | None
     headers: Mapping[str, str]
-    state_changing: bool
-    dry_run_forced: bool = False
+    decision: Decision = field(default_factory=Decision)
+
+    @property
+    def state_changing(self) -> bool:
+        """False for reads and dry runs, which are safe to send twice."""
+        return self.decision.state_changing
+
+    @property
+    def dry_run_forced(self) -> bool:
+        """True when the guard set the method's dry-run field."""
+        return self.decision.dry_run_field is not None
 
 
 @dataclass(frozen=True)
@@ -81,44 +93,49 @@ class LiveAnswer:
     unavailable: str | None = None
 
 
-def prepare(interaction: Interaction, target: Target, *, allow_invoicing: bool) -> Prepared | Skip:
-    """The live request for a recorded interaction, or the guard's reason to skip it."""
+def prepare(
+    interaction: Interaction,
+    target: Target,
+    *,
+    allow_invoicing: bool,
+    stand_ins: StandIns | None = None,
+    ids: IdMap | None = None,
+) -> Prepared | Skip:
+    """The live request for a recorded interaction, or the reason it is not sent.
+
+    Placeholders become the target's credentials or the declared stand-ins, recorded ids
+    become tonight's (``ids``), and the guard may force the method's dry-run field.
+    """
     request = interaction.request
     method = interaction.method
-    forced_dry = None
-    if not target.is_stub and not allow_invoicing:
-        spec = registry()[method] if method in registry() else None
-        if spec is not None and spec.invoicing.generates:
-            dry = spec.invoicing.dry_run_field
-            if dry is None:
-                return Skip(
-                    f"{method} can generate an invoice ({spec.invoicing.when}) and has no "
-                    "dry-run field; replay it against a sandbox with --allow-invoicing"
-                )
-            if not spec.is_dry_run(request.params()):
-                forced_dry = dry
-        elif spec is None and not _is_read(method):
-            # Not in the bundled description: nothing says it cannot generate an invoice
-            # (Aria lists 22 methods that can), so only reads are replayed unguarded.
-            return Skip(
-                f"{method} is not in the bundled description, so whether it generates an "
-                "invoice is unknown; replay it with --allow-invoicing"
-            )
-    credentials = {
-        CLIENT_NO_PLACEHOLDER: target.client_no,
-        AUTH_KEY_PLACEHOLDER: target.auth_key,
-    }
+    params = request.params()
+    if ids is not None:
+        blocked = ids.missing(params)
+        if blocked is not None:
+            return Skip(blocked)
+    decision = decide(
+        method, params, target_is_stub=target.is_stub, allow_invoicing=allow_invoicing
+    )
+    if decision.refuse is not None:
+        return Skip(decision.refuse)
+    filler = _Filler(target, stand_ins or StandIns(), ids)
     parts = urlsplit(request.uri)
-    query = _fill_pairs(parse_qsl(parts.query, keep_blank_values=True), credentials, None)
+    query = parse_qsl(parts.query, keep_blank_values=True)
     body: bytes | None = None
-    encoding = request.encoding
-    if encoding == "json":
-        body = _fill_json(request.body or "", credentials, forced_dry).encode("utf-8")
-    elif encoding == "form":
-        pairs = parse_qsl(request.body or "", keep_blank_values=True)
-        body = urlencode(_fill_pairs(pairs, credentials, forced_dry)).encode("utf-8")
-    else:
-        query = _fill_pairs(query, credentials, forced_dry) if forced_dry else query
+    forced_dry = decision.dry_run_field
+    try:
+        if request.encoding == "json":
+            text = _fill_json(request.body or "", filler, forced_dry)
+            body = text.encode("utf-8")
+            query = filler.pairs(query, None)
+        elif request.encoding == "form":
+            pairs = parse_qsl(request.body or "", keep_blank_values=True)
+            body = urlencode(filler.pairs(pairs, forced_dry)).encode("utf-8")
+            query = filler.pairs(query, None)
+        else:
+            query = filler.pairs(query, forced_dry)
+    except _NoStandIn as missing:
+        return Skip(StandIns.missing_reason(missing.field))
     path = parts.path
     if DISPATCHER_PATH in path:  # the base URL may carry its own prefix
         path = path[path.index(DISPATCHER_PATH) :]
@@ -127,24 +144,68 @@ def prepare(interaction: Interaction, target: Target, *, allow_invoicing: bool) 
     content_type = request.header("Content-Type")
     if body is not None and content_type:
         headers["Content-Type"] = content_type
-    dry_run = forced_dry is not None or _asks_dry_run(method, request.params())
     return Prepared(
         http_method=request.http_method,
         url=url,
         body=body,
         headers=headers,
-        state_changing=not (_is_read(method) or dry_run),
-        dry_run_forced=forced_dry is not None,
+        decision=decision,
     )
 
 
-def _is_read(method: str) -> bool:
-    # Aria names its read-only methods get_*; everything else may write.
-    return method.startswith("get_")
+class _NoStandIn(Exception):
+    def __init__(self, field: str) -> None:
+        self.field = field
 
 
-def _asks_dry_run(method: str, params: Mapping[str, Any]) -> bool:
-    return method in registry() and registry()[method].is_dry_run(params)
+class _Filler:
+    """Puts usable values where the recording has placeholders or recorded ids."""
+
+    def __init__(self, target: Target, stand_ins: StandIns, ids: IdMap | None) -> None:
+        self._credentials = {
+            CLIENT_NO_PLACEHOLDER: target.client_no,
+            AUTH_KEY_PLACEHOLDER: target.auth_key,
+        }
+        self._stand_ins = stand_ins
+        self._ids = ids
+
+    def value(self, key: str, value: Any) -> Any:
+        """The value to send for one recorded field."""
+        if isinstance(value, str) and value in self._credentials:
+            return _credential(self._credentials[value], value)
+        if is_scrubbed(value):
+            found = self._stand_ins.value(key)
+            if found is None:
+                raise _NoStandIn(key)
+            return found
+        if self._ids is not None:
+            return self._ids.translate({key: value})[key]
+        return value
+
+    def walk(self, value: Any, key: str = "") -> Any:
+        """A filled copy of a JSON body."""
+        if isinstance(value, dict):
+            return {k: self.walk(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.walk(v, key) for v in value]
+        return self.value(key, value)
+
+    def pairs(self, pairs: list[tuple[str, str]], dry_field: str | None) -> list[tuple[str, str]]:
+        """Filled form or query pairs (bracketed keys and pipe columns too)."""
+        filled = []
+        for key, value in pairs:
+            name = _form_field(key)
+            parts = value.split("|") if "|" in value else [value]
+            filled.append((key, "|".join(str(self.value(name, part)) for part in parts)))
+        if dry_field is not None:
+            filled = [(key, value) for key, value in filled if key != dry_field]
+            filled.append((dry_field, "false"))
+        return filled
+
+
+def _form_field(key: str) -> str:
+    # order_line_items_list[0][client_sku] -> client_sku
+    return key.rstrip("]").rsplit("[", 1)[-1] if key.endswith("]") else key
 
 
 def _credential(value: str, key: str) -> Any:
@@ -152,35 +213,15 @@ def _credential(value: str, key: str) -> Any:
     return int(value) if key == CLIENT_NO_PLACEHOLDER and value.isdigit() else value
 
 
-def _fill_json(body: str, credentials: Mapping[str, str], dry_field: str | None) -> str:
+def _fill_json(body: str, filler: _Filler, dry_field: str | None) -> str:
     try:
         data = json.loads(body)
     except ValueError:
         return body  # not JSON after all: send it as recorded
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, str) and value in credentials:
-            return _credential(credentials[value], value)
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-
-    filled = walk(data)
+    filled = filler.walk(data)
     if dry_field is not None and isinstance(filled, dict):
         filled[dry_field] = "false"  # a string enum ("true"/"false") in Aria's schemas
     return json.dumps(filled)
-
-
-def _fill_pairs(
-    pairs: list[tuple[str, str]], credentials: Mapping[str, str], dry_field: str | None
-) -> list[tuple[str, str]]:
-    filled = [(key, credentials.get(value, value)) for key, value in pairs]
-    if dry_field is not None:
-        filled = [(key, value) for key, value in filled if key != dry_field]
-        filled.append((dry_field, "false"))
-    return filled
 
 
 def send(
@@ -212,7 +253,7 @@ def send(
         except requests.RequestException as exc:
             reason, never_sent = _transport_failure(exc, per_call)
             answer.status, answer.body, answer.unavailable = None, None, reason
-            retryable = never_sent or not prepared.state_changing
+            retryable = may_resend(prepared.decision, never_sent=never_sent)
         else:
             answer.status = response.status_code
             answer.body, answer.unavailable = classify(response)
@@ -220,7 +261,7 @@ def send(
                 return answer
             retry_after = _retry_after(response)
             # the target answered: a state-changing call may have run, so it is not re-sent
-            retryable = not prepared.state_changing
+            retryable = may_resend(prepared.decision, never_sent=False)
         if not retryable or attempt == policy.attempts:
             return answer
         wait = deadline.cap(policy.delay(attempt, retry_after=retry_after))
