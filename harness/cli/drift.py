@@ -106,6 +106,6 @@ def _summary(result: DriftResult, out: IO[str]) -> None:
     counts = ", ".join(f"{n} {verdict}" for verdict, n in result.counts().items())
     click.echo(
         f"aria-harness drift: {len(result.interactions)} interaction(s) against "
-        f"{result.target}: {counts} (exit {result.exit_code})",
+        f"{result.target} ({result.target_kind}): {counts} (exit {result.exit_code})",
         file=out,
     )

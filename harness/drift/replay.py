@@ -47,12 +47,18 @@ class Target:
 
     @property
     def label(self) -> str:
-        """The target as reports show it: scheme, host and port only."""
+        """The target's URL as reports show it: no credentials, query or fragment."""
         parts = urlsplit(self.base_url)
-        kind = "embedded stub" if self.is_stub else "target"
-        return f"{kind} {parts.scheme}://{parts.hostname}" + (
-            f":{parts.port}" if parts.port else ""
+        return (
+            f"{parts.scheme}://{parts.hostname}"
+            + (f":{parts.port}" if parts.port else "")
+            + parts.path.rstrip("/")
         )
+
+    @property
+    def kind(self) -> str:
+        """ "embedded stub" or "target", for reports."""
+        return "embedded stub" if self.is_stub else "target"
 
 
 @dataclass(frozen=True)
