@@ -98,14 +98,16 @@ class IdMap:
         """Ids a request names exist already: an answer echoing them did not make them."""
         self._seen.update((kind, str(value)) for _, kind, value in walk_ids(params))
 
-    def missing(self, params: Mapping[str, Any]) -> str | None:
-        """Why a request cannot be sent (it names an id tonight's run does not have), or None."""
+    def missing(self, params: Mapping[str, Any]) -> tuple[str, str] | None:
+        """Why a request cannot be sent (it names an id tonight's run does not have) and the
+        interaction that id came from; None when it can be sent."""
         for _, kind, value in walk_ids(params):
             origin = self._origins.get((kind, str(value)))
             if origin is not None and origin.live is None:
                 return (
                     f"it names {kind} {value}, which {origin.interaction} ({origin.method}) "
-                    f"handed out in the recording; tonight {origin.why_missing}"
+                    f"handed out in the recording; tonight {origin.why_missing}",
+                    origin.interaction,
                 )
         return None
 

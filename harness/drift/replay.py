@@ -84,9 +84,10 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Skip:
-    """The guard's refusal to send an interaction."""
+    """Why an interaction is not sent: the guard, a missing stand-in, or a missing id."""
 
     reason: str
+    depends_on: str | None = None  # the interaction whose ids it needed
 
 
 @dataclass
@@ -118,7 +119,7 @@ def prepare(
     if ids is not None:
         blocked = ids.missing(params)
         if blocked is not None:
-            return Skip(blocked)
+            return Skip(*blocked)
     decision = decide(
         method, params, target_is_stub=target.is_stub, allow_invoicing=allow_invoicing
     )

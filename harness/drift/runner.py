@@ -92,6 +92,7 @@ class InteractionResult:
     recorded: Any = None  # the recorded answer, recorded ids translated (scrubbed)
     live: Any = None  # the live answer (scrubbed)
     same_as: str | None = None
+    depends_on: str | None = None  # SKIPPED because this interaction's ids are missing
 
 
 @dataclass
@@ -287,6 +288,7 @@ class _Run:
         )
         if isinstance(prepared, Skip):
             result.verdict, result.reason = Verdict.SKIPPED, prepared.reason
+            result.depends_on = prepared.depends_on
             return None
         result.dry_run_forced = prepared.dry_run_forced
         live = send(
@@ -303,6 +305,8 @@ class _Run:
 
 def _why_no_ids(result: InteractionResult) -> str | None:
     """What a call that depends on this one's ids is told, or None if they can be mapped."""
+    if result.depends_on is not None:
+        return f"that call was SKIPPED too, as it needed ids from {result.depends_on}"
     if result.verdict in (Verdict.SKIPPED, Verdict.UNAVAILABLE):
         return f"that call was {result.verdict.value}: {result.reason}"
     if result.dry_run_forced:
