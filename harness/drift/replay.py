@@ -13,10 +13,18 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import requests
 
 from harness.drift.cassettes import Interaction
-from harness.drift.guard import Decision, decide, may_resend
 from harness.drift.ids import IdMap
 from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.standins import StandIns, is_scrubbed
+from harness.policy import (
+    DRY_RUN_VALUE,
+    Action,
+    Failure,
+    decide,
+    failure_of,
+    may_resend,
+)
+from harness.policy import Target as PolicyTarget
 from harness.recording.sensitive import ARIA_AUTH_KEY_PLACEHOLDER, ARIA_CLIENT_NO_PLACEHOLDER
 from harness.spec import DISPATCHER_PATH
 
@@ -69,17 +77,8 @@ class Prepared:
     url: str
     body: bytes | None
     headers: Mapping[str, str]
-    decision: Decision = field(default_factory=Decision)
-
-    @property
-    def state_changing(self) -> bool:
-        """False for reads and dry runs, which are safe to send twice."""
-        return self.decision.state_changing
-
-    @property
-    def dry_run_forced(self) -> bool:
-        """True when the guard set the method's dry-run field."""
-        return self.decision.dry_run_field is not None
+    state_changing: bool  # False for reads and dry runs, which are safe to send twice
+    dry_run_forced: bool = False  # the call policy set the method's dry-run field
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,8 @@ def prepare(
     """The live request for a recorded interaction, or the reason it is not sent.
 
     Placeholders become the target's credentials or the declared stand-ins, recorded ids
-    become tonight's (``ids``), and the guard may force the method's dry-run field.
+    become tonight's (``ids``); then the call policy decides: send, send as a dry run (the
+    method's dry-run field set false), or refuse.
     """
     request = interaction.request
     method = interaction.method
@@ -120,29 +120,35 @@ def prepare(
         blocked = ids.missing(params)
         if blocked is not None:
             return Skip(*blocked)
-    decision = decide(
-        method, params, target_is_stub=target.is_stub, allow_invoicing=allow_invoicing
-    )
-    if decision.refuse is not None:
-        return Skip(decision.refuse)
     filler = _Filler(target, stand_ins or StandIns(), ids)
-    parts = urlsplit(request.uri)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    body: bytes | None = None
-    forced_dry = decision.dry_run_field
     try:
-        if request.encoding == "json":
-            text = _fill_json(request.body or "", filler, forced_dry)
-            body = text.encode("utf-8")
-            query = filler.pairs(query, None)
-        elif request.encoding == "form":
-            pairs = parse_qsl(request.body or "", keep_blank_values=True)
-            body = urlencode(filler.pairs(pairs, forced_dry)).encode("utf-8")
-            query = filler.pairs(query, None)
-        else:
-            query = filler.pairs(query, forced_dry)
+        to_send = filler.params(params)
     except _NoStandIn as missing:
         return Skip(StandIns.missing_reason(missing.field))
+    decision = decide(
+        method,
+        to_send,
+        PolicyTarget(
+            target.label,
+            is_stub=target.is_stub,
+            allow_invoicing=allow_invoicing,
+            refuse_unknown_writes=True,  # drift replays what the description knows, or reads
+        ),
+        prefer_dry_run=True,
+    )
+    if decision.action is Action.REFUSE:
+        return Skip(str(decision.error))
+    forced_dry = decision.dry_run_field if decision.action is Action.DRY_RUN else None
+    parts = urlsplit(request.uri)
+    query = filler.pairs(parse_qsl(parts.query, keep_blank_values=True), None)
+    body: bytes | None = None
+    if request.encoding == "json":
+        body = _fill_json(request.body or "", filler, forced_dry).encode("utf-8")
+    elif request.encoding == "form":
+        pairs = parse_qsl(request.body or "", keep_blank_values=True)
+        body = urlencode(filler.pairs(pairs, forced_dry)).encode("utf-8")
+    elif forced_dry is not None:
+        query = [(k, v) for k, v in query if k != forced_dry] + [(forced_dry, DRY_RUN_VALUE)]
     path = parts.path
     if DISPATCHER_PATH in path:  # the base URL may carry its own prefix
         path = path[path.index(DISPATCHER_PATH) :]
@@ -156,7 +162,8 @@ def prepare(
         url=url,
         body=body,
         headers=headers,
-        decision=decision,
+        state_changing=decision.state_changing,
+        dry_run_forced=forced_dry is not None,
     )
 
 
@@ -189,6 +196,15 @@ class _Filler:
             return self._ids.translate({key: value})[key]
         return value
 
+    def params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A filled copy of the flat call parameters (what the call policy judges)."""
+        return {
+            key: dict(self.pairs([(key, value)], None))[key]
+            if isinstance(value, str)
+            else self.walk(value, key)
+            for key, value in params.items()
+        }
+
     def walk(self, value: Any, key: str = "") -> Any:
         """A filled copy of a JSON body."""
         if isinstance(value, dict):
@@ -206,7 +222,7 @@ class _Filler:
             filled.append((key, "|".join(str(self.value(name, part)) for part in parts)))
         if dry_field is not None:
             filled = [(key, value) for key, value in filled if key != dry_field]
-            filled.append((dry_field, "false"))
+            filled.append((dry_field, DRY_RUN_VALUE))
         return filled
 
 
@@ -227,7 +243,7 @@ def _fill_json(body: str, filler: _Filler, dry_field: str | None) -> str:
         return body  # not JSON after all: send it as recorded
     filled = filler.walk(data)
     if dry_field is not None and isinstance(filled, dict):
-        filled[dry_field] = "false"  # a string enum ("true"/"false") in Aria's schemas
+        filled[dry_field] = DRY_RUN_VALUE
     return json.dumps(filled)
 
 
@@ -258,17 +274,17 @@ def send(
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            reason, never_sent = _transport_failure(exc, per_call)
-            answer.status, answer.body, answer.unavailable = None, None, reason
-            retryable = may_resend(prepared.decision, never_sent=never_sent)
+            failure = failure_of(exc)
+            answer.status, answer.body = None, None
+            answer.unavailable = _transport_failure(exc, per_call, failure)
         else:
             answer.status = response.status_code
             answer.body, answer.unavailable = classify(response)
             if answer.unavailable is None:
                 return answer
             retry_after = _retry_after(response)
-            # the target answered: a state-changing call may have run, so it is not re-sent
-            retryable = may_resend(prepared.decision, never_sent=False)
+            failure = Failure.NOT_ARIA
+        retryable = may_resend(failure, state_changing=prepared.state_changing)
         if not retryable or attempt == policy.attempts:
             return answer
         wait = deadline.cap(policy.delay(attempt, retry_after=retry_after))
@@ -299,35 +315,17 @@ def classify(response: requests.Response) -> tuple[dict[str, Any] | None, str | 
     return body, None
 
 
-def _transport_failure(exc: requests.RequestException, timeout: float) -> tuple[str, bool]:
-    """A secret-free description of a transport error, and whether the request never left."""
+def _transport_failure(exc: requests.RequestException, timeout: float, failure: Failure) -> str:
+    """A secret-free description of a transport error."""
     if isinstance(exc, requests.ConnectTimeout):
-        return f"no connection within {timeout:.3g} s", True
+        return f"no connection within {timeout:.3g} s"
     if isinstance(exc, requests.Timeout):
-        return f"no answer within {timeout:.3g} s", False
-    if isinstance(exc, requests.ConnectionError) and _never_connected(exc):
-        return "connection refused or host unreachable", True
+        return f"no answer within {timeout:.3g} s"
+    if failure is Failure.NOT_CONNECTED:
+        return "connection refused or host unreachable"
     if isinstance(exc, requests.ConnectionError):
-        return "the connection was dropped without an answer", False
-    return f"the request failed ({type(exc).__name__})", False
-
-
-def _never_connected(exc: BaseException) -> bool:
-    from urllib3.exceptions import NewConnectionError
-
-    seen: set[int] = set()
-    stack: list[Any] = [exc]
-    while stack:
-        item = stack.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, NewConnectionError):
-            return True
-        if isinstance(item, BaseException):
-            stack.extend([item.__cause__, item.__context__, getattr(item, "reason", None)])
-            stack.extend(arg for arg in item.args if isinstance(arg, BaseException))
-    return False
+        return "the connection was dropped without an answer"
+    return f"the request failed ({type(exc).__name__})"
 
 
 def _retry_after(response: requests.Response) -> float | None:

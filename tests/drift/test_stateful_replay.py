@@ -168,7 +168,7 @@ def test_a_guarded_sandbox_skips_only_what_the_guard_stopped_and_says_why(
     assert result.counts()["DRIFT"] == 0
     reasons = {r.id: str(r.reason) for r in result.interactions if r.verdict is Verdict.SKIPPED}
     # create_order_m and gen_rb_m ran as dry runs; gen_invoice_m has no dry run
-    assert "gen_invoice_m can generate an invoice" in reasons["pending_invoice_approved.yaml#0"]
+    assert "refused gen_invoice_m against" in reasons["pending_invoice_approved.yaml#0"]
     assert "dry run" in reasons["order_paid_with_card.yaml#1"]  # details of the order invoice
     assert "SKIPPED" in reasons["pending_invoice_approved.yaml#1"]  # approving that invoice
     forced = [r.method for r in result.interactions if r.dry_run_forced]
