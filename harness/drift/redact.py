@@ -45,6 +45,10 @@ class Redactor:
             return self.text(value)
         return scrub_json(value, secrets=self._secrets)
 
+    def gap(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A description gap's report row with its text scrubbed."""
+        return {**row, "message": self.text(str(row["message"]))}
+
     def finding(self, finding: Finding) -> Finding:
         """A finding with its texts scrubbed."""
         return dataclasses.replace(

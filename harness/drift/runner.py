@@ -17,6 +17,7 @@ import requests
 
 from harness.drift.cassettes import Interaction, cassette_paths, load_cassette
 from harness.drift.compare import Finding, compare_responses
+from harness.drift.description import DescriptionGaps, description_gaps, proposal_yaml
 from harness.drift.ids import IdMap, order_by_dependency
 from harness.drift.redact import Redactor
 from harness.drift.replay import LiveAnswer, Skip, Target, prepare, send
@@ -106,6 +107,9 @@ class DriftResult:
     interactions: list[InteractionResult]
     rules: Rules = field(default=DEFAULT_RULES, repr=False)  # how reports normalise values
     target_kind: str = "target"  # "embedded stub" or "target"
+    # tonight's answers checked against the description: fields it lacks, types it gets wrong
+    description_gaps: list[dict[str, Any]] = field(default_factory=list)
+    description_proposal: str = ""
 
     def counts(self) -> dict[str, int]:
         """How many interactions got each verdict."""
@@ -119,6 +123,18 @@ class DriftResult:
             row = table.setdefault(result.method, {v.value: 0 for v in Verdict})
             row[result.verdict.value] += 1
         return table
+
+    def drift_groups(self) -> list[tuple[InteractionResult, list[InteractionResult]]]:
+        """Each distinct drift once: its first interaction, and the others that drifted alike."""
+        groups: dict[str, tuple[InteractionResult, list[InteractionResult]]] = {}
+        for result in self.interactions:
+            if result.verdict is not Verdict.DRIFT:
+                continue
+            if result.same_as is None or result.same_as not in groups:
+                groups[result.id] = (result, [])
+            else:
+                groups[result.same_as][1].append(result)
+        return list(groups.values())
 
     @property
     def exit_code(self) -> int:
@@ -157,6 +173,8 @@ def run_drift(config: DriftConfig) -> DriftResult:
     return DriftResult(
         target=target.label,
         target_kind=target.kind,
+        description_gaps=[run.redactor.gap(row) for row in run.gaps.rows()],
+        description_proposal=proposal_yaml(run.gaps),
         cassettes=str(source),
         started=started,
         duration=round(time.monotonic() - begin, 3),
@@ -224,6 +242,7 @@ class _Run:
         self.stand_ins = StandIns(config.stand_ins)
         self.ids = IdMap()
         self.first_drift: dict[tuple[Any, ...], str] = {}
+        self.gaps = DescriptionGaps()
 
     def judge(self, interaction: Interaction, session: requests.Session) -> InteractionResult:
         """Replay one interaction and give it its verdict."""
@@ -300,6 +319,7 @@ class _Run:
             result.reason = self.redactor.text(live.unavailable or "no answer")
             return None
         _verdict(result, interaction, self.ids.translate(recorded), live, config, self.redactor)
+        self.gaps.add(description_gaps(interaction.method, live.body))
         return live.body
 
 

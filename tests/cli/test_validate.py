@@ -121,8 +121,8 @@ def test_a_field_added_to_a_recorded_answer_is_found_and_proposed(
     folder = _recorded_answers(tmp_path, answer, gen_invoice_m_success())
     assert main(["validate", "--cassettes", str(folder)]) == 1
     out = capsys.readouterr().out
-    assert "gen_invoice_m /invoice_po_num: field 'invoice_po_num' (string)" in out
-    assert "gen_invoice_m /out_invoices_list/0/invoice_due_date" in out
+    assert "gen_invoice_m at /invoice_po_num - field 'invoice_po_num' (string)" in out
+    assert "gen_invoice_m at /out_invoices_list/0/invoice_due_date" in out
     assert "night.yaml#0: gen_invoice_m /out_acct_no" in out  # the contract says so too
     summary = r"gen_invoice_m: 2 answer\(s\), [1-9]\d* contract violation\(s\), 3 difference\(s\)"
     assert re.search(summary, out), out
