@@ -59,12 +59,18 @@ class Node:
     def add(self, value: Any, parts: tuple[str | int, ...]) -> None:
         """Merge one value seen at ``parts`` into this node."""
         kind = json_type(value)
-        self.types.setdefault(kind, to_pointer(parts))
+        # pointers only for what is seen first: building one per value dominated the cost
+        if kind not in self.types:
+            self.types[kind] = to_pointer(parts)
         if kind == "object":
             for key, child in value.items():
                 key = str(key)
-                self.key_at.setdefault(key, to_pointer((*parts, key)))
-                self.props.setdefault(key, Node()).add(child, (*parts, key))
+                if key not in self.key_at:
+                    self.key_at[key] = to_pointer((*parts, key))
+                node = self.props.get(key)
+                if node is None:
+                    node = self.props[key] = Node()
+                node.add(child, (*parts, key))
         elif kind == "array":
             for index, item in enumerate(value):
                 if self.items is None:

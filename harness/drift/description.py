@@ -10,6 +10,7 @@ drift runs it over tonight's answers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -75,13 +76,18 @@ def description_gaps(method: str, answer: Any) -> list[Gap]:
 
 
 def _resolve(prop: Mapping[str, Any]) -> tuple[Mapping[str, Any], tuple[str, ...]] | None:
+    ref = prop.get("$ref")
+    if ref is None or not ref.startswith(_REF):
+        return None
+    name = ref[len(_REF) :]
+    return _schemas()[name], (name,)
+
+
+@functools.cache
+def _schemas() -> Mapping[str, Any]:
     from harness.spec import registry
 
-    ref = prop.get("$ref", "")
-    if ref.startswith(_REF):
-        name = ref[len(_REF) :]
-        return registry().schema(name), (name,)
-    return None
+    return registry().document["components"]["schemas"]
 
 
 def _walk(
@@ -94,6 +100,7 @@ def _walk(
 ) -> None:
     props = schema.get("properties", {})
     for key, child in value.items():
+        # decoded JSON: dict and list checked directly (cheaper than the ABCs)
         key = str(key)
         where = f"{pointer}/{key}"
         seen = json_type(child)
@@ -111,11 +118,11 @@ def _walk(
         if nested is None:
             continue
         inner, inner_location = nested
-        if isinstance(child, Mapping):
+        if isinstance(child, dict):
             _walk(method, child, inner, inner_location, where, gaps)
         elif isinstance(child, list):
             for index, item in enumerate(child):
-                if isinstance(item, Mapping):
+                if isinstance(item, dict):
                     _walk(method, item, inner, inner_location, f"{where}/{index}", gaps)
 
 

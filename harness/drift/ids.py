@@ -62,7 +62,7 @@ def walk_ids(value: Any, *, fields: frozenset[str] | None = None) -> Iterator[tu
     stack: list[tuple[str, str | None, Any]] = [("", None, value)]
     while stack:
         pointer, key, item = stack.pop()
-        if isinstance(item, Mapping):
+        if isinstance(item, dict):  # decoded JSON: dict and list (cheaper than the ABCs)
             for child_key, child in item.items():
                 stack.append((f"{pointer}/{child_key}", str(child_key), child))
         elif isinstance(item, list):
@@ -118,7 +118,7 @@ class IdMap:
         return self._translate(value, None)
 
     def _translate(self, value: Any, key: str | None) -> Any:
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             return {k: self._translate(v, str(k)) for k, v in value.items()}
         if isinstance(value, list):
             return [self._translate(v, key) for v in value]
