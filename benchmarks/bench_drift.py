@@ -68,42 +68,35 @@ print(json.dumps({"interactions": len(result.interactions), "seconds": seconds,
 """
 
 
+def _chain(client: Any, state: dict[str, Any]) -> None:
+    order = client.call(
+        "create_order_m",
+        account_no=1000001,
+        order_line_items_list=[{"client_sku": "WIDGET", "units": 2}],
+        bill_immediately=1,
+        alt_pay_method=1,
+        cc_number="4111111111111111",
+        cc_expire_mm=12,
+        cc_expire_yyyy=2031,
+        cvv="123",
+    )
+    client.call("get_invoice_details_m", acct_no=1000001, invoice_no=order["invoice_no"])
+    rebill = client.call(
+        "gen_rb_m",
+        acct_no=1000001,
+        orig_invoice_no=order["invoice_no"],
+        reason_cd=1,
+        rb_line_items=[{"line_no": 1, "rb_units": 1}],
+    )
+    client.call("get_invoice_details_m", acct_no=1000001, invoice_no=rebill["invoice_no"])
+    client.call("get_virtual_datetime_m")
+
+
 def record_chain(folder: Path) -> Path:
     """One recorded chain (5 interactions) against the stub with its default ids."""
-    from harness.client import AriaClient
-    from harness.recording import use_cassette
-    from harness.stub import running_stub
+    from harness.drift.record_demo import record_scenarios
 
-    path = folder / "chain.yaml"
-    card = {
-        "alt_pay_method": 1,
-        "cc_number": "4111111111111111",
-        "cc_expire_mm": 12,
-        "cc_expire_yyyy": 2031,
-        "cvv": "123",
-    }
-    with running_stub() as server:
-        client = AriaClient(
-            server.url, client_no=server.client_no, auth_key=server.auth_key, is_stub=True
-        )
-        with use_cassette(path, record_mode="all"):
-            order = client.call(
-                "create_order_m",
-                account_no=1000001,
-                order_line_items_list=[{"client_sku": "WIDGET", "units": 2}],
-                bill_immediately=1,
-                **card,
-            )
-            client.call("get_invoice_details_m", acct_no=1000001, invoice_no=order["invoice_no"])
-            rebill = client.call(
-                "gen_rb_m",
-                acct_no=1000001,
-                orig_invoice_no=order["invoice_no"],
-                reason_cd=1,
-                rb_line_items=[{"line_no": 1, "rb_units": 1}],
-            )
-            client.call("get_invoice_details_m", acct_no=1000001, invoice_no=rebill["invoice_no"])
-            client.call("get_virtual_datetime_m")
+    (path,) = record_scenarios(folder, [("chain.yaml", "json", _chain)])
     return path
 
 

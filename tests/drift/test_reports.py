@@ -165,14 +165,15 @@ def test_the_scanner_would_see_a_leaked_key(tmp_path: Path) -> None:
     assert scan_paths([leaked]) != []
 
 
-@pytest.mark.skipif(
+NO_CHROMIUM = pytest.mark.skipif(
     shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
     reason="chromium is not installed (apt-get install chromium); the HTML report was not "
     "rendered in a browser",
 )
-def test_html_report_renders_the_drifted_method_and_field_in_chromium(
-    reports: dict[str, Path], tmp_path: Path
-) -> None:
+
+
+def chromium_dom(page: Path, profile: Path, *, width: int = 1300) -> str:
+    """The page's DOM after headless Chromium loaded it (and ran a test's script) at ``width``."""
     binary = CHROMIUM if Path(CHROMIUM).exists() else str(shutil.which("chromium"))
     completed = subprocess.run(
         [
@@ -185,9 +186,10 @@ def test_html_report_renders_the_drifted_method_and_field_in_chromium(
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--window-size={width},1000",
+            f"--user-data-dir={profile}",
             "--dump-dom",
-            reports["html"].resolve().as_uri(),
+            page.resolve().as_uri(),
         ],
         capture_output=True,
         text=True,
@@ -195,7 +197,14 @@ def test_html_report_renders_the_drifted_method_and_field_in_chromium(
         check=False,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
-    dom = completed.stdout
+    return completed.stdout
+
+
+@NO_CHROMIUM
+def test_html_report_renders_the_drifted_method_and_field_in_chromium(
+    reports: dict[str, Path], tmp_path: Path
+) -> None:
+    dom = chromium_dom(reports["html"], tmp_path / "profile")
     assert "Aria drift report" in dom
     body = dom.split("<h2>Drift</h2>", 1)[1]
     assert "get_virtual_datetime_m" in body
@@ -227,40 +236,14 @@ document.body.appendChild(out);
 </script>"""
 
 
-@pytest.mark.skipif(
-    shutil.which("chromium") is None and not Path(CHROMIUM).exists(),
-    reason="chromium is not installed (apt-get install chromium); the HTML report was not "
-    "laid out in a browser",
-)
+@NO_CHROMIUM
 def test_html_diff_is_readable_at_1300_px_without_wrapped_tokens(
     reports: dict[str, Path], tmp_path: Path
 ) -> None:
-    binary = CHROMIUM if Path(CHROMIUM).exists() else str(shutil.which("chromium"))
     page = tmp_path / "measured.html"
     page.write_text(reports["html"].read_text().replace("</body>", _MEASURE + "</body>"))
-    completed = subprocess.run(
-        [
-            binary,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--window-size=1300,1000",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            page.resolve().as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    raw = completed.stdout.split('<pre id="measured">', 1)[1].split("</pre>", 1)[0]
+    dom = chromium_dom(page, tmp_path / "profile", width=1300)
+    raw = dom.split('<pre id="measured">', 1)[1].split("</pre>", 1)[0]
     measured = json.loads(html.unescape(raw))
     assert measured["cells"] > 10  # the diff was laid out, folded lines aside
     assert measured["long_token_shown"]

@@ -87,23 +87,10 @@ SUITE = (
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The consumer suite's cassettes, recorded against a stub with the default ids."""
-    from harness.client import AriaClient
-    from harness.recording import use_cassette
-    from harness.stub import running_stub
+    from harness.drift.record_demo import record_scenarios
 
     folder = tmp_path_factory.mktemp("suite")
-    state: dict[str, Any] = {}
-    with running_stub(fixtures=_fixture()) as server:
-        for name, encoding, scenario in SUITE:
-            client = AriaClient(
-                server.url,
-                client_no=server.client_no,
-                auth_key=server.auth_key,
-                encoding=encoding,
-                is_stub=True,
-            )
-            with use_cassette(folder / name, record_mode="all"):
-                scenario(client, state)
+    record_scenarios(folder, SUITE, fixtures=_fixture())
     return folder
 
 
