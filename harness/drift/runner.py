@@ -328,7 +328,8 @@ def _why_no_ids(result: InteractionResult) -> str | None:
     if result.depends_on is not None:
         return f"that call was SKIPPED too, as it needed ids from {result.depends_on}"
     if result.verdict in (Verdict.SKIPPED, Verdict.UNAVAILABLE):
-        return f"that call was {result.verdict.value}: {result.reason}"
+        # its own reason is listed with it in every report; repeating it here would nest
+        return f"that call was {result.verdict.value} (its reason is given with it)"
     if result.dry_run_forced:
         return "that call ran as a dry run (the invoice guard), which creates nothing"
     if result.verdict is Verdict.DRIFT and result.findings:
