@@ -265,7 +265,7 @@ class _Run:
             why_missing=_why_no_ids(result),
         )
         if result.verdict is not Verdict.PASS:
-            result.request = self.redactor.scrub(params)
+            result.request = params
         if result.verdict is Verdict.DRIFT:
             key = (
                 result.method,
@@ -274,10 +274,9 @@ class _Run:
             result.same_as = self.first_drift.setdefault(key, result.id)
             if result.same_as == result.id:
                 result.same_as = None
-                shown = self.ids.translate(recorded)
-                result.recorded = self.redactor.scrub(shown)
-                result.live = self.redactor.scrub(live)
-        return result
+                result.recorded, result.live = self.ids.translate(recorded), live
+        # everything kept is masked here, in one place, before any report sees it
+        return self.redactor.interaction(result)
 
     def _replay(
         self,
@@ -316,9 +315,9 @@ class _Run:
         result.attempts, result.status = live.attempts, live.status
         if live.unavailable is not None or live.body is None:
             result.verdict = Verdict.UNAVAILABLE
-            result.reason = self.redactor.text(live.unavailable or "no answer")
+            result.reason = live.unavailable or "no answer"
             return None
-        _verdict(result, interaction, self.ids.translate(recorded), live, config, self.redactor)
+        _verdict(result, interaction, self.ids.translate(recorded), live, config)
         self.gaps.add(description_gaps(interaction.method, live.body))
         return live.body
 
@@ -343,7 +342,6 @@ def _verdict(
     recorded: dict[str, Any],
     live: LiveAnswer,
     config: DriftConfig,
-    redactor: Redactor,
 ) -> None:
     body = live.body or {}
     if str(body.get("error_code")) == str(_AUTH_ERROR) and str(recorded.get("error_code")) != str(
@@ -376,5 +374,5 @@ def _verdict(
                 f"HTTP status changed from {interaction.response.status} to {live.status}",
             ),
         )
-    result.findings = [redactor.finding(f) for f in findings]
+    result.findings = findings
     result.verdict = Verdict.DRIFT if findings else Verdict.PASS
