@@ -56,13 +56,17 @@ def run(path):
 
 run(warm)  # imports, caches and the connection pool warm
 start_mib = rss_mib()
+cpu = resource.getrusage(resource.RUSAGE_SELF)
 begin = time.perf_counter()
 result = run(folder)
 seconds = time.perf_counter() - begin
+after = resource.getrusage(resource.RUSAGE_SELF)
+cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
 peak_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 write_reports(result, json=Path(out) / "drift.json", html=Path(out) / "drift.html")
 peak_report = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"interactions": len(result.interactions), "seconds": seconds,
+                  "cpu_seconds": cpu_seconds,
                   "counts": result.counts(), "start_mib": start_mib,
                   "peak_run_mib": peak_run, "peak_report_mib": peak_report}))
 """
@@ -220,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             "chain": (lambda folder, size: make_suite(chain, folder, size), True),
         }
         print(
-            f"{'suite':<6} {'size':>6} {'code':<10} {'int/s':>7} {'seconds':>8} {'start':>7} "
+            f"{'suite':<6} {'size':>6} {'code':<10} {'int/s':>7} {'seconds':>8} {'cpu s':>7} "
+            f"{'start':>7} "
             f"{'peak':>7} {'+report':>8}  verdicts   (memory in MiB)"
         )
         turn = 0
@@ -243,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(
                         f"{suite_name:<6} {row['interactions']:>6} {name:<10} "
                         f"{row['interactions'] / row['seconds']:>7.0f} {row['seconds']:>8.2f} "
+                        f"{row['cpu_seconds']:>7.2f} "
                         f"{row['start_mib']:>7.1f} {row['peak_run_mib']:>7.1f} "
                         f"{row['peak_report_mib']:>8.1f}  {counts}"
                     )
