@@ -35,7 +35,9 @@ ID_KINDS: dict[str, re.Pattern[str]] = {
 
 
 def id_kind(key: str) -> str | None:
-    """The kind of id a field name carries, or None."""
+    """The kind of id a field name carries, or None (form keys: their last bracket)."""
+    if key.endswith("]"):  # order_line_items_list[0][invoice_no] -> invoice_no
+        key = key.rstrip("]").rsplit("[", 1)[-1]
     return next((kind for kind, rule in ID_KINDS.items() if rule.fullmatch(key)), None)
 
 
@@ -70,7 +72,11 @@ def walk_ids(value: Any, *, fields: frozenset[str] | None = None) -> Iterator[tu
                 stack.append((f"{pointer}/{index}", key, child))
         elif key is not None and _is_id(item) and (fields is None or key in fields):
             kind = id_kind(key)
-            if kind is not None:
+            if kind is None:
+                continue
+            if isinstance(item, str) and "|" in item:  # an Aria6 pipe column of ids
+                yield from ((pointer, kind, part) for part in item.split("|") if part)
+            else:
                 yield pointer, kind, item
 
 

@@ -19,6 +19,7 @@ from harness.drift.ids import IdMap, assigned_id_fields, id_kind, order_by_depen
         ("master_plan_instance_no", "plan instance"),
         ("acct_no", None),  # accounts exist before the suite runs
         ("line_no", None),
+        ("rb_line_items[0][invoice_no]", "invoice"),  # a bracketed form key
     ],
 )
 def test_id_kinds_by_field_name(key: str, kind: str | None) -> None:
@@ -47,6 +48,18 @@ def test_a_recorded_id_is_sent_and_compared_as_tonights() -> None:
         "reason_cd": 900001,  # not an id field: left alone
     }
     assert ids.translate({"orig_invoice_no": "900001"}) == {"orig_invoice_no": "1200001"}
+
+
+def test_a_pipe_column_of_ids_is_each_of_them() -> None:
+    ids = IdMap()
+    ids.learn(
+        interaction="a#0",
+        method="create_order_m",
+        recorded={"order_no": 5000001},
+        live=None,
+        why_missing="that call was SKIPPED",
+    )
+    assert ids.missing({"order_no": "5000009|5000001"}) is not None
 
 
 def test_an_echo_of_a_requested_id_is_not_something_the_call_made() -> None:
