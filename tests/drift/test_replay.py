@@ -205,3 +205,11 @@ def test_answers_that_are_not_aria_count_as_unavailable(
             policy=policy,
         )
     assert answer.body is None and reason in (answer.unavailable or "")
+
+
+def test_a_target_is_shown_by_its_url_without_credentials() -> None:
+    from harness.drift import Target
+
+    target = Target("https://user:pw@sandbox.example.invalid:8443/aria/?auth_key=k#x", "1", "k")
+    assert target.label == "https://sandbox.example.invalid:8443/aria"
+    assert target.kind == "target"

@@ -215,3 +215,21 @@ def test_a_producer_that_drifted_leaves_its_dependants_skipped_not_drift(
     assert [r.method for r in result.interactions if r.verdict is Verdict.DRIFT] == [
         "create_order_m"
     ]
+
+
+def test_reports_of_a_replay_with_stand_ins_hold_no_card_and_no_secret(
+    suite: Path, tonight: Any, tmp_path: Path
+) -> None:
+    from harness.drift.reports import write_reports
+    from harness.recording import scan_paths
+
+    tonight.stub.faults.add(method="create_order_m", kind="field", rename={"order_no": "ord"})
+    result = replay(suite, tonight)
+    assert result.exit_code == 1  # the order drifted, so its request and answers are kept
+    out = tmp_path / "reports"
+    paths = {kind: out / f"drift.{kind}" for kind in ("json", "junit", "markdown", "html")}
+    write_reports(result, **paths)
+    for path in paths.values():
+        text = path.read_text()
+        assert "4111111111111111" not in text and str(tonight.auth_key) not in text
+    assert scan_paths([out]) == []
