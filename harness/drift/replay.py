@@ -140,15 +140,16 @@ def prepare(
         return Skip(str(decision.error))
     forced_dry = decision.dry_run_field if decision.action is Action.DRY_RUN else None
     parts = urlsplit(request.uri)
-    query = filler.pairs(parse_qsl(parts.query, keep_blank_values=True), None)
+    in_query = request.encoding == "query"  # a GET, or a POST with everything in the URL
+    query = filler.pairs(
+        parse_qsl(parts.query, keep_blank_values=True), forced_dry if in_query else None
+    )
     body: bytes | None = None
     if request.encoding == "json":
         body = _fill_json(request.body or "", filler, forced_dry).encode("utf-8")
     elif request.encoding == "form":
         pairs = parse_qsl(request.body or "", keep_blank_values=True)
         body = urlencode(filler.pairs(pairs, forced_dry)).encode("utf-8")
-    elif forced_dry is not None:
-        query = [(k, v) for k, v in query if k != forced_dry] + [(forced_dry, DRY_RUN_VALUE)]
     path = parts.path
     if DISPATCHER_PATH in path:  # the base URL may carry its own prefix
         path = path[path.index(DISPATCHER_PATH) :]

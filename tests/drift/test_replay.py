@@ -58,12 +58,14 @@ def test_form_and_query_placeholders_are_replaced_too(tmp_path: Path) -> None:
     assert dict(parse_qsl(urlsplit(query.url).query))["client_no"] == CLIENT_NO
 
 
-@pytest.mark.parametrize("encoding", ["json", "form"], ids=["json", "form"])
+@pytest.mark.parametrize("encoding", ["json", "form", "query"], ids=["json", "form", "get"])
 def test_the_guard_turns_an_invoicing_call_with_a_dry_run_field_into_a_dry_run(
     tmp_path: Path, encoding: str
 ) -> None:
     call = prepared(tmp_path, "create_order_m", params={"do_write": "true"}, encoding=encoding)
     raw = (call.body or b"").decode()
+    if encoding == "query":
+        raw = urlsplit(call.url).query
     params = json.loads(raw) if encoding == "json" else dict(parse_qsl(raw))
     assert params["do_write"] == "false"
     assert call.dry_run_forced and not call.state_changing
