@@ -2,8 +2,9 @@
 
 A recording names the invoice, order, transaction, plan instance or credit numbers that the
 recorded target handed out; tonight the target hands out others. Replay keeps a map per run:
-when an answer first shows an id (not named by its own request or anything earlier), the
-recorded and the live value at the same place are paired; a later request naming the recorded
+when an answer first shows an id (not named by its own request or anything earlier in its
+cassette), the recorded and the live value at the same place are paired (a later cassette
+creating the same recorded number pairs it anew); a later request naming the recorded
 id is sent with tonight's, and the recorded answer is translated the same way before it is
 compared. An id whose producing call was skipped, failed or ran as a dry run cannot be
 translated, so a call naming it is SKIPPED with that reason instead of being judged.
@@ -99,6 +100,14 @@ class IdMap:
 
     def __len__(self) -> int:
         return len(self._origins)
+
+    def start_session(self) -> None:
+        """A new cassette: an id it creates is its own, even if another recording had it.
+
+        Cassettes recorded against fresh targets reuse numbers (each test's first invoice
+        may be 900001); a later cassette that creates the number again means its own.
+        """
+        self._seen.clear()
 
     def see_request(self, params: Mapping[str, Any]) -> None:
         """Ids a request names exist already: an answer echoing them did not make them."""

@@ -166,6 +166,7 @@ def run_drift(config: DriftConfig) -> DriftResult:
         with requests.Session() as session:
             session.trust_env = not target.is_stub  # never proxy the loopback stub
             for name in order:
+                run.ids.start_session()
                 for interaction in load_cassette(paths[name], name=name):
                     results.append(run.judge(interaction, session))
     if not results:

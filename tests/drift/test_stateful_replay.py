@@ -233,3 +233,21 @@ def test_reports_of_a_replay_with_stand_ins_hold_no_card_and_no_secret(
         text = path.read_text()
         assert "4111111111111111" not in text and str(tonight.auth_key) not in text
     assert scan_paths([out]) == []
+
+
+def test_cassettes_recorded_against_fresh_stubs_each_keep_their_own_ids(
+    tmp_path: Path, tonight: Any
+) -> None:
+    from harness.drift.record_demo import record_scenarios
+
+    # two tests, each recorded against its own fresh stub: both orders were invoice 900001
+    for name in ("first_test.yaml", "second_test.yaml"):
+        record_scenarios(tmp_path, [(name, "json", _order_suite)], fixtures=_fixture())
+    result = replay(tmp_path, tonight)
+    assert explain(result) == []
+    rebilled = [
+        row["orig_invoice_no"]
+        for row in tonight.stub.service.dump_state()["tables"]["invoices"]
+        if row["orig_invoice_no"]
+    ]
+    assert len(set(rebilled)) == 2  # each test rebilled its own order (a memo and an invoice)
