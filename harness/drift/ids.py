@@ -62,23 +62,35 @@ def _is_id(value: Any) -> bool:
 
 def walk_ids(value: Any, *, fields: frozenset[str] | None = None) -> Iterator[tuple[str, str, Any]]:
     """(pointer, kind, value) of every id in a JSON value (by field name)."""
+    # decoded JSON holds dict and list (checked directly: cheaper than the ABCs); a pointer
+    # is built only for containers and for the ids found, answers being mostly other values
     stack: list[tuple[str, str | None, Any]] = [("", None, value)]
     while stack:
         pointer, key, item = stack.pop()
-        if isinstance(item, dict):  # decoded JSON: dict and list (cheaper than the ABCs)
-            for child_key, child in item.items():
-                stack.append((f"{pointer}/{child_key}", str(child_key), child))
+        if isinstance(item, dict):
+            steps: Iterable[tuple[Any, Any]] = item.items()
         elif isinstance(item, list):
-            for index, child in enumerate(item):
-                stack.append((f"{pointer}/{index}", key, child))
-        elif key is not None and _is_id(item) and (fields is None or key in fields):
-            kind = id_kind(key)
+            steps = enumerate(item)
+        else:
+            continue
+        for step, child in steps:
+            name = key if isinstance(item, list) else str(step)
+            if isinstance(child, dict | list):
+                stack.append((f"{pointer}/{step}", name, child))
+                continue
+            if name is None or not _is_id(child) or (fields is not None and name not in fields):
+                continue
+            kind = _kind(name)
             if kind is None:
                 continue
-            if isinstance(item, str) and "|" in item:  # an Aria6 pipe column of ids
-                yield from ((pointer, kind, part) for part in item.split("|") if part)
+            where = f"{pointer}/{step}"
+            if isinstance(child, str) and "|" in child:  # an Aria6 pipe column of ids
+                yield from ((where, kind, part) for part in child.split("|") if part)
             else:
-                yield pointer, kind, item
+                yield where, kind, child
+
+
+_kind = functools.lru_cache(maxsize=4096)(id_kind)
 
 
 @dataclass(frozen=True)
@@ -139,7 +151,7 @@ class IdMap:
             return [self._translate(v, key) for v in value]
         if key is None or not _is_id(value):
             return value
-        kind = id_kind(key)
+        kind = _kind(key)
         origin = self._origins.get((kind, str(value))) if kind else None
         if origin is None or origin.live is None:
             return value
