@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -181,7 +181,7 @@ class _Tx:
         self._conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
         return value
 
-    def start_sequences(self, starts: Mapping[str, int]) -> None:
+    def start_sequences(self, starts: dict[str, int]) -> None:
         """Make each named sequence hand out numbers after the given start."""
         for name, value in starts.items():
             self.execute(
