@@ -4,6 +4,7 @@ Starts an embedded stub, calls every method of the bundled description through
 ``AriaClient`` with the recorder on (successes and typical errors, JSON and form encodings),
 and writes one scrubbed cassette per method. ``aria-harness drift`` with no target replays
 them against a fresh stub: a clean pass, and a check that the stub still answers as it did.
+``record_scenarios`` records any such list of scenarios (the drift tests and bench use it).
 """
 
 from __future__ import annotations
