@@ -6,6 +6,7 @@
     ├── ContractViolation    a response breaks its method's contract (also an AssertionError)
     ├── AriaError            Aria answered with a non-zero error_code (raise_on_error=True)
     ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
+    ├── RealCardError        a call carrying a real card number was refused before it was sent
     └── CassetteError        a cassette cannot be read, matched, scrubbed or written
 
 Context is keyword-only, so messages stay readable and fields stay inspectable.
@@ -25,6 +26,7 @@ __all__ = [
     "ContractViolation",
     "HarnessError",
     "InvoiceGuardError",
+    "RealCardError",
     "SpecError",
     "UnknownMethodError",
 ]
@@ -82,6 +84,18 @@ class InvoiceGuardError(HarnessError):
             f"refused {method} against {target}: it can generate an invoice ({condition}). "
             "Allow it with --aria-allow-invoicing, the aria_generates_invoice marker, "
             "or --allow-invoicing on the CLI; or pass do_write=false where the method has it."
+        )
+
+
+class RealCardError(HarnessError):
+    """A call carried a real card number (Luhn-valid, not a published test card)."""
+
+    def __init__(self, method: str, *, fields: list[str]) -> None:
+        self.method = method
+        self.fields = tuple(fields)
+        super().__init__(
+            f"refused {method}: {', '.join(fields)} holds a Luhn-valid card number that is not a "
+            "published test card; use a test card number against a sandbox"
         )
 
 
