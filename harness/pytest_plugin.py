@@ -2,12 +2,21 @@
 
 Options live in one ``aria`` group (``--aria-*``, dests ``aria_*``). Fixtures: ``aria_stub``
 (one embedded stub per session, and so per xdist worker, reset before each test),
-``aria_client`` (an AriaClient for the selected target, recording or replaying as configured)
-and ``aria_config`` (defaults a project may override at any scope).
+``aria_client`` (an AriaClient for the selected target, recording or replaying as configured),
+``aria_intercept`` (the code under test's own Aria calls routed to the selected target, see
+``harness.intercept``), ``aria_target`` (where that code should send its calls) and
+``aria_config`` (defaults a project may override at any scope).
+
+Interception is on for tests marked ``@pytest.mark.aria``, for every test with
+``aria_intercept = true`` in the ini, and for tests that ask for ``aria_intercept`` or
+``aria_target``. The target (stub, cassette, record, live) comes from ``--aria-target``, the
+marker's ``target=``, ``aria_config["target"]``, or else from the older settings: a test
+marked ``aria_cassette`` replays (records under ``--aria-record-mode`` once/new_episodes/all),
+a test with ``--aria-base-url`` runs live, anything else runs on the stub.
 
 Precedence, for every setting: command line > marker > ``aria_config`` fixture > built-in
 default. A plain ``pytest`` run uses record mode ``none``: tests marked ``aria_cassette``
-replay and never reach the network; unmarked tests talk to the embedded stub on 127.0.0.1.
+replay and never reach the network; unmarked tests talk to the embedded stub.
 
 Under pytest-xdist each test records to its own cassette file, files are replaced atomically,
 and a cassette shared by several tests is saved under a folder lock that merges what other
@@ -23,12 +32,14 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 __all__ = ["DEFAULT_CONFIG"]
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
+TARGETS = ("stub", "cassette", "record", "live")
 DEFAULT_CONFIG: dict[str, Any] = {
     "base_url": None,  # None: the embedded stub (and, when recording, ARIA_BASE_URL if set)
     "record_mode": "none",
@@ -37,9 +48,15 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "allow_invoicing": False,
     "encoding": "json",
     "timeout": 30.0,
+    "target": None,  # None: from the settings above (see the module docstring)
+    "intercept": False,  # True: every test's own Aria calls are intercepted
+    "patterns": (),  # extra URL patterns (regular expressions) that are Aria calls
+    "closed_network": False,  # True: requests to other hosts fail while intercepting
+    "strict_credentials": False,  # True: the stub checks credentials (to exercise 1004)
+    "raise_on_violation": False,  # True: a contract violation also raises into the caller
 }
-_REPLAY_URL = "http://aria-replay.invalid"
 _SUMMARY_KEY = "aria"
+_INTERCEPT_OPTIONS = ("patterns", "closed_network", "strict_credentials", "raise_on_violation")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -66,16 +83,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="folder of cassettes (default: cassettes/)",
     )
     group.addoption(
+        "--aria-target",
+        dest="aria_target",
+        default=None,
+        choices=TARGETS,
+        help="where intercepted Aria calls go: stub (in-process, the default), cassette "
+        "(replay), record (live, written scrubbed) or live (sent, nothing written)",
+    )
+    group.addoption(
         "--aria-allow-invoicing",
         dest="aria_allow_invoicing",
         action="store_true",
         default=None,
         help="let calls that can generate invoices reach a real Aria target",
     )
+    parser.addini(
+        "aria_intercept",
+        type="bool",
+        default=False,
+        help="intercept every test's own Aria calls (as @pytest.mark.aria does for one test)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the markers with their descriptions."""
+    config.addinivalue_line(
+        "markers",
+        "aria(*, target=None, cassette=None, strict_credentials=False, closed_network=False, "
+        "raise_on_violation=False, patterns=()): intercept this test's own Aria calls, "
+        "whatever HTTP library makes them, and route them to the target.",
+    )
     config.addinivalue_line(
         "markers",
         "aria_cassette(path=None, *, record_mode=None): replay (or record) this test's Aria "
@@ -88,13 +125,26 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _without_password(url: str) -> str:
+    """A URL for output: any user:password part is masked."""
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def _target_label(config: pytest.Config) -> str:
     url = config.getoption("aria_base_url")
     mode = config.getoption("aria_record_mode") or "none"
+    target = config.getoption("aria_target")
+    if target in ("stub", "cassette"):
+        return "embedded stub" if target == "stub" else "cassette"
     if url:
-        return url
-    if mode != "none" and os.environ.get("ARIA_BASE_URL"):
-        return f"{os.environ['ARIA_BASE_URL']} (ARIA_BASE_URL)"
+        return _without_password(url)
+    if (mode != "none" or target) and os.environ.get("ARIA_BASE_URL"):
+        return f"{_without_password(os.environ['ARIA_BASE_URL'])} (ARIA_BASE_URL)"
     return "embedded stub"
 
 
@@ -102,10 +152,28 @@ def pytest_report_header(config: pytest.Config) -> str:
     """One line that says where Aria calls go and how to reproduce the run."""
     mode = config.getoption("aria_record_mode") or "none"
     folder = config.getoption("aria_cassette_dir") or DEFAULT_CONFIG["cassette_dir"]
+    target = config.getoption("aria_target")
+    chosen = f", --aria-target={target}" if target else ""
     return (
         f"aria-harness: target={_target_label(config)}, record mode={mode}, "
-        f"cassettes={folder} (CLI record mode wins over markers and aria_config)"
+        f"cassettes={folder}{chosen} (CLI record mode wins over markers and aria_config)"
     )
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Recording or running live needs the sandbox's credentials: refuse to start without."""
+    config = session.config
+    target = config.getoption("aria_target")
+    mode = config.getoption("aria_record_mode") or "none"
+    url = config.getoption("aria_base_url") or os.environ.get("ARIA_BASE_URL")
+    # recording without any URL records the embedded stub, which needs no credentials
+    if target in ("record", "live") or (mode != "none" and url):
+        from harness.intercept import MissingCredentialsError, live_connection
+
+        try:
+            live_connection(config.getoption("aria_base_url"))
+        except MissingCredentialsError as exc:
+            raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.fixture
@@ -115,10 +183,19 @@ def aria_config() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def _aria_stub_server() -> Iterator[Any]:
+def _aria_stub_app() -> Iterator[Any]:
+    from harness.stub import Stub
+
+    stub = Stub()
+    yield stub
+    stub.service.close()
+
+
+@pytest.fixture(scope="session")
+def _aria_stub_server(_aria_stub_app: Any) -> Iterator[Any]:
     from harness.stub import running_stub
 
-    with running_stub(control=False) as server:
+    with running_stub(stub=_aria_stub_app) as server:
         yield server
 
 
@@ -161,9 +238,7 @@ def _cassette_path(request: pytest.FixtureRequest, config: dict[str, Any], marke
 def _live_client(request: pytest.FixtureRequest, config: dict[str, Any], url: str) -> Any:
     from harness.client import AriaClient
 
-    allow = bool(_setting(request, config, "allow_invoicing")) or bool(
-        request.node.get_closest_marker("aria_generates_invoice")
-    )
+    allow = _allows_invoicing(request, config)
     return AriaClient(
         url,
         client_no=os.environ.get("ARIA_CLIENT_NO"),
@@ -188,9 +263,131 @@ def _stub_client(request: pytest.FixtureRequest, config: dict[str, Any]) -> Any:
     )
 
 
+def _wants_interception(request: pytest.FixtureRequest) -> bool:
+    if request.node.get_closest_marker("aria") is not None:
+        return True
+    if request.config.getini("aria_intercept"):
+        return True
+    if "aria_intercept" in request.fixturenames or "aria_target" in request.fixturenames:
+        return True
+    return bool(request.getfixturevalue("aria_config").get("intercept"))
+
+
+def _aria_marker_option(request: pytest.FixtureRequest, name: str) -> Any:
+    marker = request.node.get_closest_marker("aria")
+    return None if marker is None else marker.kwargs.get(name)
+
+
+def _resolve_target(request: pytest.FixtureRequest, config: dict[str, Any]) -> tuple[str, str]:
+    """The target for this test, and the record mode when it records."""
+    mode = _setting(request, config, "record_mode") or "none"
+    if mode not in RECORD_MODES:
+        valid = ", ".join(RECORD_MODES)
+        raise pytest.UsageError(f"unknown record mode {mode!r}; expected one of: {valid}")
+    target = (
+        request.config.getoption("aria_target")
+        or _aria_marker_option(request, "target")
+        or config.get("target")
+    )
+    if target is None:
+        # the older settings, mapped: a cassette replays (or records), a base URL is live
+        if request.node.get_closest_marker("aria_cassette") is not None:
+            target = "cassette" if mode == "none" else "record"
+        elif request.config.getoption("aria_base_url") or config.get("base_url"):
+            target = "live"
+        else:
+            target = "stub"
+    if target not in TARGETS:
+        raise pytest.UsageError(f"unknown Aria target {target!r}; expected one of: {TARGETS}")
+    return target, ("all" if mode == "none" else mode)
+
+
+def _intercept_cassette(request: pytest.FixtureRequest, config: dict[str, Any]) -> Path:
+    named = _aria_marker_option(request, "cassette")
+    marker = request.node.get_closest_marker("aria_cassette")
+    if named is None and marker is not None:
+        return _cassette_path(request, config, marker)
+    fmt = config.get("cassette_format", "yaml")
+    folder = Path(_setting(request, config, "cassette_dir"))
+    if not folder.is_absolute():
+        folder = Path(str(request.config.rootpath)) / folder
+    return folder / (named or _default_cassette_name(request.node, fmt))
+
+
+def _allows_invoicing(request: pytest.FixtureRequest, config: dict[str, Any]) -> bool:
+    return bool(_setting(request, config, "allow_invoicing")) or bool(
+        request.node.get_closest_marker("aria_generates_invoice")
+    )
+
+
+@pytest.fixture
+def aria_intercept(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Iterator[Any]:
+    """The code under test's own Aria calls, routed to the selected target and checked."""
+    from harness.errors import CassetteError
+    from harness.intercept import Interception, MissingCredentialsError
+
+    target, mode = _resolve_target(request, aria_config)
+    options = {
+        name: _pick(_aria_marker_option(request, name), aria_config.get(name))
+        for name in _INTERCEPT_OPTIONS
+    }
+    stub = None
+    if target == "stub":
+        stub = request.getfixturevalue("_aria_stub_app")
+        stub.service.reset()
+        stub.faults.clear()
+    interception = Interception(
+        target,
+        cassette=_intercept_cassette(request, aria_config) if target != "stub" else None,
+        record_mode=mode,
+        cassette_format=aria_config.get("cassette_format", "yaml"),
+        base_url=request.config.getoption("aria_base_url") or aria_config.get("base_url"),
+        stub=stub,
+        allow_invoicing=_allows_invoicing(request, aria_config),
+        fail_on_exit=False,
+        patterns=tuple(options["patterns"] or ()),
+        closed_network=bool(options["closed_network"]),
+        strict_credentials=bool(options["strict_credentials"]),
+        raise_on_violation=bool(options["raise_on_violation"]),
+    )
+    try:
+        interception.__enter__()
+    except (CassetteError, MissingCredentialsError) as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield interception
+    finally:
+        interception.__exit__(None, None, None)
+        request.node.user_properties.append((_SUMMARY_KEY, interception.ledger.summary()))
+    failure = interception.ledger.failure()
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)
+
+
+def _pick(marker_value: Any, config_value: Any) -> Any:
+    return config_value if marker_value is None else marker_value
+
+
+@pytest.fixture(autouse=True)
+def _aria_autointercept(request: pytest.FixtureRequest) -> None:
+    if _wants_interception(request):
+        request.getfixturevalue("aria_intercept")
+
+
+@pytest.fixture
+def aria_target(aria_intercept: Any) -> Any:
+    """Where the code under test should send its Aria calls: ``.base_url``, ``.url``,
+    ``.client_no`` (an int) and ``.auth_key`` for the selected target."""
+    return aria_intercept.connection
+
+
 @pytest.fixture
 def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Iterator[Any]:
     """An AriaClient for the selected target: the stub, a cassette, or the sandbox."""
+    if _wants_interception(request):
+        # its calls are intercepted (and counted) like the code under test's own
+        yield _intercepted_client(request, aria_config)
+        return
     marker = request.node.get_closest_marker("aria_cassette")
     if marker is None:
         # without a cassette only an explicit --aria-base-url / aria_config target is live;
@@ -202,7 +399,6 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
         yield client
         _summarise(request, client)
         return
-    from harness.recording import ARIA_AUTH_KEY_PLACEHOLDER, ARIA_CLIENT_NO_PLACEHOLDER
     from harness.recording.config import RecordMode, use_cassette
 
     try:
@@ -217,12 +413,14 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
                 pytrace=False,
             )
         from harness.client import AriaClient
+        from harness.intercept.session import REPLAY_AUTH_KEY, REPLAY_CLIENT_NO, REPLAY_URL
 
-        # Replay sends nothing anywhere, so the invoice guard has nothing to protect
+        # Replay sends nothing anywhere, so the invoice guard has nothing to protect; the
+        # credentials are shaped like real ones (the matcher ignores them).
         client = AriaClient(
-            _REPLAY_URL,
-            client_no=ARIA_CLIENT_NO_PLACEHOLDER,
-            auth_key=ARIA_AUTH_KEY_PLACEHOLDER,
+            REPLAY_URL,
+            client_no=REPLAY_CLIENT_NO,
+            auth_key=REPLAY_AUTH_KEY,
             encoding=aria_config.get("encoding", "json"),
             is_stub=True,
             protect_cards=False,
@@ -241,18 +439,26 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
     _summarise(request, client)
 
 
-def _summarise(request: pytest.FixtureRequest, client: Any) -> None:
-    calls = client.calls
-    request.node.user_properties.append(
-        (
-            _SUMMARY_KEY,
-            {
-                "calls": len(calls),
-                "invoices": sum(call.invoices for call in calls),
-                "violations": sum(call.violations for call in calls),
-            },
-        )
+def _intercepted_client(request: pytest.FixtureRequest, config: dict[str, Any]) -> Any:
+    from harness.client import AriaClient
+
+    interception = request.getfixturevalue("aria_intercept")
+    connection = interception.connection
+    return AriaClient(
+        connection.base_url,
+        client_no=connection.client_no,
+        auth_key=connection.auth_key,
+        encoding=config.get("encoding", "json"),
+        timeout=float(config.get("timeout", 30.0)),
+        is_stub=interception.target.value == "stub",
+        allow_invoicing=_allows_invoicing(request, config),
     )
+
+
+def _summarise(request: pytest.FixtureRequest, client: Any) -> None:
+    from harness.intercept import Ledger
+
+    request.node.user_properties.append((_SUMMARY_KEY, Ledger(calls=client.calls).summary()))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -272,5 +478,6 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         row = rows[nodeid]
         terminalreporter.write_line(
             f"{nodeid}: {row['calls']} Aria calls, {row['invoices']} invoices generated, "
-            f"{row['violations']} contract violations"
+            f"{row['violations']} contract violations, {row.get('unchecked', 0)} unchecked "
+            f"(undescribed methods), {row.get('refused', 0)} refused"
         )
