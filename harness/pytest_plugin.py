@@ -224,15 +224,19 @@ def _default_cassette_name(node: pytest.Item, fmt: str) -> str:
     return f"{module}/{name}.{fmt}"
 
 
-def _cassette_path(request: pytest.FixtureRequest, config: dict[str, Any], marker: Any) -> Path:
-    fmt = config.get("cassette_format", "yaml")
+def _cassette_folder(request: pytest.FixtureRequest, config: dict[str, Any]) -> Path:
     folder = Path(_setting(request, config, "cassette_dir"))
     if not folder.is_absolute():
         folder = Path(str(request.config.rootpath)) / folder
+    return folder
+
+
+def _cassette_path(request: pytest.FixtureRequest, config: dict[str, Any], marker: Any) -> Path:
+    fmt = config.get("cassette_format", "yaml")
     name = (marker.args[0] if marker.args else marker.kwargs.get("path")) or _default_cassette_name(
         request.node, fmt
     )
-    return folder / name
+    return _cassette_folder(request, config) / name
 
 
 def _live_client(request: pytest.FixtureRequest, config: dict[str, Any], url: str) -> Any:
@@ -308,10 +312,7 @@ def _intercept_cassette(request: pytest.FixtureRequest, config: dict[str, Any]) 
     if named is None and marker is not None:
         return _cassette_path(request, config, marker)
     fmt = config.get("cassette_format", "yaml")
-    folder = Path(_setting(request, config, "cassette_dir"))
-    if not folder.is_absolute():
-        folder = Path(str(request.config.rootpath)) / folder
-    return folder / (named or _default_cassette_name(request.node, fmt))
+    return _cassette_folder(request, config) / (named or _default_cassette_name(request.node, fmt))
 
 
 def _allows_invoicing(request: pytest.FixtureRequest, config: dict[str, Any]) -> bool:

@@ -1,9 +1,9 @@
 """Which requests are Aria calls, and what they ask: the method and its parameters.
 
 A request is an Aria call when its path ends with the dispatcher path (on any host) or its
-URL matches one of the patterns the user declared. Parameters are read from the JSON body, the
-form body (Aria6 pipe columns and PHP brackets) and the query string, body winning as in PHP's
-``$_REQUEST``; values keep the types the caller sent, so the call policy sees card numbers and
+URL matches one of the patterns the user declared. Parameters are read as the cassette matcher
+reads them (JSON body, form body with Aria6 pipe columns and PHP brackets, query string), but
+unnormalised: values keep the types the caller sent, so the call policy sees card numbers and
 dry-run flags as they left.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 __all__ = ["AriaCall", "AriaUrls", "read_call"]
 
@@ -50,52 +50,32 @@ class AriaCall:
         return self.method or "(no rest_call)"
 
 
-def _body(request: Any) -> bytes:
-    body = request.body
-    if body is None:
-        return b""
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    return bytes(body)
-
-
 def read_call(request: Any) -> AriaCall:
     """The Aria call a vcrpy request carries (read once, then kept on the request)."""
     cached = getattr(request, _CALL_ATTR, None)
     if cached is not None:
         return cached
-    from harness.recording.scrub import media_type
+    from harness.recording.matcher import request_params
 
-    query = parse_qsl(urlsplit(request.uri).query, keep_blank_values=True)
-    body = _body(request)
-    kind = media_type(request.headers.get("Content-Type") if request.headers else None)
-    params: dict[str, Any] = {}
-    if body.strip():
-        text = body.decode("utf-8", "replace")
-        if kind == "application/json" or kind.endswith("+json") or text.lstrip()[:1] == "{":
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                parsed = None
-            if isinstance(parsed, Mapping):
-                params = dict(parsed)
-        else:
-            pairs = parse_qsl(text, keep_blank_values=True)
-            params = _form(pairs, dict(pairs).get("rest_call") or dict(query).get("rest_call"))
-    merged = {**_form(query, params.get("rest_call") or dict(query).get("rest_call")), **params}
-    method = merged.pop("rest_call", None)
-    merged.pop("output_format", None)
-    call = AriaCall(method if isinstance(method, str) and method else None, merged)
+    params, unread = request_params(request)
+    if unread is not None or "rest_call" not in params:
+        # A JSON body under another Content-Type: a lenient server may still run it, so the
+        # policy must see what it asks.
+        params = {**params, **_json_object(request.body)}
+    method = params.pop("rest_call", None)
+    params.pop("output_format", None)
+    call = AriaCall(method if isinstance(method, str) and method else None, params)
     setattr(request, _CALL_ATTR, call)
     return call
 
 
-def _form(pairs: list[tuple[str, str]], rest_call: str | None) -> dict[str, Any]:
-    if not pairs:
+def _json_object(body: Any) -> dict[str, Any]:
+    if isinstance(body, bytes | bytearray):
+        body = bytes(body).decode("utf-8", "replace")
+    if not isinstance(body, str) or not body.lstrip().startswith("{"):
         return {}
-    from harness.formcodec import decode_form
-    from harness.spec import registry
-
-    specs = registry()
-    arrays = specs[rest_call].array_fields if rest_call and rest_call in specs else {}
-    return decode_form(pairs, array_fields=arrays)
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,13 @@ def test_live_writes_nothing_and_record_writes_scrubbed(
 def sender_name(request: pytest.FixtureRequest) -> str:
     """Every HTTP library in turn (the fake is local, so all of them run live too)."""
     return request.param
+
+
+def test_a_json_body_under_another_content_type_is_still_guarded(sandbox: FakeServer) -> None:
+    import requests
+
+    url = sandbox.url + DISPATCHER_PATH
+    with intercept(target="live"):
+        with pytest.raises(InvoiceGuardError):
+            requests.post(url, data=json.dumps(INVOICE), headers={"Content-Type": "text/plain"})
+    assert sandbox.app.received == []

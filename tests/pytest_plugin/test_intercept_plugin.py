@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import yaml
 
 import harness.recording.config  # noqa: F401  (one copy of vcrpy's loaders per session)
 import harness.recording.persist  # noqa: F401
-from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO, serve_fake
+from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO, FakeServer, serve_fake
 
 APP = """
 import json
@@ -57,15 +59,21 @@ def consumer(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def test_live_target_refuses_own_invoice_call_and_the_sandbox_receives_nothing(
-    consumer: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with serve_fake() as sandbox:
-        monkeypatch.setenv("ARIA_BASE_URL", sandbox.url)
+@pytest.fixture
+def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
+    """An Aria-like fake on 127.0.0.1 as the sandbox, its URL and credentials in ARIA_*."""
+    with serve_fake() as server:
+        monkeypatch.setenv("ARIA_BASE_URL", server.url)
         monkeypatch.setenv("ARIA_CLIENT_NO", str(CLIENT_NO))
         monkeypatch.setenv("ARIA_AUTH_KEY", AUTH_KEY)
-        run = consumer.runpytest_subprocess("-p", "no:cacheprovider", "--aria-target=live")
-        received = [call["rest_call"] for call in sandbox.app.received]
+        yield server
+
+
+def test_live_target_refuses_own_invoice_call_and_the_sandbox_receives_nothing(
+    consumer: pytest.Pytester, sandbox: FakeServer
+) -> None:
+    run = consumer.runpytest_subprocess("-p", "no:cacheprovider", "--aria-target=live")
+    received = [call["rest_call"] for call in sandbox.app.received]
     run.assert_outcomes(passed=2)
     assert received == ["get_virtual_datetime_m"]
     run.stdout.fnmatch_lines(
@@ -78,13 +86,9 @@ def test_live_target_refuses_own_invoice_call_and_the_sandbox_receives_nothing(
 
 
 def test_record_then_replay_with_a_planted_break_fails_at_teardown(
-    consumer: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    consumer: pytest.Pytester, sandbox: FakeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with serve_fake() as sandbox:
-        monkeypatch.setenv("ARIA_BASE_URL", sandbox.url)
-        monkeypatch.setenv("ARIA_CLIENT_NO", str(CLIENT_NO))
-        monkeypatch.setenv("ARIA_AUTH_KEY", AUTH_KEY)
-        run = consumer.runpytest_subprocess("-p", "no:cacheprovider", "--aria-target=record")
+    run = consumer.runpytest_subprocess("-p", "no:cacheprovider", "--aria-target=record")
     run.assert_outcomes(passed=2)
     cassette = consumer.path / "cassettes" / "test_app" / "test_clock.yaml"
     assert cassette.is_file() and AUTH_KEY not in cassette.read_text()
