@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import yaml
 
 import harness.recording.config  # noqa: F401  (one copy of vcrpy's loaders per session)
 import harness.recording.persist  # noqa: F401
-from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO, FakeServer, serve_fake
+from tests.intercept.conftest import sandbox
+from tests.recording.fake_aria import AUTH_KEY, FakeServer
+
+__all__ = ["sandbox"]
 
 APP = """
 import json
@@ -57,16 +58,6 @@ def test_invoice(billing):
 def consumer(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makepyfile(app=APP, test_app=TESTS)
     return pytester
-
-
-@pytest.fixture
-def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
-    """An Aria-like fake on 127.0.0.1 as the sandbox, its URL and credentials in ARIA_*."""
-    with serve_fake() as server:
-        monkeypatch.setenv("ARIA_BASE_URL", server.url)
-        monkeypatch.setenv("ARIA_CLIENT_NO", str(CLIENT_NO))
-        monkeypatch.setenv("ARIA_AUTH_KEY", AUTH_KEY)
-        yield server
 
 
 def test_live_target_refuses_own_invoice_call_and_the_sandbox_receives_nothing(
