@@ -24,7 +24,6 @@ from harness.errors import (
 if TYPE_CHECKING:
     from harness.client import AriaClient
     from harness.contracts import Violation, validate
-    from harness.intercept import intercept
     from harness.spec import MethodSpec, Registry, registry
 
 __all__ = [
@@ -40,14 +39,12 @@ __all__ = [
     "SpecError",
     "UnknownMethodError",
     "Violation",
-    "intercept",
     "registry",
     "validate",
 ]
 
 _LAZY = {
     "AriaClient": "harness.client",
-    "intercept": "harness.intercept",
     "Violation": "harness.contracts",
     "validate": "harness.contracts",
     "MethodSpec": "harness.spec",
