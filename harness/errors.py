@@ -7,14 +7,17 @@
     ├── AriaError            Aria answered with a non-zero error_code (raise_on_error=True)
     ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
     ├── RealCardError        a call carrying a real card number was refused before it was sent
-    └── CassetteError        a cassette cannot be read, matched, scrubbed or written
+    ├── CassetteError        a cassette cannot be read, matched, scrubbed or written
+    ├── MissingCredentialsError  recording or a live run without the sandbox's credentials
+    └── NetworkBlockedError  a request to another host while the network is closed
+                             (also a ConnectionError)
 
 Context is keyword-only, so messages stay readable and fields stay inspectable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,6 +29,8 @@ __all__ = [
     "ContractViolation",
     "HarnessError",
     "InvoiceGuardError",
+    "MissingCredentialsError",
+    "NetworkBlockedError",
     "RealCardError",
     "SpecError",
     "UnknownMethodError",
@@ -105,3 +110,24 @@ class CassetteError(HarnessError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class MissingCredentialsError(HarnessError):
+    """Recording or a live run was asked for without the sandbox's credentials."""
+
+    def __init__(self, missing: Iterable[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            f"set {' and '.join(self.missing)} to the sandbox's credentials before recording "
+            "or running against a live Aria target"
+        )
+
+
+class NetworkBlockedError(HarnessError, ConnectionError):
+    """A request to a host other than Aria while the network is closed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"blocked a request to {url}: the network is closed to everything but Aria calls"
+        )

@@ -16,7 +16,7 @@ import enum
 from collections.abc import Mapping
 from typing import Any
 
-from harness.errors import CassetteError, HarnessError
+from harness.errors import CassetteError, NetworkBlockedError
 from harness.intercept.answers import CallRecord, Ledger, check_answer, invoices_generated
 from harness.intercept.calls import AriaCall, AriaUrls, read_call
 from harness.policy import Action, Target, decide
@@ -45,16 +45,6 @@ class AriaTarget(enum.StrEnum):
     def sends(self) -> bool:
         """True when calls leave the process."""
         return self in (AriaTarget.RECORD, AriaTarget.LIVE)
-
-
-class NetworkBlockedError(HarnessError, ConnectionError):
-    """A request to a host other than Aria while the network is closed."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        super().__init__(
-            f"blocked a request to {url}: the network is closed to everything but Aria calls"
-        )
 
 
 class Router:

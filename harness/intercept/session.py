@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from harness.errors import CassetteError, ContractViolation, HarnessError
+from harness.errors import CassetteError, ContractViolation, MissingCredentialsError
 from harness.intercept.answers import Ledger
 from harness.intercept.calls import AriaUrls
 from harness.intercept.router import AriaTarget, Router
@@ -53,17 +53,6 @@ STUB_URL = "https://aria-stub.invalid"
 # even shaped right (client_no not an integer): an answer that says the call never ran.
 _CREDENTIAL_ERRORS = (1004,)
 _CREDENTIAL_WORDS = re.compile(r"client_no|auth_key", re.IGNORECASE)
-
-
-class MissingCredentialsError(HarnessError):
-    """Recording or a live run was asked for without the sandbox's credentials."""
-
-    def __init__(self, missing: Iterable[str]) -> None:
-        self.missing = tuple(missing)
-        super().__init__(
-            f"set {' and '.join(self.missing)} to the sandbox's credentials before recording "
-            "or running against a live Aria target"
-        )
 
 
 @dataclass(frozen=True)
