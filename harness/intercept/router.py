@@ -100,6 +100,8 @@ class Router:
         call = self._decided(request)
         if call.decision.action is Action.REFUSE:
             return True
+        if self.target is AriaTarget.RECORD:
+            return self._replays_when_recording(request)
         return not self.target.sends
 
     def play_response(self, request: Any) -> Mapping[str, Any]:
@@ -129,6 +131,14 @@ class Router:
         self._check(call, response)
 
     # --- the answers ------------------------------------------------------------------------
+
+    def _replays_when_recording(self, request: Any) -> bool:
+        # vcrpy's record modes: "all" always sends; "once" replays an existing cassette and
+        # refuses new calls; "new_episodes" replays what it has and sends the rest.
+        cassette = self.cassette
+        if cassette is None or cassette.record_mode == "all":
+            return False
+        return request in cassette or cassette.write_protected
 
     def _decided(self, request: Any) -> AriaCall:
         call = read_call(request)

@@ -129,3 +129,22 @@ def test_a_json_body_under_another_content_type_is_still_guarded(sandbox: FakeSe
         with pytest.raises(InvoiceGuardError):
             requests.post(url, data=json.dumps(INVOICE), headers={"Content-Type": "text/plain"})
     assert sandbox.app.received == []
+
+
+def test_record_mode_once_replays_an_existing_cassette_and_sends_nothing(
+    sandbox: FakeServer, tmp_path: Path
+) -> None:
+    cassette = tmp_path / "app.yaml"
+    url = sandbox.url + DISPATCHER_PATH
+    body = {"rest_call": "get_virtual_datetime_m", "client_no": CLIENT_NO, "auth_key": AUTH_KEY}
+    with intercept(target="record", cassette=cassette, record_mode="once"):
+        first = senders.with_requests(url, dict(body))
+    sandbox.app.received.clear()
+    with intercept(target="record", cassette=cassette, record_mode="once"):
+        again = senders.with_requests(url, dict(body))
+    assert again == first
+    assert sandbox.app.received == []
+    with pytest.raises(Exception, match="closest recorded call"):
+        with intercept(target="record", cassette=cassette, record_mode="once"):
+            senders.with_requests(url, {**body, "acct_no": 5})
+    assert sandbox.app.received == []
