@@ -435,9 +435,18 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
         client = (
             _live_client(request, aria_config, url) if url else _stub_client(request, aria_config)
         )
-    with use_cassette(path, record_mode=mode, fmt=aria_config.get("cassette_format", "yaml")):
+    with use_cassette(
+        path, record_mode=mode, fmt=aria_config.get("cassette_format", "yaml")
+    ) as cassette:
         yield client
+        from harness.intercept.session import credential_errors_message, only_credential_errors
+
+        refused = mode != "none" and only_credential_errors(cassette)
+        if refused:
+            cassette.dirty = False  # vcrpy writes a cassette only when it is dirty
     _summarise(request, client)
+    if refused:
+        pytest.fail(credential_errors_message(path), pytrace=False)
 
 
 def _intercepted_client(request: pytest.FixtureRequest, config: dict[str, Any]) -> Any:

@@ -34,6 +34,8 @@ __all__ = [
     "CREDENTIAL_VARIABLES",
     "REPLAY_CLIENT_NO",
     "Connection",
+    "credential_errors_message",
+    "only_credential_errors",
     "Interception",
     "MissingCredentialsError",
     "intercept",
@@ -245,16 +247,23 @@ class Interception:
         cassette, self._cassette = self._cassette, None
         if cassette is None or self.target is not AriaTarget.RECORD:
             return
-        if _only_credential_errors(cassette):
-            self.ledger.problem(
-                f"{self.cassette_path}: not written: every recorded answer is a credential "
-                f"error; check {' and '.join(CREDENTIAL_VARIABLES)}"
-            )
+        if only_credential_errors(cassette):
+            self.ledger.problem(credential_errors_message(self.cassette_path))
             return
         cassette._save()
 
 
-def _only_credential_errors(cassette: Any) -> bool:
+def credential_errors_message(path: Any) -> str:
+    """Why a recording of only credential errors was not written."""
+    return (
+        f"{path}: not written: every recorded answer is a credential error; "
+        f"check {' and '.join(CREDENTIAL_VARIABLES)}"
+    )
+
+
+def only_credential_errors(cassette: Any) -> bool:
+    """True when a cassette recorded answers in this session and every one is a credential
+    error: such a recording says nothing about the target and must not be written."""
     import json
 
     recorded = cassette.data[cassette._loaded_count :]

@@ -145,3 +145,22 @@ def test_header_masks_a_password_in_the_target_url(pytester: pytest.Pytester) ->
     )
     assert "hunter2" not in run.stdout.str()
     run.stdout.fnmatch_lines(["aria-harness: target=https://***@sandbox.example*"])
+
+
+def test_aria_client_recording_only_credential_errors_writes_no_cassette(
+    pytester: pytest.Pytester, sandbox: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARIA_AUTH_KEY", "not-the-sandbox-key")
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.aria_cassette
+        def test_clock(aria_client):
+            assert aria_client.call("get_virtual_datetime_m")["error_code"] == 1004
+        """
+    )
+    run = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--aria-record-mode=once")
+    run.assert_outcomes(passed=1, errors=1)
+    run.stdout.fnmatch_lines(["*not written: every recorded answer is a credential error*"])
+    assert not (pytester.path / "cassettes").exists()
