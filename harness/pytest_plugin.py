@@ -38,6 +38,9 @@ import pytest
 
 __all__ = ["DEFAULT_CONFIG"]
 
+# The interception's fixtures (aria_intercept, aria_target) live in their own module.
+pytest_plugins = ["harness.pytest_intercept"]
+
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 TARGETS = ("stub", "cassette", "record", "live")
 DEFAULT_CONFIG: dict[str, Any] = {
@@ -55,8 +58,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "strict_credentials": False,  # True: the stub checks credentials (to exercise 1004)
     "raise_on_violation": False,  # True: a contract violation also raises into the caller
 }
-_SUMMARY_KEY = "aria"
-_INTERCEPT_OPTIONS = ("patterns", "closed_network", "strict_credentials", "raise_on_violation")
+SUMMARY_KEY = "aria"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -207,7 +209,7 @@ def aria_stub(_aria_stub_server: Any) -> Any:
     return _aria_stub_server
 
 
-def _setting(request: pytest.FixtureRequest, config: dict[str, Any], name: str) -> Any:
+def setting(request: pytest.FixtureRequest, config: dict[str, Any], name: str) -> Any:
     """CLI > marker > aria_config > default."""
     cli = request.config.getoption(f"aria_{name}")
     if cli is not None:
@@ -218,31 +220,34 @@ def _setting(request: pytest.FixtureRequest, config: dict[str, Any], name: str) 
     return config.get(name, DEFAULT_CONFIG.get(name))
 
 
-def _default_cassette_name(node: pytest.Item, fmt: str) -> str:
+def default_cassette_name(node: pytest.Item, fmt: str) -> str:
+    """``<module>/<test name>.<fmt>``: one cassette per test by default."""
     module = Path(str(node.path)).stem if getattr(node, "path", None) else "tests"
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", node.name).strip("_")
     return f"{module}/{name}.{fmt}"
 
 
-def _cassette_folder(request: pytest.FixtureRequest, config: dict[str, Any]) -> Path:
-    folder = Path(_setting(request, config, "cassette_dir"))
+def cassette_folder(request: pytest.FixtureRequest, config: dict[str, Any]) -> Path:
+    """The cassette folder, relative to the rootdir unless absolute."""
+    folder = Path(setting(request, config, "cassette_dir"))
     if not folder.is_absolute():
         folder = Path(str(request.config.rootpath)) / folder
     return folder
 
 
-def _cassette_path(request: pytest.FixtureRequest, config: dict[str, Any], marker: Any) -> Path:
+def cassette_path(request: pytest.FixtureRequest, config: dict[str, Any], marker: Any) -> Path:
+    """The cassette an ``aria_cassette`` marker names (or the default one)."""
     fmt = config.get("cassette_format", "yaml")
-    name = (marker.args[0] if marker.args else marker.kwargs.get("path")) or _default_cassette_name(
+    name = (marker.args[0] if marker.args else marker.kwargs.get("path")) or default_cassette_name(
         request.node, fmt
     )
-    return _cassette_folder(request, config) / name
+    return cassette_folder(request, config) / name
 
 
 def _live_client(request: pytest.FixtureRequest, config: dict[str, Any], url: str) -> Any:
     from harness.client import AriaClient
 
-    allow = _allows_invoicing(request, config)
+    allow = allows_invoicing(request, config)
     return AriaClient(
         url,
         client_no=os.environ.get("ARIA_CLIENT_NO"),
@@ -267,127 +272,21 @@ def _stub_client(request: pytest.FixtureRequest, config: dict[str, Any]) -> Any:
     )
 
 
-def _wants_interception(request: pytest.FixtureRequest) -> bool:
-    if request.node.get_closest_marker("aria") is not None:
-        return True
-    if request.config.getini("aria_intercept"):
-        return True
-    if "aria_intercept" in request.fixturenames or "aria_target" in request.fixturenames:
-        return True
-    return bool(request.getfixturevalue("aria_config").get("intercept"))
-
-
-def _aria_marker_option(request: pytest.FixtureRequest, name: str) -> Any:
-    marker = request.node.get_closest_marker("aria")
-    return None if marker is None else marker.kwargs.get(name)
-
-
-def _resolve_target(request: pytest.FixtureRequest, config: dict[str, Any]) -> tuple[str, str]:
-    """The target for this test, and the record mode when it records."""
-    mode = _setting(request, config, "record_mode") or "none"
-    if mode not in RECORD_MODES:
-        valid = ", ".join(RECORD_MODES)
-        raise pytest.UsageError(f"unknown record mode {mode!r}; expected one of: {valid}")
-    target = (
-        request.config.getoption("aria_target")
-        or _aria_marker_option(request, "target")
-        or config.get("target")
-    )
-    if target is None:
-        # the older settings, mapped: a cassette replays (or records), a base URL is live
-        if request.node.get_closest_marker("aria_cassette") is not None:
-            target = "cassette" if mode == "none" else "record"
-        elif request.config.getoption("aria_base_url") or config.get("base_url"):
-            target = "live"
-        else:
-            target = "stub"
-    if target not in TARGETS:
-        raise pytest.UsageError(f"unknown Aria target {target!r}; expected one of: {TARGETS}")
-    return target, ("all" if mode == "none" else mode)
-
-
-def _intercept_cassette(request: pytest.FixtureRequest, config: dict[str, Any]) -> Path:
-    named = _aria_marker_option(request, "cassette")
-    marker = request.node.get_closest_marker("aria_cassette")
-    if named is None and marker is not None:
-        return _cassette_path(request, config, marker)
-    fmt = config.get("cassette_format", "yaml")
-    return _cassette_folder(request, config) / (named or _default_cassette_name(request.node, fmt))
-
-
-def _allows_invoicing(request: pytest.FixtureRequest, config: dict[str, Any]) -> bool:
-    return bool(_setting(request, config, "allow_invoicing")) or bool(
+def allows_invoicing(request: pytest.FixtureRequest, config: dict[str, Any]) -> bool:
+    """True when this test may make invoice-generating calls against a real target."""
+    return bool(setting(request, config, "allow_invoicing")) or bool(
         request.node.get_closest_marker("aria_generates_invoice")
     )
 
 
 @pytest.fixture
-def aria_intercept(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Iterator[Any]:
-    """The code under test's own Aria calls, routed to the selected target and checked."""
-    from harness.errors import CassetteError
-    from harness.intercept import Interception, MissingCredentialsError
-
-    target, mode = _resolve_target(request, aria_config)
-    options = {
-        name: _pick(_aria_marker_option(request, name), aria_config.get(name))
-        for name in _INTERCEPT_OPTIONS
-    }
-    stub = None
-    if target == "stub":
-        stub = request.getfixturevalue("_aria_stub_app")
-        stub.service.reset()
-        stub.faults.clear()
-    interception = Interception(
-        target,
-        cassette=_intercept_cassette(request, aria_config) if target != "stub" else None,
-        record_mode=mode,
-        cassette_format=aria_config.get("cassette_format", "yaml"),
-        base_url=request.config.getoption("aria_base_url") or aria_config.get("base_url"),
-        stub=stub,
-        allow_invoicing=_allows_invoicing(request, aria_config),
-        fail_on_exit=False,
-        patterns=tuple(options["patterns"] or ()),
-        closed_network=bool(options["closed_network"]),
-        strict_credentials=bool(options["strict_credentials"]),
-        raise_on_violation=bool(options["raise_on_violation"]),
-    )
-    try:
-        interception.__enter__()
-    except (CassetteError, MissingCredentialsError) as exc:
-        pytest.fail(str(exc), pytrace=False)
-    try:
-        yield interception
-    finally:
-        interception.__exit__(None, None, None)
-        request.node.user_properties.append((_SUMMARY_KEY, interception.ledger.summary()))
-    failure = interception.ledger.failure()
-    if failure is not None:
-        pytest.fail(failure, pytrace=False)
-
-
-def _pick(marker_value: Any, config_value: Any) -> Any:
-    return config_value if marker_value is None else marker_value
-
-
-@pytest.fixture(autouse=True)
-def _aria_autointercept(request: pytest.FixtureRequest) -> None:
-    if _wants_interception(request):
-        request.getfixturevalue("aria_intercept")
-
-
-@pytest.fixture
-def aria_target(aria_intercept: Any) -> Any:
-    """Where the code under test should send its Aria calls: ``.base_url``, ``.url``,
-    ``.client_no`` (an int) and ``.auth_key`` for the selected target."""
-    return aria_intercept.connection
-
-
-@pytest.fixture
 def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Iterator[Any]:
     """An AriaClient for the selected target: the stub, a cassette, or the sandbox."""
-    if _wants_interception(request):
+    from harness.pytest_intercept import intercepted_client, wants_interception
+
+    if wants_interception(request):
         # its calls are intercepted (and counted) like the code under test's own
-        yield _intercepted_client(request, aria_config)
+        yield intercepted_client(request, aria_config)
         return
     marker = request.node.get_closest_marker("aria_cassette")
     if marker is None:
@@ -403,10 +302,10 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
     from harness.recording.config import RecordMode, use_cassette
 
     try:
-        mode = RecordMode.parse(_setting(request, aria_config, "record_mode")).value
+        mode = RecordMode.parse(setting(request, aria_config, "record_mode")).value
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
-    path = _cassette_path(request, aria_config, marker)
+    path = cassette_path(request, aria_config, marker)
     if mode == "none":
         if not path.exists():
             pytest.fail(
@@ -449,26 +348,10 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
         pytest.fail(credential_errors_message(path), pytrace=False)
 
 
-def _intercepted_client(request: pytest.FixtureRequest, config: dict[str, Any]) -> Any:
-    from harness.client import AriaClient
-
-    interception = request.getfixturevalue("aria_intercept")
-    connection = interception.connection
-    return AriaClient(
-        connection.base_url,
-        client_no=connection.client_no,
-        auth_key=connection.auth_key,
-        encoding=config.get("encoding", "json"),
-        timeout=float(config.get("timeout", 30.0)),
-        is_stub=interception.target.value == "stub",
-        allow_invoicing=_allows_invoicing(request, config),
-    )
-
-
 def _summarise(request: pytest.FixtureRequest, client: Any) -> None:
     from harness.intercept import Ledger
 
-    request.node.user_properties.append((_SUMMARY_KEY, Ledger(calls=client.calls).summary()))
+    request.node.user_properties.append((SUMMARY_KEY, Ledger(calls=client.calls).summary()))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -479,7 +362,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             if getattr(report, "when", None) != "teardown":
                 continue
             for key, value in getattr(report, "user_properties", ()):
-                if key == _SUMMARY_KEY:
+                if key == SUMMARY_KEY:
                     rows[report.nodeid] = value
     if not rows:
         return
