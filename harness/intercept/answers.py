@@ -121,7 +121,8 @@ class Ledger:
             "calls": len(self.calls),
             "invoices": sum(call.invoices for call in self.calls),
             "violations": sum(call.violations for call in self.calls),
-            "unchecked": sum(not call.checked for call in self.calls),
+            # methods the description lacks; a refused call has no answer to check
+            "unchecked": sum(not call.checked and not call.refused for call in self.calls),
             "refused": sum(call.refused for call in self.calls),
         }
 
