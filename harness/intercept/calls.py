@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,7 +57,12 @@ def read_call(request: Any) -> AriaCall:
         return cached
     from harness.recording.matcher import request_params
 
-    params, unread = request_params(request)
+    if _fields(request.body) is not None:
+        # aiohttp hands vcrpy its json= or data= argument itself, not the encoded body
+        params = {**_query(request), **_fields(request.body)}
+        unread = None
+    else:
+        params, unread = request_params(request)
     if unread is not None or "rest_call" not in params:
         # A JSON body under another Content-Type: a lenient server may still run it, so the
         # policy must see what it asks.
@@ -79,3 +84,24 @@ def _json_object(body: Any) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _fields(body: Any) -> dict[str, Any] | None:
+    if isinstance(body, Mapping):
+        return {str(key): value for key, value in body.items()}
+    if (
+        isinstance(body, list | tuple)
+        and body
+        and all(isinstance(item, tuple) and len(item) == 2 for item in body)
+    ):
+        return {str(key): value for key, value in body}
+    return None
+
+
+def _query(request: Any) -> dict[str, Any]:
+    from vcr.request import Request
+
+    from harness.recording.matcher import request_params
+
+    params, _ = request_params(Request(request.method, request.uri, None, {}))
+    return params

@@ -148,3 +148,20 @@ def test_record_mode_once_replays_an_existing_cassette_and_sends_nothing(
         with intercept(target="record", cassette=cassette, record_mode="once"):
             senders.with_requests(url, {**body, "acct_no": 5})
     assert sandbox.app.received == []
+
+
+@pytest.mark.parametrize("style", ["json", "data"])
+def test_aiohttp_json_and_form_arguments_are_guarded(sandbox: FakeServer, style: str) -> None:
+    import asyncio
+
+    import aiohttp
+
+    async def send() -> None:
+        async with aiohttp.ClientSession() as session:
+            await session.post(sandbox.url + DISPATCHER_PATH, **{style: dict(INVOICE)})
+
+    with intercept(target="live") as active:
+        with pytest.raises(InvoiceGuardError):
+            asyncio.run(send())
+    assert sandbox.app.received == []
+    assert active.ledger.summary()["refused"] == 1
