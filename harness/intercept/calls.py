@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["AriaCall", "AriaUrls", "read_call"]
+__all__ = ["AriaCall", "AriaUrls", "read_call", "recordable"]
 
 _CALL_ATTR = "_aria_intercepted_call"
 
@@ -105,3 +105,19 @@ def _query(request: Any) -> dict[str, Any]:
 
     params, _ = request_params(Request(request.method, request.uri, None, {}))
     return params
+
+
+def recordable(request: Any) -> Any:
+    """The request with an encoded body, as a cassette matches and stores it.
+
+    aiohttp's json= or data= argument arrives as a dict; it is stored as a JSON body (the
+    matcher compares parameters, not their encoding).
+    """
+    fields = _fields(request.body)
+    if fields is None:
+        return request
+    from vcr.request import Request
+
+    headers = dict(request.headers or {})
+    headers["Content-Type"] = "application/json"
+    return Request(request.method, request.uri, json.dumps(fields, default=str), headers)

@@ -18,7 +18,7 @@ from typing import Any
 
 from harness.errors import CassetteError, NetworkBlockedError
 from harness.intercept.answers import CallRecord, Ledger, check_answer, invoices_generated
-from harness.intercept.calls import AriaCall, AriaUrls, read_call
+from harness.intercept.calls import AriaCall, AriaUrls, read_call, recordable
 from harness.policy import Action, Target, decide
 
 __all__ = ["AriaTarget", "NetworkBlockedError", "Router"]
@@ -127,7 +127,7 @@ class Router:
             return  # passed through; not ours to keep
         call = self._decided(request)
         if self.target is AriaTarget.RECORD and self.cassette is not None:
-            self.cassette.append(request, response)
+            self.cassette.append(recordable(request), response)
         self._check(call, response)
 
     # --- the answers ------------------------------------------------------------------------
@@ -138,7 +138,7 @@ class Router:
         cassette = self.cassette
         if cassette is None or cassette.record_mode == "all":
             return False
-        return request in cassette or cassette.write_protected
+        return recordable(request) in cassette or cassette.write_protected
 
     def _decided(self, request: Any) -> AriaCall:
         call = read_call(request)
@@ -165,7 +165,7 @@ class Router:
         from vcr.errors import UnhandledHTTPRequestError
 
         try:
-            return self.cassette.play_response(request)
+            return self.cassette.play_response(recordable(request))
         except UnhandledHTTPRequestError as exc:
             self.ledger.problem(str(exc))
             raise CassetteError(str(exc)) from None

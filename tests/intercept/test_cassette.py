@@ -74,3 +74,24 @@ def test_a_missing_cassette_is_refused_before_the_test_runs(tmp_path: Path) -> N
     with pytest.raises(CassetteError, match="record it with --aria-target=record"):
         with intercept(target="cassette", cassette=tmp_path / "none.yaml"):
             pass
+
+
+def test_aiohttp_json_argument_records_and_replays(sandbox: FakeServer, tmp_path: Path) -> None:
+    import asyncio
+
+    import aiohttp
+
+    async def send() -> dict:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(sandbox.url + DISPATCHER_PATH, json=dict(DATETIME)) as answer:
+                return await answer.json()
+
+    cassette = tmp_path / "aiohttp.yaml"
+    with intercept(target="record", cassette=cassette):
+        recorded = asyncio.run(send())
+    sandbox.app.received.clear()
+    with intercept(target="cassette", cassette=cassette):
+        replayed = asyncio.run(send())
+    assert replayed == recorded
+    assert sandbox.app.received == []
+    assert AUTH_KEY not in cassette.read_text()
