@@ -154,12 +154,27 @@ class Router:
             # Production code configured for a sandbox runs unchanged: the stub answers as
             # its first tenant whatever credentials the code sends.
             params = {**params, **self.stub.credentials}
+        if self.stub.faults:
+            return self._ask_stub_over_the_wire(call, params)
         body = render(self.stub.call(call.method or "", **params))
-        return {
-            "status": {"code": 200, "message": "OK"},
-            "headers": {"Content-Type": [JSON_CONTENT_TYPE], "Content-Length": [str(len(body))]},
-            "body": {"string": body},
-        }
+        return _response(200, JSON_CONTENT_TYPE, body)
+
+    def _ask_stub_over_the_wire(self, call: AriaCall, params: dict[str, Any]) -> dict[str, Any]:
+        # Injected faults include transport ones (an HTTP status, an HTML page, a cut body, a
+        # dropped connection): the stub's HTTP core answers exactly what its server would.
+        import json
+        import time
+
+        from harness.spec import DISPATCHER_PATH
+        from harness.stub.wire import JSON_CONTENT_TYPE, WireRequest
+
+        body = json.dumps({**params, "rest_call": call.method or ""}, default=str).encode()
+        answer = self.stub.handle(WireRequest("POST", DISPATCHER_PATH, "", JSON_CONTENT_TYPE, body))
+        if answer.delay:
+            time.sleep(answer.delay)
+        if answer.drop:
+            raise ConnectionResetError(f"the stub dropped the connection on {call.name}")
+        return _response(answer.status, answer.content_type, answer.body)
 
     def _replay(self, request: Any, call: AriaCall) -> Any:
         from vcr.errors import UnhandledHTTPRequestError
@@ -195,3 +210,17 @@ def _header(headers: Mapping[str, Any], name: str) -> str | None:
         if key.lower() == name.lower():
             return value[0] if isinstance(value, list) and value else value
     return None
+
+
+def _response(status: int, content_type: str, body: bytes) -> dict[str, Any]:
+    from http import HTTPStatus
+
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = ""
+    return {
+        "status": {"code": status, "message": reason},
+        "headers": {"Content-Type": [content_type], "Content-Length": [str(len(body))]},
+        "body": {"string": body},
+    }

@@ -147,3 +147,20 @@ def test_the_stub_target_refuses_nothing_for_invoices() -> None:
         senders.with_requests(PRODUCTION_URL, {"rest_call": "gen_invoice_m", "acct_no": 1})
     assert not any(isinstance(exc, InvoiceGuardError) for exc in senders.swallowed)
     assert active.ledger.summary()["refused"] == 0
+
+
+def test_injected_transport_faults_reach_the_app_as_its_server_would_send_them(
+    main_sender: senders.Sender,
+) -> None:
+    from harness.stub import Stub
+
+    stub = Stub()
+    stub.faults.add("get_virtual_datetime_m", kind="http_status", status=503, times=1)
+    with pytest.raises(ContractViolation, match="HTTP status 503"):
+        with intercept(stub=stub) as active:
+            assert main_sender(PRODUCTION_URL, dict(DATETIME)) is None  # not JSON: swallowed
+    assert active.ledger.summary()["violations"] == 1
+    stub.faults.add("get_virtual_datetime_m", kind="drop", times=1)
+    with intercept(stub=stub):
+        assert main_sender(PRODUCTION_URL, dict(DATETIME)) is None
+    assert any(isinstance(exc, ConnectionError) for exc in senders.swallowed_chain())
