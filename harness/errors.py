@@ -8,6 +8,8 @@
     ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
     ├── RealCardError        a call carrying a real card number was refused before it was sent
     ├── CassetteError        a cassette cannot be read, matched, scrubbed or written
+    ├── DescriptionError     an API description (or a methods list) given is missing or malformed
+    ├── FetchError           an API description URL could not be fetched
     ├── MissingCredentialsError  recording or a live run without the sandbox's credentials
     └── NetworkBlockedError  a request to another host while the network is closed
                              (also a ConnectionError)
@@ -27,6 +29,8 @@ __all__ = [
     "AriaError",
     "CassetteError",
     "ContractViolation",
+    "DescriptionError",
+    "FetchError",
     "HarnessError",
     "InvoiceGuardError",
     "MissingCredentialsError",
@@ -110,6 +114,14 @@ class CassetteError(HarnessError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class DescriptionError(HarnessError):
+    """An API description (a file, a URL's answer) or a methods list, missing or malformed."""
+
+
+class FetchError(HarnessError):
+    """An API description URL that did not answer, or answered with an error."""
 
 
 class MissingCredentialsError(HarnessError):
