@@ -13,28 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.errors import AriaError, ContractViolation, RealCardError
+from harness.errors import AriaError, RealCardError
+from harness.intercept.answers import CallRecord, check_answer, error_code_of, invoices_generated
 from harness.policy import RESEND_BACKOFF, RESEND_LIMIT, Decision, Target, decide, failure_of
 from harness.policy import invoice_condition as invoice_condition
 
 __all__ = ["AriaClient", "CallRecord", "RealCardError", "invoice_condition"]
-
-
-@dataclass
-class CallRecord:
-    """What one call did: for the plugin's per-test summary."""
-
-    method: str
-    error_code: int | None
-    invoices: int = 0
-    violations: int = 0
-
-
-def _count_invoices(body: Mapping[str, Any]) -> int:
-    invoices = body.get("out_invoices_list")
-    if isinstance(invoices, list):
-        return len(invoices)
-    return 1 if body.get("invoice_no") not in (None, "", 0) else 0
 
 
 @dataclass
@@ -101,14 +85,21 @@ class AriaClient:
             body["auth_key"] = self.auth_key
         body.update(params)
         response = self._send(decision, body)
-        record = CallRecord(method, None)
+        checked = check_answer(
+            method,
+            status=response.status_code,
+            content_type=response.headers.get("Content-Type"),
+            body=response.content,
+        )
+        record = CallRecord(method, error_code_of(checked.answer), checked=checked.checked)
         self.calls.append(record)
-        answer = self._decode(method, response, record)
-        record.error_code = _int_or_none(answer.get("error_code"))
-        if self.validate:
-            self._validate(method, answer, record)
-        if record.error_code == 0 and invoice_condition(method, params) is not None:
-            record.invoices = _count_invoices(answer)
+        violation = checked.violation
+        if violation is not None and (self.validate or checked.answer is None):
+            # an answer that is not Aria's envelope is refused even when validation is off
+            record.violations += len(violation.violations)
+            raise violation
+        answer = checked.answer or {}
+        record.invoices = invoices_generated(method, params, answer)
         wants_raise = self.raise_on_error if raise_on_error is None else raise_on_error
         if wants_raise and record.error_code not in (0, None):
             raise AriaError(method, code=record.error_code, message=str(answer.get("error_msg")))
@@ -137,53 +128,6 @@ class AriaClient:
             time.sleep(RESEND_BACKOFF * 2**attempt)
             attempt += 1
 
-    def _decode(self, method: str, response: Any, record: CallRecord) -> dict:
-        from harness.contracts import Violation
-
-        problem: tuple[str, str] | None = None
-        if response.status_code != 200:
-            # Aria answers every call, errors included, with HTTP 200
-            problem = ("HTTP status 200", f"HTTP status {response.status_code}")
-        else:
-            try:
-                answer = response.json()
-            except ValueError:
-                kind = response.headers.get("Content-Type", "no content type")
-                problem = ("a JSON body", f"a {kind} body of {len(response.content)} bytes")
-            else:
-                if isinstance(answer, dict):
-                    return answer
-                problem = ("a JSON object", type(answer).__name__)
-        record.violations += 1
-        expected, actual = problem
-        raise ContractViolation(
-            method,
-            violations=[
-                Violation(
-                    method, "", expected, actual, "the answer is not Aria's envelope", "envelope"
-                )
-            ],
-        )
-
-    def _validate(self, method: str, answer: Mapping[str, Any], record: CallRecord) -> None:
-        from harness.spec import registry
-
-        if method not in registry():  # no contract to check a method the description lacks
-            return
-        from harness.contracts import validate
-
-        violations = validate(method, answer)
-        if violations:
-            record.violations += len(violations)
-            raise ContractViolation(method, violations=violations)
-
 
 def _masked(value: Any) -> str:
     return "None" if value is None else "'***'"
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
