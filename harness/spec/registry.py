@@ -21,6 +21,7 @@ __all__ = [
     "Invoicing",
     "MethodSpec",
     "Registry",
+    "documented_error",
     "is_false",
     "registry",
 ]
@@ -106,6 +107,7 @@ class Registry:
             for entry in document.get("x-aria-generic-error-codes", [])
         }
         self.generic_codes: Mapping[int, ErrorCode] = generic
+        self.named_codes: Mapping[str, ErrorCode] = _named_codes(document, generic)
         self.other_invoicing_methods: Mapping[str, str] = {
             str(entry["method"]): str(entry["when"])
             for entry in document.get("x-aria-other-invoicing-methods", [])
@@ -208,3 +210,32 @@ def _schema_name(schema: Mapping[str, Any]) -> str:
 def registry() -> Registry:
     """The registry of the bundled description, loaded once per process."""
     return Registry(load_document("openapi", OPENAPI_FILE))
+
+
+def documented_error(name: str) -> ErrorCode:
+    """The code and message the description gives the error the harness calls ``name``."""
+    try:
+        return registry().named_codes[name]
+    except KeyError:
+        raise SpecError(f"the description names no error {name!r} (x-aria-error-names)") from None
+
+
+def _named_codes(
+    document: Mapping[str, Any], generic: Mapping[int, ErrorCode]
+) -> dict[str, ErrorCode]:
+    """``x-aria-error-names``: each name's code, with the stub's answer or the documented text."""
+    documented: dict[int, str] = {}
+    for item in (document.get("paths") or {}).values():
+        for entry in (item.get("post") or {}).get("x-aria-error-codes") or ():
+            documented.setdefault(int(entry["code"]), str(entry["message"]))
+    documented.update({code: entry.message for code, entry in generic.items()})
+    named: dict[str, ErrorCode] = {}
+    for name, entry in (document.get("x-aria-error-names") or {}).items():
+        code = int(entry["code"])
+        message = entry.get("answer") or documented.get(code)
+        if message is None:
+            raise SpecError(
+                f"error {name} names code {code}, which the description documents nowhere"
+            )
+        named[str(name)] = ErrorCode(code, str(message), generic=code in generic)
+    return named
