@@ -25,6 +25,7 @@ from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.rules import DEFAULT_RULES, Rules
 from harness.drift.standins import StandIns
 from harness.errors import HarnessError
+from harness.spec import documented_error
 
 __all__ = [
     "DriftConfig",
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
-_AUTH_ERROR = 1004
 
 
 class Verdict(StrEnum):
@@ -345,14 +345,14 @@ def _verdict(
     config: DriftConfig,
 ) -> None:
     body = live.body or {}
-    if str(body.get("error_code")) == str(_AUTH_ERROR) and str(recorded.get("error_code")) != str(
-        _AUTH_ERROR
-    ):
+    auth_error = str(documented_error("AuthenticationError").code)
+    if str(body.get("error_code")) == auth_error and str(recorded.get("error_code")) != auth_error:
         # Recordings carry placeholders, never bad credentials, so a fresh authentication
         # error means the credentials given for this run are wrong: nothing about the API.
         result.verdict = Verdict.UNAVAILABLE
         result.reason = (
-            "authentication failed (error_code 1004): check ARIA_CLIENT_NO and ARIA_AUTH_KEY"
+            f"authentication failed (error_code {auth_error}): "
+            "check ARIA_CLIENT_NO and ARIA_AUTH_KEY"
         )
         return
     findings = compare_responses(

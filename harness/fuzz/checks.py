@@ -30,7 +30,6 @@ __all__ = [
     "parse_envelope",
 ]
 
-AUTH_ERROR = 1004
 # Owned by their own checks, so a contract failure does not repeat them under another name.
 _OWNED_POINTERS = {"/error_code", "/error_msg"}
 

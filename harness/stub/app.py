@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.spec import registry
 from harness.stub.control import CONTROL_PREFIX, handle_control
+from harness.stub.exceptions import AriaFault, InvalidInput, UnexpectedError, error_envelope
 from harness.stub.faults import (
     MAINTENANCE_PAGE,
     TRANSPORT_KINDS,
@@ -30,14 +31,11 @@ from harness.stub.faults import (
     apply_field_faults,
 )
 from harness.stub.wire import (
-    INVALID_INPUT,
     JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
-    UNEXPECTED_ERROR,
     Call,
     Rejection,
     WireRequest,
-    error_envelope,
     parse_call,
     parse_request,
     render,
@@ -158,15 +156,16 @@ class Stub:
             body = render(envelope)
         except (TypeError, ValueError):
             logger.exception("the answer to %s is not JSON-serialisable", parsed.method)
-            body = render(error_envelope(parsed.method, UNEXPECTED_ERROR, "unexpected error"))
+            body = render(error_envelope(parsed.method, UnexpectedError()))
         if len(body) > self.max_answer:
             # Aria documents no limit; the request asked for more than the stub will send
             body = render(
                 error_envelope(
                     parsed.method,
-                    INVALID_INPUT,
-                    f"invalid input: the answer would be {len(body)} bytes; at most "
-                    f"{self.max_answer} are sent, ask for less",
+                    InvalidInput(
+                        f"the answer would be {len(body)} bytes; at most "
+                        f"{self.max_answer} are sent, ask for less"
+                    ),
                 )
             )
         response = WireResponse(200, JSON_CONTENT_TYPE, body)
@@ -181,7 +180,8 @@ class Stub:
             assert injected.code is not None
             documented = spec.describe_code(injected.code)
             message = injected.message or (documented.message if documented else "injected error")
-            return apply_field_faults(error_envelope(call.method, injected.code, message), faults)
+            injected_fault = AriaFault(message, code=injected.code)
+            return apply_field_faults(error_envelope(call.method, injected_fault), faults)
         params = call.params
         dry_field = spec.invoicing.dry_run_field
         if dry_field and spec.is_dry_run(params):
@@ -191,7 +191,7 @@ class Stub:
             envelope = self.service.call(call.method, params)
         except Exception:  # the wire's promise: an envelope for every request, never a 500
             logger.exception("the stub service failed on %s", call.method)
-            envelope = error_envelope(call.method, UNEXPECTED_ERROR, "unexpected error")
+            envelope = error_envelope(call.method, UnexpectedError())
         return apply_field_faults(envelope, faults) if faults else envelope
 
     # WSGI ------------------------------------------------------------------------------

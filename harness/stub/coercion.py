@@ -20,14 +20,10 @@ from typing import Any
 from harness.spec import MethodSpec, registry
 from harness.stub.exceptions import (
     AriaFault,
-    InvalidBillingGroup,
-    InvalidClientBillingGroup,
-    InvalidClientPlanInstance,
-    InvalidCombineInvoices,
     InvalidInput,
-    InvalidInvoiceMode,
     InvalidPlanInstance,
     MissingParameter,
+    fault_for_code,
 )
 
 __all__ = ["MAX_ARRAY_ITEMS", "FieldRule", "RequestRules", "coerce_params", "rules_for"]
@@ -39,19 +35,13 @@ _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 # answer lists every line: 100,000 pipe columns would make a 45 MB answer).
 MAX_ARRAY_ITEMS = 1000
 
-# Documented codes that describe a bad value of one input. The docs list the inputs of 14046 as
-# master_plan_instance_id; gen_invoice_m's field is master_plan_instance_no, so it is added.
-_FIELD_CODES: dict[int, type[AriaFault]] = {
-    1059: InvalidInvoiceMode,
-    1068: InvalidCombineInvoices,
-    14046: InvalidPlanInstance,
-    14047: InvalidClientPlanInstance,
-    26010: InvalidBillingGroup,
-    26012: InvalidClientBillingGroup,
+# The docs list the inputs of 14046 as master_plan_instance_id; gen_invoice_m's field is
+# master_plan_instance_no, so a bad value of it answers the same code.
+_EXTRA_INPUTS: dict[type[AriaFault], tuple[str, ...]] = {
+    InvalidPlanInstance: ("master_plan_instance_no",)
 }
-_EXTRA_INPUTS = {14046: ("master_plan_instance_no",)}
 
-Fault = Callable[[str], AriaFault]
+FaultFactory = Callable[[str], AriaFault]
 
 
 @dataclass(frozen=True)
@@ -65,7 +55,7 @@ class FieldRule:
     minimum: float | None = None
     enum: tuple[Any, ...] | None = None
     items: RequestRules | None = None
-    fault: Fault | None = None
+    fault: FaultFactory | None = None
 
 
 @dataclass(frozen=True)
@@ -78,7 +68,7 @@ class RequestRules:
     required_alternatives: tuple[tuple[str, ...], ...] = field(default=())
 
 
-def _compile(schema: Mapping[str, Any], faults: Mapping[str, Fault]) -> RequestRules:
+def _compile(schema: Mapping[str, Any], faults: Mapping[str, FaultFactory]) -> RequestRules:
     reg = registry()
     fields: dict[str, FieldRule] = {}
     for name, prop in schema.get("properties", {}).items():
@@ -111,13 +101,15 @@ def _compile(schema: Mapping[str, Any], faults: Mapping[str, Fault]) -> RequestR
     return RequestRules(fields=fields, required=required, required_alternatives=alternatives)
 
 
-def _documented_faults(spec: MethodSpec) -> dict[str, Fault]:
-    faults: dict[str, Fault] = {}
+def _documented_faults(spec: MethodSpec) -> dict[str, FaultFactory]:
+    faults: dict[str, FaultFactory] = {}
+    # A method's own documented codes that describe a bad value of one of its inputs (the
+    # generic ones list inputs too, but answer for a missing or wrong thing, not a bad value).
     for code, entry in spec.error_codes.items():
-        cls = _FIELD_CODES.get(code)
+        cls = fault_for_code(code) if code not in spec.generic_codes else None
         if cls is None:
             continue
-        for name in (*entry.inputs, *_EXTRA_INPUTS.get(code, ())):
+        for name in (*entry.inputs, *_EXTRA_INPUTS.get(cls, ())):
             faults.setdefault(name, lambda _detail, cls=cls: cls())
     return faults
 

@@ -24,6 +24,7 @@ from harness.stub.exceptions import (
     AriaFault,
     AuthenticationError,
     InvalidInput,
+    MethodNotFound,
     UnexpectedError,
     error_envelope,
 )
@@ -59,7 +60,7 @@ class StubService:
         outputs = self._outputs.get(method) if isinstance(method, str) else None
         if outputs is None:
             name = method if isinstance(method, str) else repr(method)
-            return {"error_code": -1, "error_msg": f"method not found: {name[:100]}"}
+            return error_envelope(None, MethodNotFound(name[:100]))
         try:
             if not isinstance(params, Mapping):
                 raise InvalidInput("the request parameters must be an object")
@@ -67,10 +68,10 @@ class StubService:
             tenant = self._authenticate(coerced)
             answer = ROUTES[method](CallContext(tenant, self._store), coerced)
         except AriaFault as fault:
-            return error_envelope(outputs, fault)
+            return error_envelope(method, fault)
         except Exception:
             log.exception("stub: unexpected error in %s", method)
-            return error_envelope(outputs, UnexpectedError())
+            return error_envelope(method, UnexpectedError())
         return {
             name: 0 if name == "error_code" else "OK" if name == "error_msg" else answer.get(name)
             for name in outputs
