@@ -93,8 +93,7 @@ def aria_intercept(request: pytest.FixtureRequest, aria_config: dict[str, Any]) 
     stub = None
     if target == "stub":
         stub = request.getfixturevalue("_aria_stub_app")
-        stub.service.reset()
-        stub.faults.clear()
+        stub.reset()
     interception = Interception(
         target,
         cassette=_intercept_cassette(request, aria_config) if target != "stub" else None,

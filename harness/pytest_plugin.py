@@ -204,8 +204,7 @@ def _aria_stub_server(_aria_stub_app: Any) -> Iterator[Any]:
 @pytest.fixture
 def aria_stub(_aria_stub_server: Any) -> Any:
     """The session's embedded stub (``.url``, ``.client_no``, ``.auth_key``), reset per test."""
-    _aria_stub_server.stub.service.reset()
-    _aria_stub_server.stub.faults.clear()
+    _aria_stub_server.stub.reset()
     return _aria_stub_server
 
 

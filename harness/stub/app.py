@@ -15,7 +15,6 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,7 @@ from harness.stub.wire import (
     Call,
     Rejection,
     WireRequest,
+    WireResponse,
     parse_call,
     parse_request,
     render,
@@ -76,25 +76,6 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 StartResponse = Callable[..., Any]
 
 
-@dataclass(slots=True)
-class WireResponse:
-    """What goes back to the client, whichever server carries it."""
-
-    status: int
-    content_type: str
-    body: bytes
-    delay: float = 0.0
-    drop: bool = False
-    close: bool = False
-
-    def header_list(self) -> list[tuple[str, str]]:
-        """Response headers, identical for both adapters."""
-        headers = [("content-type", self.content_type), ("content-length", str(len(self.body)))]
-        if self.close:
-            headers.append(("connection", "close"))
-        return headers
-
-
 class Stub:
     """The embedded Aria stub: a StubService behind Aria's wire format."""
 
@@ -121,6 +102,11 @@ class Stub:
         self.faults = FaultInjector()
         self.wsgi_app = self._wsgi
         self.asgi_app = self._asgi
+
+    def reset(self) -> None:
+        """Back to the loaded fixtures, with no fault in force."""
+        self.service.reset()
+        self.faults.clear()
 
     @property
     def credentials(self) -> dict[str, Any]:

@@ -35,6 +35,7 @@ __all__ = [
     "Call",
     "Rejection",
     "WireRequest",
+    "WireResponse",
     "parse_call",
     "parse_request",
     "render",
@@ -62,6 +63,25 @@ class WireRequest:
     content_type: str | None = None
     body: bytes = b""
     body_length: int | None = None  # declared or counted length when the body was not kept
+
+
+@dataclass(slots=True)
+class WireResponse:
+    """What goes back to the client, whichever server carries it."""
+
+    status: int
+    content_type: str
+    body: bytes
+    delay: float = 0.0
+    drop: bool = False
+    close: bool = False
+
+    def header_list(self) -> list[tuple[str, str]]:
+        """Response headers, identical for both adapters."""
+        headers = [("content-type", self.content_type), ("content-length", str(len(self.body)))]
+        if self.close:
+            headers.append(("connection", "close"))
+        return headers
 
 
 @dataclass(frozen=True, slots=True)
