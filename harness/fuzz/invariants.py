@@ -16,7 +16,6 @@ another on data the previous call created; the checks below then judge what the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -28,14 +27,10 @@ from harness.spec import documented_error
 
 __all__ = [
     "INVARIANT_CHECKS",
-    "Ledger",
     "aria_approval_unblocks",
     "aria_rebill_offsets",
 ]
 
-# Every invoice of the target: invoice_no, kind ("credit_memo" for a rebill's memo),
-# orig_invoice_no (what a memo or rebill replaces) and total.
-Ledger = Callable[[], Sequence[Mapping[str, Any]]]
 
 # manage_pending_invoice_m.action_directive: null means "approve pending invoice" (the swagger's
 # default); 1 is approve in the order Aria lists the actions.

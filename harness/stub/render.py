@@ -49,6 +49,7 @@ _MAPPINGS: dict[str, dict[str, Getter]] = {
     "InvoiceItem": {
         **_COMMON,
         "invoice_line_no": _key("line_no"),
+        # the stub keeps one chart of accounts: every service posts to account 1, "4000"
         "service_coa_id": lambda line: 1,
         "client_service_coa_code": lambda line: "4000",
         "units": _key("units"),
