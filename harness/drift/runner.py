@@ -15,8 +15,8 @@ from typing import Any
 
 import requests
 
-from harness.drift.cassettes import Interaction, cassette_paths, load_cassette
-from harness.drift.compare import Finding, compare_responses
+from harness.drift.cassettes import RecordedInteraction, cassette_paths, load_cassette
+from harness.drift.compare import Difference, compare_responses
 from harness.drift.description import DescriptionGaps, description_gaps, proposal_yaml
 from harness.drift.ids import IdMap, order_by_dependency
 from harness.drift.redact import Redactor
@@ -81,7 +81,7 @@ class InteractionResult:
     index: int
     method: str
     verdict: Verdict
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Difference] = field(default_factory=list)
     reason: str | None = None
     attempts: int = 0
     status: int | None = None
@@ -245,7 +245,9 @@ class _Run:
         self.first_drift: dict[tuple[Any, ...], str] = {}
         self.gaps = DescriptionGaps()
 
-    def judge(self, interaction: Interaction, session: requests.Session) -> InteractionResult:
+    def judge(
+        self, interaction: RecordedInteraction, session: requests.Session
+    ) -> InteractionResult:
         """Replay one interaction and give it its verdict."""
         recorded = interaction.response.json()
         result = InteractionResult(
@@ -281,7 +283,7 @@ class _Run:
 
     def _replay(
         self,
-        interaction: Interaction,
+        interaction: RecordedInteraction,
         recorded: Any,
         result: InteractionResult,
         session: requests.Session,
@@ -339,7 +341,7 @@ def _why_no_ids(result: InteractionResult) -> str | None:
 
 def _verdict(
     result: InteractionResult,
-    interaction: Interaction,
+    interaction: RecordedInteraction,
     recorded: dict[str, Any],
     live: LiveAnswer,
     config: DriftConfig,
@@ -366,7 +368,7 @@ def _verdict(
     if live.status != interaction.response.status:
         findings.insert(
             0,
-            Finding(
+            Difference(
                 "http_status_changed",
                 "behaviour",
                 "",

@@ -26,7 +26,7 @@ from harness.stub.exceptions import (
     fault_for_code,
 )
 
-__all__ = ["MAX_ARRAY_ITEMS", "FieldRule", "RequestRules", "coerce_params", "rules_for"]
+__all__ = ["MAX_ARRAY_ITEMS", "InputRule", "RequestRules", "coerce_params", "rules_for"]
 
 # SQLite stores signed 64-bit integers; anything wider is invalid input, never an overflow.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
@@ -45,7 +45,7 @@ FaultFactory = Callable[[str], AriaFault]
 
 
 @dataclass(frozen=True)
-class FieldRule:
+class InputRule:
     """What one input accepts."""
 
     name: str
@@ -62,7 +62,7 @@ class FieldRule:
 class RequestRules:
     """The compiled rules of one request (or array item) schema."""
 
-    fields: Mapping[str, FieldRule]
+    fields: Mapping[str, InputRule]
     required: tuple[str, ...]
     # alternatives of which one must be given (x-aria-alternatives backed by anyOf)
     required_alternatives: tuple[tuple[str, ...], ...] = field(default=())
@@ -70,7 +70,7 @@ class RequestRules:
 
 def _compile(schema: Mapping[str, Any], faults: Mapping[str, FaultFactory]) -> RequestRules:
     reg = registry()
-    fields: dict[str, FieldRule] = {}
+    fields: dict[str, InputRule] = {}
     for name, prop in schema.get("properties", {}).items():
         if name in ("rest_call", "output_format"):
             continue
@@ -79,7 +79,7 @@ def _compile(schema: Mapping[str, Any], faults: Mapping[str, FaultFactory]) -> R
         if kind == "array" and "$ref" in prop.get("items", {}):
             items = _compile(reg.schema(prop["items"]["$ref"].rsplit("/", 1)[-1]), {})
         max_digits = prop.get("x-aria-max-length") if kind in ("integer", "number") else None
-        fields[name] = FieldRule(
+        fields[name] = InputRule(
             name=name,
             kind=kind,
             max_length=prop.get("maxLength"),
@@ -147,13 +147,13 @@ def _coerce_object(rules: RequestRules, params: Mapping[str, Any], *, prefix: st
     return out
 
 
-def _fail(rule: FieldRule, detail: str) -> AriaFault:
+def _fail(rule: InputRule, detail: str) -> AriaFault:
     if rule.fault is not None:
         return rule.fault(detail)
     return InvalidInput(detail)
 
 
-def _coerce_value(rule: FieldRule, value: Any, label: str) -> Any:
+def _coerce_value(rule: InputRule, value: Any, label: str) -> Any:
     kind = rule.kind
     if kind == "integer":
         result: Any = _to_int(rule, value, label)
@@ -173,7 +173,7 @@ def _coerce_value(rule: FieldRule, value: Any, label: str) -> Any:
     return result
 
 
-def _to_int(rule: FieldRule, value: Any, label: str) -> int:
+def _to_int(rule: InputRule, value: Any, label: str) -> int:
     if isinstance(value, bool):
         raise _fail(rule, f"{label} must be an integer, not a boolean")
     if isinstance(value, int):
@@ -196,7 +196,7 @@ def _is_int_text(text: str) -> bool:
     return digits.isascii() and digits.isdigit() and len(digits) <= 19
 
 
-def _to_number(rule: FieldRule, value: Any, label: str) -> float:
+def _to_number(rule: InputRule, value: Any, label: str) -> float:
     if isinstance(value, bool):
         raise _fail(rule, f"{label} must be a number, not a boolean")
     if isinstance(value, int | float):
@@ -216,7 +216,7 @@ def _to_number(rule: FieldRule, value: Any, label: str) -> float:
     return number
 
 
-def _to_string(rule: FieldRule, value: Any, label: str) -> str:
+def _to_string(rule: InputRule, value: Any, label: str) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, bool):
@@ -232,7 +232,7 @@ def _to_string(rule: FieldRule, value: Any, label: str) -> str:
     return text
 
 
-def _to_array(rule: FieldRule, value: Any, label: str) -> list[dict[str, Any]]:
+def _to_array(rule: InputRule, value: Any, label: str) -> list[dict[str, Any]]:
     if isinstance(value, Mapping):
         keys = list(value)
         # PHP reads name[0][field]=... as an object keyed by index; a bare object is one item
