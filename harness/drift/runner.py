@@ -24,7 +24,7 @@ from harness.drift.replay import LiveAnswer, Skip, Target, prepare, send
 from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.rules import DEFAULT_RULES, Rules
 from harness.drift.standins import StandIns
-from harness.errors import HarnessError
+from harness.errors import DriftUsageError
 from harness.spec import documented_error
 
 __all__ = [
@@ -46,10 +46,6 @@ class Verdict(StrEnum):
     DRIFT = "DRIFT"
     UNAVAILABLE = "UNAVAILABLE"
     SKIPPED = "SKIPPED"
-
-
-class DriftUsageError(HarnessError):
-    """A drift run that cannot start as configured (missing credentials, no cassettes)."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
-from harness.errors import HarnessError
+from harness.errors import BudgetExhausted
 from harness.fuzz.context import FuzzContext, context_of, method_of
 from harness.policy import DRY_RUN_VALUE, Action, Target, decide
 from harness.spec import MethodSpec
@@ -25,14 +25,6 @@ __all__ = ["BudgetExhausted", "prepare_call", "substitute_known_values", "DRY_RU
 # Generated card numbers are random, not anybody's card, and a fuzz run writes no cassette.
 _SANDBOX = Target("a sandbox", protect_cards=False)
 _CREDENTIALS = ("client_no", "auth_key")
-
-
-class BudgetExhausted(HarnessError):
-    """The run's request budget is spent; no further request is sent."""
-
-    def __init__(self, *, limit: int) -> None:
-        self.limit = limit
-        super().__init__(f"the request budget of {limit} requests is spent")
 
 
 def prepare_call(hook_context: HookContext, case: Any, kwargs: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from harness.errors import HarnessError
+from harness.errors import FixtureError
 from harness.stub.models import (
     Account,
     BillingGroup,
@@ -36,10 +36,6 @@ from harness.stub.store import SEQUENCE_START
 __all__ = ["FixtureError", "build_world", "default_fixture_text", "read_fixture"]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class FixtureError(HarnessError):
-    """A stub fixture that cannot be read or does not follow the format."""
 
 
 def default_fixture_text() -> str:

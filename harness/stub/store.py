@@ -15,14 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import StoreError
 from harness.stub.compact import compact_json
 
 __all__ = ["SEQUENCE_START", "Store", "StoreError", "TABLES"]
-
-
-class StoreError(HarnessError):
-    """The stub's database file cannot be opened or is not a stub database."""
 
 
 _SCHEMA = """
