@@ -14,7 +14,7 @@ Values stay strings here; the stub coerces them per the request schema, as Aria 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -127,7 +127,7 @@ def _pipeable(items: Iterable[Any], params: Mapping[str, Any]) -> bool:
     return True
 
 
-def _pipe_columns(items: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
+def _pipe_columns(items: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     fields: list[str] = []
     for item in items:
         fields.extend(f for f in item if f not in fields)

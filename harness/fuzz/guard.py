@@ -103,9 +103,9 @@ def substitute_known_values(hook_context: HookContext, case: Any) -> Any:
             if not isinstance(item, dict):
                 continue
             for field in item_fields:
-                values = context.known_values.get(f"{array}.{field}")
-                if values and field in item:
-                    item[field] = values[seed % len(values)]
+                item_values = context.known_values.get(f"{array}.{field}")
+                if item_values and field in item:
+                    item[field] = item_values[seed % len(item_values)]
     return case
 
 

@@ -101,6 +101,11 @@ def _compile(schema: Mapping[str, Any], faults: Mapping[str, FaultFactory]) -> R
     return RequestRules(fields=fields, required=required, required_alternatives=alternatives)
 
 
+def _raising(cls: type[AriaFault]) -> FaultFactory:
+    """A fault factory that ignores the detail: the documented text says it all."""
+    return lambda _detail: cls()
+
+
 def _documented_faults(spec: MethodSpec) -> dict[str, FaultFactory]:
     faults: dict[str, FaultFactory] = {}
     # A method's own documented codes that describe a bad value of one of its inputs (the
@@ -110,7 +115,7 @@ def _documented_faults(spec: MethodSpec) -> dict[str, FaultFactory]:
         if cls is None:
             continue
         for name in (*entry.inputs, *_EXTRA_INPUTS.get(cls, ())):
-            faults.setdefault(name, lambda _detail, cls=cls: cls())
+            faults.setdefault(name, _raising(cls))
     return faults
 
 

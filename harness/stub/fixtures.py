@@ -78,7 +78,9 @@ def _get(node: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path:
     return _check(node[key], kind, f"{path}.{key}")
 
 
-def _opt(node: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, default):
+def _opt(
+    node: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, default: Any
+) -> Any:
     if node.get(key) is None:
         return default
     return _check(node[key], kind, f"{path}.{key}")
@@ -229,7 +231,9 @@ def _payment_method(node: Mapping[str, Any], path: str, decline: str) -> Payment
     )
 
 
-def _account(node: Mapping[str, Any], path: str, tenant: Mapping[str, Any], params) -> Account:
+def _account(
+    node: Mapping[str, Any], path: str, plans: Mapping[int, Plan], params: ClientParameters
+) -> Account:
     groups = tuple(
         BillingGroup(
             billing_group_no=_get(raw, "billing_group_no", int, f"{path}.billing_groups[{i}]"),
@@ -248,7 +252,7 @@ def _account(node: Mapping[str, Any], path: str, tenant: Mapping[str, Any], para
     for index, raw in enumerate(_list(node, "master_plan_instances", path)):
         mpath = f"{path}.master_plan_instances[{index}]"
         plan_no = _get(raw, "plan_no", int, mpath)
-        if plan_no not in tenant:
+        if plan_no not in plans:
             raise FixtureError(f"{mpath}.plan_no: no plan {plan_no} in this tenant's plans")
         group = _opt(raw, "billing_group_no", int, mpath, groups[0].billing_group_no)
         if group not in group_nos:

@@ -10,7 +10,8 @@ billing date moves on by its plan's billing interval.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -250,7 +251,9 @@ def store_invoice(
     return invoice_no, sums
 
 
-def load_invoice(db: _Tx, tenant: Tenant, invoice_no: int) -> tuple[Mapping, dict] | None:
+def load_invoice(
+    db: _Tx, tenant: Tenant, invoice_no: int
+) -> tuple[sqlite3.Row, dict[str, Any]] | None:
     """A stored invoice's row and its body, or None."""
     row = db.one(
         "SELECT * FROM invoices WHERE client_no = ? AND invoice_no = ?",
@@ -267,8 +270,8 @@ def invoice_entry(
     invoice_no: int | None,
     billing_group_no: int | None,
     sums: Totals,
-    lines: list[Mapping[str, Any]],
-    tax_details: list[Mapping[str, Any]],
+    lines: Sequence[Mapping[str, Any]],
+    tax_details: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
     """One out_invoices_list entry."""
     group = account.billing_group(billing_group_no) if billing_group_no else None

@@ -267,7 +267,7 @@ def _form_pairs(text: str, charset: str) -> list[tuple[str, str]] | Rejection:
 
 
 def _decode_pairs(pairs: list[tuple[str, str]], method: str | None) -> dict[str, Any]:
-    arrays = registry()[method].array_fields if method in registry() else {}
+    arrays = registry()[method].array_fields if method is not None and method in registry() else {}
     return decode_form(pairs, array_fields=arrays)
 
 

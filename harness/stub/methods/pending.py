@@ -101,10 +101,12 @@ def _regenerate(db: _Tx, ctx: CallContext, account: Account, row: Any, body: dic
     by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
     for mpi_no, (old_date, new_date) in body.get("mpis", {}).items():
         mpi = by_no[int(mpi_no)]
-        count = db.one(
+        stored = db.one(
             "SELECT invoice_count FROM plan_instances WHERE client_no = ? AND mpi_no = ?",
             (tenant.client_no, mpi.mpi_no),
-        )[0]
+        )
+        assert stored is not None, "an account's plan instance has its row from the seed"
+        count = stored[0]
         periods, current = 0, old_date
         interval = tenant.plans[mpi.plan_no].billing_interval_months
         while current < new_date and periods < 120:
