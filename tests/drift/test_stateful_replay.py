@@ -18,8 +18,6 @@ from harness.drift import DriftConfig, DriftResult, Target, Verdict, run_drift
 from harness.stub.fixtures import default_fixture_text, read_fixture
 from tests.drift.fakes import no_wait_policy
 
-pytest.importorskip("harness.stub.server")
-
 ACCT, MPI = 1000001, 20001
 TEST_CARD = {
     "alt_pay_method": 1,
