@@ -19,7 +19,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from harness.contracts.invariants import check_invariants, compile_invariants
+from harness.contracts.invariants import check_invariants, compile_invariants, walk_plan
 from harness.contracts.violations import Violation, describe_value, json_type, to_pointer
 from harness.errors import SpecError
 from harness.spec import Registry, load_document, registry
@@ -41,6 +41,7 @@ class Contract:
         self.method = method
         self.schema = schema
         self.invariants = compile_invariants(schema.get("x-aria-invariants", ()))
+        self._plan = walk_plan(self.invariants)
         try:
             self._validator = jsonschema_rs.validator_for(dict(schema), registry=resources)
         except (ValueError, jsonschema_rs.ReferencingError) as exc:
@@ -64,7 +65,7 @@ class Contract:
         else:
             found = [self._violation(error) for error in self._validator.iter_errors(response)]
         if self.invariants:
-            found += check_invariants(self.method, self.invariants, response)
+            found += check_invariants(self.method, self.invariants, response, self._plan)
         return found
 
     def _violation(self, error: Any) -> Violation:
