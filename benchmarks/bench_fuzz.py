@@ -1,6 +1,6 @@
 """Fuzzing throughput and a first run's footprint, each run in a fresh process.
 
-    .venv/bin/python benchmarks/bench_fuzz.py [--max-examples 100] [--runs 3]
+    .venv/bin/python benchmarks/bench_fuzz.py [--max-examples 100] [--runs 3] [--venv DIR]
 
 Rows, all over the same four methods with the same seed, fuzzing phase, both modes, no
 example database:
@@ -11,7 +11,10 @@ example database:
 3. aria-harness ``run_fuzz`` against the embedded stub in-process (Aria checks, stateful stub);
 4. the same stub served over loopback HTTP (``allow_invoicing``, so no method is left out).
 
-Every run is a fresh interpreter started in an empty folder; the rows take turns, in an order
+Every run is a fresh interpreter of a virtual environment with the checkout installed as a
+consumer installs it (``pip install '.[fuzz]'``, not editable: Hypothesis mines the constants of
+"local" modules, which an editable install would make of the harness itself, on one side only),
+started in an empty folder; the rows take turns, in an order
 that alternates from one round to the next, after one unmeasured warm-up run of each (which
 fills Hypothesis's Unicode caches, shared by all rows). "cases/s" counts the run itself (the
 engine's execution, without imports and schema loading); each row keeps its best round.
@@ -30,9 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import venv
 from pathlib import Path
 from typing import Any
 
+REPO = Path(__file__).resolve().parents[1]
 METHODS = ["gen_invoice_m", "get_invoice_details_m", "get_virtual_datetime_m", "gen_rb_m"]
 SEED = 1234
 RATE_GOAL = 0.9
@@ -122,10 +127,24 @@ def _measure(kind: str, max_examples: int) -> dict[str, Any]:
     return row
 
 
-def _fresh(kind: str, max_examples: int, env: dict[str, str]) -> dict[str, Any]:
+def _consumer_python(folder: Path) -> Path:
+    """A virtual environment with the checkout installed as a consumer would (made once)."""
+    python = folder / "bin" / "python"
+    if not python.exists():
+        print(f"installing '.[fuzz]' into {folder} ...", file=sys.stderr)
+        venv.create(folder, with_pip=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", f"{REPO}[fuzz]"],
+            check=True,
+            capture_output=True,
+        )
+    return python
+
+
+def _fresh(python: Path, kind: str, max_examples: int, env: dict[str, str]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         out = subprocess.run(
-            [sys.executable, __file__, "--_run", kind, "--max-examples", str(max_examples)],
+            [str(python), __file__, "--_run", kind, "--max-examples", str(max_examples)],
             cwd=folder,
             env=env,
             capture_output=True,
@@ -148,23 +167,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--max-examples", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--venv", type=Path, help="keep (and reuse) the environment here")
     parser.add_argument("--_run", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._run:
         print(json.dumps(_measure(args._run, args.max_examples)))
         return
     with tempfile.TemporaryDirectory() as caches:
+        python = _consumer_python(args.venv or Path(caches) / "venv")
         env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
         # a machine that has never fuzzed: empty caches, fresh folder
-        first = _fresh("ours in-process", args.max_examples, {**env, "XDG_CACHE_HOME": caches})
+        first = _fresh(
+            python, "ours in-process", args.max_examples, {**env, "XDG_CACHE_HOME": caches}
+        )
         warm = {**env, "HYPOTHESIS_STORAGE_DIRECTORY": str(Path(caches) / "shared")}
         kinds = list(ROWS)
         for kind in kinds:
-            _fresh(kind, args.max_examples, warm)  # warm-up: Unicode tables, file cache
+            _fresh(python, kind, args.max_examples, warm)  # warm-up: Unicode tables, file cache
         best: dict[str, dict[str, Any]] = {}
         for run in range(args.runs):
             for kind in kinds if run % 2 == 0 else reversed(kinds):
-                row = _fresh(kind, args.max_examples, warm)
+                row = _fresh(python, kind, args.max_examples, warm)
                 rate = row["cases"] / row["run"]
                 if kind not in best or rate > best[kind]["cases"] / best[kind]["run"]:
                     best[kind] = row
