@@ -9,10 +9,10 @@ would log a warning and record over it. The format is vcrpy's own (``version: 1`
 with sorted keys, so the same interactions always give the same bytes.
 
 JSON is the default for new cassettes because it loads about ten times faster than YAML, even
-with PyYAML's C loader (``benchmarks/bench_replay.py`` measures both). A
-cassette is read in the format its content shows (JSON starts with ``{``), so YAML cassettes
-keep loading whatever format is configured; a new one is written in the format its file
-suffix names (``.json``, ``.yaml``/``.yml``), else the configured one.
+with PyYAML's C loader (``benchmarks/bench_replay.py`` measures both). A cassette is read in
+the format its content shows (JSON starts with ``{``), so YAML cassettes keep loading whatever
+format is configured; a new one is written in the format its file suffix names (``.json``,
+``.yaml``/``.yml``), else the configured one.
 
 Saving scrubs every interaction again and scans the text about to be written; a cassette
 that still holds something secret-shaped is not written.
