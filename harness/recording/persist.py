@@ -93,10 +93,10 @@ class JsonSerializer:
             raise CassetteError(f"cassette data is not JSON-serialisable: {exc}") from None
 
 
-def serializer_for(fmt: str) -> Any:
-    """The serializer of a cassette format name ("yaml" or "json")."""
+def serializer_for(fmt: str | None) -> Any:
+    """The serializer of a cassette format name ("yaml" or "json"; None: the default)."""
     try:
-        return {"yaml": YamlSerializer, "json": JsonSerializer}[fmt]
+        return {"yaml": YamlSerializer, "json": JsonSerializer}[fmt or DEFAULT_FORMAT]
     except KeyError:
         raise CassetteError(f"unknown cassette format {fmt!r}; expected 'yaml' or 'json'") from None
 
@@ -104,7 +104,7 @@ def serializer_for(fmt: str) -> Any:
 def format_of_path(path: str | os.PathLike[str], default: str | None = None) -> str:
     """The format a cassette file's suffix names, else ``default`` (else the default format)."""
     named = _SUFFIX_FORMATS.get(Path(path).suffix.lower())
-    return named or serializer_for(default or DEFAULT_FORMAT).name
+    return named or serializer_for(default).name
 
 
 def _serializer_of_text(text: str) -> Any:
@@ -269,12 +269,8 @@ def write_cassette(
     metadata: Mapping[str, Any] | None = None,
     merge: bool = True,
 ) -> None:
-    """Scrub and write interactions (vcrpy dict form) to a cassette, atomically.
-
-    The format is the one the file's suffix names, else ``fmt``, else JSON.
-    """
-    serializer = serializer_for(format_of_path(path, fmt))
-    _save(Path(path), list(interactions), serializer, metadata, merge=merge)
+    """Scrub and write interactions (vcrpy dict form) to a cassette, atomically."""
+    _save(Path(path), list(interactions), serializer_for(fmt), metadata, merge=merge)
 
 
 def _save(
@@ -291,8 +287,10 @@ def _save(
                 (dict(e["request"]), dict(e["response"])) for e in _parse(path)["interactions"]
             ]
             interactions = _merge(interactions, on_disk)
+        # the suffix names the format (.json, .yaml); the configured one is for other names
+        fmt = format_of_path(path, getattr(serializer, "name", None))
         text = render_cassette(
-            interactions, serializer=serializer, metadata=metadata, path=str(path)
+            interactions, serializer=serializer_for(fmt), metadata=metadata, path=str(path)
         )
         write_atomic(path, text)
         # a writer killed mid-write leaves its temporary file; under the lock none is live
@@ -325,9 +323,7 @@ class AriaPersister:
     def save_cassette(
         cassette_path: str | os.PathLike[str], cassette_dict: Mapping[str, Any], serializer: Any
     ) -> None:
-        """Scrub, merge with what is on disk, and write atomically (format as the suffix says)."""
-        configured = getattr(serializer, "name", None)
-        serializer = serializer_for(format_of_path(cassette_path, configured))
+        """Scrub, merge with what is on disk, and write atomically."""
         pairs = [
             (request._to_dict(), dict(response))
             for request, response in zip(
