@@ -6,7 +6,9 @@
     ├── ContractViolation    a response breaks its method's contract (also an AssertionError)
     ├── AriaError            Aria answered with a non-zero error_code (raise_on_error=True)
     ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
-    └── CassetteError        a cassette cannot be read, matched, scrubbed or written
+    ├── CassetteError        a cassette cannot be read, matched, scrubbed or written
+    ├── DescriptionError     an API description (or a methods list) given is missing or malformed
+    └── FetchError           an API description URL could not be fetched
 
 Context is keyword-only, so messages stay readable and fields stay inspectable.
 """
@@ -23,6 +25,8 @@ __all__ = [
     "AriaError",
     "CassetteError",
     "ContractViolation",
+    "DescriptionError",
+    "FetchError",
     "HarnessError",
     "InvoiceGuardError",
     "SpecError",
@@ -91,3 +95,11 @@ class CassetteError(HarnessError):
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class DescriptionError(HarnessError):
+    """An API description (a file, a URL's answer) or a methods list, missing or malformed."""
+
+
+class FetchError(HarnessError):
+    """An API description URL that did not answer, or answered with an error."""

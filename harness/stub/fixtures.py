@@ -151,7 +151,15 @@ def _params(node: Mapping[str, Any], path: str) -> ClientParameters:
         decline_card_number=str(
             _opt(raw, "decline_card_number", (str, int), path, base.decline_card_number)
         ),
+        invoice_in_progress_seconds=_seconds(raw, "invoice_in_progress_seconds", path),
     )
+
+
+def _seconds(raw: Mapping[str, Any], key: str, path: str) -> int:
+    value = _opt(raw, key, int, path, 0)
+    if value < 0:
+        raise FixtureError(f"{path}.{key}: expected a whole number of seconds >= 0, got {value!r}")
+    return value
 
 
 def _plan(node: Mapping[str, Any], path: str) -> Plan:

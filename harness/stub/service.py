@@ -105,7 +105,13 @@ class StubService:
                     )
 
     def reset(self) -> None:
-        """Back to the loaded fixtures: every invoice, order, payment and clock change dropped."""
+        """Back to the loaded fixtures: every invoice, order, payment and clock change dropped.
+
+        An in-memory stub starts on a new database, so the memory its state took is given back.
+        """
+        if self._store.path == ":memory:":
+            self._store.renew(self._seed)
+            return
         with self._store.transaction() as tx:
             self._store.wipe(tx)
             self._seed(tx)
