@@ -20,11 +20,14 @@ def test_a_new_cassette_without_a_format_suffix_is_indented_sorted_json(tmp_path
     assert text.startswith('{\n  "interactions": [')  # one field a line: diffs stay small
 
 
-@pytest.mark.parametrize(("suffix", "first"), [(".json", "{"), (".yaml", "i"), (".yml", "i")])
-def test_the_suffix_names_the_format_whatever_is_configured(tmp_path, suffix, first):
-    path = tmp_path / f"c{suffix}"
-    write_cassette(path, _generation(2), fmt="json" if first == "i" else "yaml")
-    assert path.read_text()[0] == first
+@pytest.mark.parametrize(
+    ("name", "configured", "opening"),
+    [("c.json", "yaml", "{"), ("c.yaml", "json", "interactions:"), ("c.yml", "json", "inter")],
+)
+def test_the_suffix_names_the_format_whatever_is_configured(tmp_path, name, configured, opening):
+    path = tmp_path / name
+    write_cassette(path, _generation(2), fmt=configured)
+    assert path.read_text().startswith(opening)
 
 
 def test_a_cassette_is_read_in_the_format_its_content_shows(tmp_path):
@@ -59,3 +62,21 @@ def test_a_yaml_recording_replays_under_its_new_json_name(tmp_path):
         )
     assert answer.json()["error_code"] == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.yaml"]
+
+
+def test_recording_writes_the_format_the_suffix_names_and_keeps_an_old_yaml_in_yaml(tmp_path):
+    from harness import AriaClient
+    from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO, serve_fake
+
+    with serve_fake() as server:
+        client = AriaClient(server.url, client_no=CLIENT_NO, auth_key=AUTH_KEY)
+        with use_cassette(tmp_path / "new.json", record_mode="once", fmt="yaml"):
+            client.call("get_virtual_datetime_m")
+        with use_cassette(tmp_path / "old.yaml", record_mode="once"):
+            client.call("get_virtual_datetime_m")
+        with use_cassette(tmp_path / "old.json", record_mode="new_episodes"):
+            client.call("create_order_m", account_no=7, do_write=False, order_line_items_list=[])
+    assert json.loads((tmp_path / "new.json").read_text())["version"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json", "old.yaml"]
+    assert (tmp_path / "old.yaml").read_text().startswith("interactions:")
+    assert len(load_interactions(tmp_path / "old.yaml")[0]) == 2
