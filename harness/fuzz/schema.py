@@ -142,6 +142,7 @@ def _installing_hooks(build: Callable[_P, Any]) -> Callable[_P, Any]:
 # For a consumer's own pytest fuzzing, whose tests run after the schema is made: the Aria call
 # hook and form serializer stay installed in schemathesis for the rest of the process.
 aria_schema = _installing_hooks(build_schema)
+aria_schema.__name__ = aria_schema.__qualname__ = "aria_schema"
 
 
 def _add_examples(
