@@ -18,7 +18,14 @@ from typing import Any
 
 from harness.contracts.violations import Violation, describe_value, to_pointer
 
-__all__ = ["Invariant", "TOLERANCE", "check_invariants", "compile_invariants", "walk_plan"]
+__all__ = [
+    "Invariant",
+    "TOLERANCE",
+    "check_invariants",
+    "compile_invariants",
+    "invariants_hold",
+    "walk_plan",
+]
 
 # Aria rounds currency amounts to cents; allow half a cent for float noise.
 TOLERANCE = 0.005
@@ -52,24 +59,31 @@ def compile_invariants(declared: Sequence[Mapping[str, Any]]) -> tuple[Invariant
     return tuple(compiled)
 
 
-# A walk plan: the sums to check at a node and the plans of its children, keyed by member
-# name or "*" (every item of an array). Invariants that share a path prefix share its walk.
+# A walk plan: the sums to check at an object and the steps to the objects below it. A step is
+# a member name (None: the node itself) and whether to go on into every item of the array found
+# there, so "/a/*/b/*" is two steps. Invariants that share a path prefix share its walk.
 _Sum = tuple[str, tuple[tuple[float, str], ...]]
-_Plan = tuple[tuple[_Sum, ...], tuple[tuple[str, "_Plan"], ...]]
+_Plan = tuple[tuple[_Sum, ...], tuple[tuple[str | None, bool, "_Plan"], ...]]
 
 
 def walk_plan(invariants: Sequence[Invariant]) -> _Plan:
     """One walk over a response that visits every node any of the invariants names."""
-    tree: dict[str, Any] = {"sums": [], "children": {}}
+    tree: dict[str, Any] = {"sums": [], "steps": {}}
     for invariant in invariants:
-        node = tree
-        for part in invariant.at:
-            node = node["children"].setdefault(part, {"sums": [], "children": {}})
+        node, parts = tree, list(invariant.at)
+        while parts:
+            name = None if parts[0] == "*" else parts.pop(0)
+            every = bool(parts) and parts[0] == "*"
+            if every:
+                parts.pop(0)
+            node = node["steps"].setdefault((name, every), {"sums": [], "steps": {}})
         node["sums"].append((invariant.total, invariant.terms))
 
     def freeze(node: dict[str, Any]) -> _Plan:
-        children = tuple((part, freeze(child)) for part, child in node["children"].items())
-        return tuple(node["sums"]), children
+        steps = node["steps"].items()
+        return tuple(node["sums"]), tuple(
+            (name, every, freeze(child)) for (name, every), child in steps
+        )
 
     return freeze(tree)
 
@@ -81,10 +95,7 @@ def check_invariants(
     plan: _Plan | None = None,
 ) -> list[Violation]:
     """Violations of a contract's invariants by one response (``plan`` from ``walk_plan``)."""
-    if response.get("error_code") != 0:
-        return []
-    # Every response pays for one fast walk; only a broken one pays for JSON pointers.
-    if _all_hold(plan or walk_plan(invariants), response):
+    if invariants_hold(plan or walk_plan(invariants), response):
         return []
     found: list[Violation] = []
     for invariant in invariants:
@@ -94,34 +105,39 @@ def check_invariants(
     return found
 
 
+def invariants_hold(plan: _Plan, response: Mapping[str, Any]) -> bool:
+    """True when no invariant is broken (the hot path: one walk, no pointers, no messages)."""
+    return response.get("error_code") != 0 or _all_hold(plan, response)
+
+
 def _all_hold(plan: _Plan, value: Any) -> bool:
-    """``_holds`` for every invariant at every node of the plan, in one walk (the hot path)."""
-    sums, children = plan
-    if sums and type(value) is dict:
-        get = value.get
-        for total_name, terms in sums:
-            total = get(total_name)
-            if type(total) is not float and type(total) is not int:
-                continue
-            expected = 0.0  # summed as _expected sums, so both paths agree to the last bit
-            for sign, name in terms:
-                term = get(name)
-                if type(term) is not float and type(term) is not int:
-                    break
-                expected += sign * term
-            else:
-                if abs(expected - total) > TOLERANCE:
-                    return False
-    for part, child in children:
-        if part == "*":
-            if type(value) is list:
-                for item in value:
+    """``_holds`` for every invariant at every node of the plan, in one walk."""
+    if type(value) is not dict:
+        return True
+    sums, steps = plan
+    get = value.get
+    for total_name, terms in sums:
+        total = get(total_name)
+        if type(total) is not float and type(total) is not int:
+            continue
+        expected = 0.0  # summed as _expected sums, so both paths agree to the last bit
+        for sign, name in terms:
+            term = get(name)
+            if type(term) is not float and type(term) is not int:
+                break
+            expected += sign * term
+        else:
+            if abs(expected - total) > TOLERANCE:
+                return False
+    for name, every, child in steps:
+        inner = value if name is None else get(name)
+        if every:
+            if type(inner) is list:
+                for item in inner:
                     if not _all_hold(child, item):
                         return False
-        elif type(value) is dict:
-            inner = value.get(part)
-            if inner is not None and not _all_hold(child, inner):
-                return False
+        elif inner is not None and not _all_hold(child, inner):
+            return False
     return True
 
 
