@@ -183,3 +183,5 @@ class World:
 
     tenants: Mapping[int, Tenant]
     digest: str
+    # where id sequences start (a sandbox's numbers are not the stub's defaults)
+    id_sequences: Mapping[str, int] = field(default_factory=dict)

@@ -87,6 +87,7 @@ class StubService:
 
     def _seed(self, tx: _Tx) -> None:
         tx.set_meta("fixture_digest", self._world.digest)
+        tx.start_sequences(dict(self._world.id_sequences))
         for tenant in self._world.tenants.values():
             now = datetime.now(UTC) + timedelta(hours=tenant.offset_hours)
             for account in tenant.accounts.values():

@@ -18,7 +18,7 @@ from typing import Any
 from harness.errors import HarnessError
 from harness.stub.compact import compact_json
 
-__all__ = ["Store", "StoreError", "TABLES"]
+__all__ = ["SEQUENCE_START", "Store", "StoreError", "TABLES"]
 
 
 class StoreError(HarnessError):
@@ -70,8 +70,9 @@ TABLES = (
     "payments",
 )
 
-# First numbers handed out, so ids of different kinds never look alike.
-_SEQUENCE_START = {"invoice_no": 900000, "order_no": 5000000, "transaction_id": 80000000}
+# First numbers handed out, so ids of different kinds never look alike; a fixture's
+# ``id_sequences`` moves them (as a sandbox's numbers differ from the stub's).
+SEQUENCE_START = {"invoice_no": 900000, "order_no": 5000000, "transaction_id": 80000000}
 
 
 class Store:
@@ -225,9 +226,16 @@ class _Tx:
             return int(
                 conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
             )
-        value = _SEQUENCE_START.get(name, 0) + 1
+        value = SEQUENCE_START.get(name, 0) + 1
         self._conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
         return value
+
+    def start_sequences(self, starts: dict[str, int]) -> None:
+        """Make each named sequence hand out numbers after the given start."""
+        for name, value in starts.items():
+            self.execute(
+                "INSERT OR REPLACE INTO sequences (name, value) VALUES (?, ?)", (name, value)
+            )
 
     def get_meta(self, key: str) -> str | None:
         """A value of the meta table."""
