@@ -53,3 +53,26 @@ def test_installed_command_validates_a_file(wheel_python: Path, tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
+
+
+def test_installed_core_loads_no_fuzzing_pytest_plugins(wheel_python: Path, tmp_path: Path) -> None:
+    probe = (
+        "import importlib.metadata as m; "
+        "print(' '.join(sorted(e.name for e in m.entry_points(group='pytest11'))))"
+    )
+    result = subprocess.run(
+        [str(wheel_python), "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["aria_harness"]
+
+
+def test_installed_fuzz_command_names_the_missing_extra(wheel_python: Path, tmp_path: Path) -> None:
+    command = wheel_python.parent / "aria-harness"
+    result = subprocess.run(
+        [str(command), "fuzz", "--max-examples", "1"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "aria-harness: error: fuzzing needs the fuzz extra: pip install 'aria-harness[fuzz]' "
+        "(schemathesis is missing)"
+    ]
