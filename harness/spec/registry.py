@@ -242,9 +242,7 @@ class Registry:
             ),
             source=str(operation.get("x-aria-source", "")),
             array_fields=arrays,
-            layer=HAND_BUILT
-            if name in self._hand_operations or name in self._refinements
-            else GENERATED,
+            layer=self._layer(name),
         )
 
     def _layer(self, name: str) -> str:
