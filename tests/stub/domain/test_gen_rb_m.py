@@ -163,3 +163,14 @@ def test_a_rebilled_invoice_cannot_be_rebilled_again(ok, err, original):
     }
     ok("gen_rb_m", **params)
     err(1016, "gen_rb_m", **params)
+
+
+def test_without_an_account_the_original_invoice_names_it(ok, err, original):
+    answer = ok(
+        "gen_rb_m",
+        orig_invoice_no=original["invoice_no"],
+        reason_cd=1,
+        rb_line_items=[{"line_no": 1}],
+    )
+    assert answer["invoice_no"] != original["invoice_no"]
+    err(1002, "gen_rb_m", orig_invoice_no=987654, reason_cd=1, rb_line_items=[{"line_no": 1}])
