@@ -1,7 +1,7 @@
 """One registry of the Aria methods the harness knows, read from the bundled description.
 
 The description has two layers: ``openapi/generated/aria-a7-19.json``, every method of Aria's
-Swagger converted by ``harness.spec.convert``, and the hand-built ``openapi/aria.yaml`` from
+Swagger converted by ``harness.swagger.convert``, and the hand-built ``openapi/aria.yaml`` from
 Aria's documentation pages, which overrides it per method (its operation's keys win; an entry
 that omits the request or response keeps the generated ones). Every fact about a method (its
 fields, its documented error codes, whether and when it generates an invoice, its dry-run
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import SpecError, UnknownMethodError
+from harness.spec.invoicing import Rule, parse_rule
 from harness.spec.resources import load_document
 
 __all__ = [
@@ -58,6 +59,8 @@ class Invoicing:
     generates: bool
     when: str | None = None
     dry_run_field: str | None = None
+    # ``when`` as a rule on the call's inputs (harness.spec.invoicing); None: on every call.
+    rule: Rule | None = None
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,22 @@ class MethodSpec:
         return dry is not None and is_false(params.get(dry))
 
     def may_generate_invoice(self, params: Mapping[str, Any]) -> bool:
-        """True when this call, as given, could generate an invoice."""
-        return self.invoicing.generates and not self.is_dry_run(params)
+        """True when this call, as given, could generate an invoice.
+
+        False for a method that never does, a dry run, or inputs that rule the documented
+        condition out (``bill_immediately`` not set where the invoice needs it); a condition
+        that depends on the account's state counts as holding.
+        """
+        if not self.invoicing.generates or self.is_dry_run(params):
+            return False
+        rule = self.invoicing.rule
+        return rule is None or rule.may_hold(params)
+
+    def invoice_condition(self, params: Mapping[str, Any]) -> str | None:
+        """The documented condition when this call could generate an invoice, else None."""
+        if not self.may_generate_invoice(params):
+            return None
+        return self.invoicing.when or f"{self.name} is documented as generating invoices"
 
 
 def is_false(value: Any) -> bool:
@@ -125,14 +142,17 @@ class Registry:
             for entry in document.get("x-aria-generic-error-codes", [])
         }
         self.generic_codes: Mapping[int, ErrorCode] = generic
-        self.other_invoicing_methods: Mapping[str, str] = {
-            str(entry["method"]): str(entry["when"])
-            for entry in document.get("x-aria-other-invoicing-methods", [])
-        }
         self._hand_operations = _operations(document)
         # Per-method facts from the docs over a generated operation (x-aria-invoicing, codes).
         self._refinements: Mapping[str, Mapping[str, Any]] = {
             str(name): entry for name, entry in (document.get("x-aria-refinements") or {}).items()
+        }
+        # The invoice-generating methods the hand-built layer refines rather than describes
+        # whole, with their documented condition (for callers judging a name alone).
+        self.other_invoicing_methods: Mapping[str, str] = {
+            name: str(entry["x-aria-invoicing"]["when"])
+            for name, entry in self._refinements.items()
+            if (entry.get("x-aria-invoicing") or {}).get("generates")
         }
         self._specs: dict[str, MethodSpec] = {}
         if not self._hand_operations and generated is None:
@@ -211,9 +231,7 @@ class Registry:
             )
             for entry in operation.get("x-aria-error-codes", [])
         }
-        invoicing = dict(operation.get("x-aria-invoicing") or {})
-        if name in self.other_invoicing_methods and not invoicing.get("generates"):
-            invoicing.update(generates=True, when=self.other_invoicing_methods[name])
+        invoicing = operation.get("x-aria-invoicing") or {}
         arrays = {
             key: tuple(self.schema(_schema_name(prop["items"])).get("properties", {}))
             for key, prop in request.get("properties", {}).items()
@@ -239,6 +257,11 @@ class Registry:
                 generates=bool(invoicing.get("generates", False)),
                 when=invoicing.get("when"),
                 dry_run_field=invoicing.get("dry_run_field"),
+                rule=(
+                    parse_rule(invoicing["rule"], where=f"{name} x-aria-invoicing.rule")
+                    if invoicing.get("rule") is not None
+                    else None
+                ),
             ),
             source=str(operation.get("x-aria-source", "")),
             array_fields=arrays,

@@ -115,7 +115,7 @@ def test_invoicing_facts_follow_the_invoice_page() -> None:
 
 def test_dry_run_is_read_from_the_dry_run_field() -> None:
     order = registry()["create_order_m"]
-    assert order.may_generate_invoice({"do_write": "true"})
+    assert order.may_generate_invoice({"do_write": "true", "bill_immediately": 1})
     assert not order.may_generate_invoice({"do_write": "false"})
     assert not order.may_generate_invoice({"do_write": False})
     assert registry()["gen_invoice_m"].may_generate_invoice({"do_write": "false"})

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.spec import data_dir
-from harness.spec.convert import (
+from harness.swagger import ApiModel, plain_name, read_description
+from harness.swagger.convert import (
     GENERATED_CONTRACTS,
     GENERATED_FILE,
     NORMALISATIONS,
@@ -18,7 +19,6 @@ from harness.spec.convert import (
     convert,
     render,
 )
-from harness.swagger import ApiModel, plain_name, read_description
 from tests.swagger.builders import swagger
 
 TESTED: dict[str, Callable[..., None]] = {}
@@ -58,7 +58,7 @@ def _release_19(folder: str) -> ApiModel:
 def test_the_checked_in_generated_layer_is_current(aria_swagger: Path) -> None:
     document = convert(_release_19(str(aria_swagger)))
     checked_in = (data_dir("openapi") / GENERATED_FILE).read_text(encoding="utf-8")
-    assert render(document) == checked_in, "run: python -m harness.spec.convert <swagger 19>"
+    assert render(document) == checked_in, "run: python -m harness.swagger.convert <swagger 19>"
 
 
 def test_the_checked_in_generated_contracts_are_current(aria_swagger: Path) -> None:
