@@ -123,3 +123,23 @@ def test_every_method_has_a_contract_on_its_own_response_schema(method: str) -> 
 def test_the_hand_built_file_needs_no_generated_layer() -> None:
     reg = Registry(load_document("openapi", OPENAPI_FILE))
     assert reg.names == registry().names
+
+
+def test_a_document_for_some_methods_holds_them_and_what_they_reach_only() -> None:
+    hand, generated = _layers()
+    reads: list[int] = []
+
+    def load() -> dict[str, Any]:
+        reads.append(1)
+        return generated
+
+    reg = Registry(hand, generated=load)
+    core = reg.document_for(["a_m"])
+    assert list(core["paths"]) == ["#a_m"]
+    assert set(core["components"]["schemas"]) == {"AReq", "ARes"}
+    assert reads == []
+    more = reg.document_for(["a_m", "c_m"])
+    assert list(more["paths"]) == ["#a_m", "#c_m"]
+    assert set(more["components"]["schemas"]) == {"AReq", "ARes", "A7.CReq", "A7.CRes"}
+    with pytest.raises(UnknownMethodError):
+        reg.document_for(["nope_m"])
