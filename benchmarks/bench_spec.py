@@ -10,7 +10,9 @@ run is cold the way a consumer's first call is. Side by side:
 - the first validation of a core method's answer with the registry limited to the hand-built
   layer (the reference: what validation cost with eight methods), the same with both layers,
   and the first validation of a generated method's answer;
-- ``import harness`` alone, and whether it read either layer (it must not).
+- ``import harness`` alone, and whether it read either layer (it must not);
+- ``pytest --collect-only`` of a consumer's tests with the plugin, and whether collecting read
+  either layer (it must not).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 SETUP = "import time; t = time.perf_counter()\n"
 REPORT = "\nprint((time.perf_counter() - t) * 1000)"
@@ -58,6 +63,39 @@ def _probe(code: str, *, timed_setup: str = "") -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
+CONSUMER_TESTS = """
+import pytest
+
+@pytest.mark.aria_cassette
+def test_replayed(aria_client):
+    pass
+
+def test_stub(aria_stub, aria_client):
+    pass
+"""
+# Reports, once collection is over, whether anything built the registry or read a layer.
+CONSUMER_CONFTEST = """
+def pytest_collection_finish(session):
+    from harness.spec import registry
+    built = registry.cache_info().currsize
+    generated = built and "_generated" in registry().__dict__
+    print(f"REGISTRY built={built} generated_read={bool(generated)}")
+"""
+
+
+def _collect(folder: Path) -> tuple[float, str]:
+    start = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-s"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    elapsed = (time.perf_counter() - start) * 1000
+    return elapsed, next(line for line in out.splitlines() if line.startswith("REGISTRY"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
@@ -85,6 +123,14 @@ def main() -> None:
         "from harness.spec import registry\n"
         "print(registry.cache_info().currsize, 'jsonschema_rs' in sys.modules)"
     )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "test_consumer.py").write_text(CONSUMER_TESTS)
+        (folder / "conftest.py").write_text(CONSUMER_CONFTEST)
+        runs = [_collect(folder) for _ in range(args.runs)]
+    collect = statistics.median(elapsed for elapsed, _ in runs)
+    print(f"pytest --collect-only, consumer tests   {collect:8.1f} ms (median of {args.runs})")
+    print(f"during collection: {runs[-1][1]}")
     read = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     print(f"after import harness: registries built, jsonschema_rs loaded = {read.stdout.strip()}")
 
