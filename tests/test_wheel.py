@@ -18,6 +18,13 @@ print(json.dumps({
     "methods": list(registry().names),
     "ok": [str(v) for v in validate("gen_invoice_m", json.loads(sys.argv[1]))],
     "bad": [str(v) for v in validate("gen_invoice_m", json.loads(sys.argv[2]))],
+    "all": len(registry().all_names),
+    "generated": [
+        str(v)
+        for v in validate(
+            "get_acct_details_all_m", {"error_code": 1, "error_msg": "e", "acct_no": 5}
+        )
+    ],
 }))
 """
 
@@ -39,6 +46,11 @@ def test_installed_wheel_loads_the_description_and_validates_outside_the_checkou
     assert "gen_invoice_m" in probe["methods"] and len(probe["methods"]) == 8
     assert probe["ok"] == []
     assert len(probe["bad"]) == 1 and "/error_code" in probe["bad"][0]
+    # the generated layer and its contracts ship too: 1 is no code of the method, and an error
+    # answer's outputs are null
+    assert probe["all"] == 250
+    pointers = sorted(violation.split(" ")[1].rstrip(":") for violation in probe["generated"])
+    assert pointers == ["/acct_no", "/error_code"], probe["generated"]
 
 
 def test_installed_command_validates_a_file(wheel_python: Path, tmp_path: Path) -> None:
