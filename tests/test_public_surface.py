@@ -57,6 +57,7 @@ SURFACE: dict[str, list[str]] = {
     "harness.fuzz": [
         "ARIA_CHECKS",
         "ExitCode",
+        "FUZZ_EXTRA_MISSING",
         "FailureRecord",
         "FuzzConfig",
         "FuzzResult",

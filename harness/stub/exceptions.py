@@ -3,6 +3,7 @@
     AriaFault                       any error the stub answers with (code, message)
     ├── MethodNotFound
     ├── UnexpectedError
+    │   └── NotSimulated            a described method the stub does not simulate
     ├── NoDataFound
     ├── AuthenticationError
     ├── AccountNotFound
@@ -43,6 +44,7 @@ __all__ = [
     "MethodNotFound",
     "MissingParameter",
     "NoDataFound",
+    "NotSimulated",
     "UnexpectedError",
     "error_envelope",
     "fault_for_code",
@@ -84,6 +86,20 @@ class MethodNotFound(AriaFault):
 
 class UnexpectedError(AriaFault):
     """A bug in the stub, never bad input."""
+
+
+class NotSimulated(UnexpectedError):
+    """A method the description has (so it is real Aria's) that the stub does not simulate.
+
+    Aria has no such answer; 1001 is the generic code every method may answer with, so the
+    envelope still passes the method's contract, and the message says what happened.
+    """
+
+    def __init__(self, method: str) -> None:
+        super().__init__(
+            f"{method} is described but not simulated by the aria-harness stub: replay it from "
+            "a cassette or call a sandbox"
+        )
 
 
 class NoDataFound(AriaFault):
