@@ -155,3 +155,9 @@ def intercepted_client(request: pytest.FixtureRequest, config: dict[str, Any]) -
         is_stub=interception.target.value == "stub",
         allow_invoicing=allows_invoicing(request, config),
     )
+
+
+@pytest.fixture
+def _aria_intercepted_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Any:
+    """``aria_client``'s client when this test's calls are intercepted, else None."""
+    return intercepted_client(request, aria_config) if wants_interception(request) else None

@@ -281,11 +281,11 @@ def allows_invoicing(request: pytest.FixtureRequest, config: dict[str, Any]) -> 
 @pytest.fixture
 def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Iterator[Any]:
     """An AriaClient for the selected target: the stub, a cassette, or the sandbox."""
-    from harness.pytest_intercept import intercepted_client, wants_interception
-
-    if wants_interception(request):
+    # a fixture of harness.pytest_intercept, asked by name: that module imports this one
+    intercepted = request.getfixturevalue("_aria_intercepted_client")
+    if intercepted is not None:
         # its calls are intercepted (and counted) like the code under test's own
-        yield intercepted_client(request, aria_config)
+        yield intercepted
         return
     marker = request.node.get_closest_marker("aria_cassette")
     if marker is None:

@@ -131,3 +131,45 @@ def test_the_check_sees_an_import_below_inside_a_function(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     assert harness_imports(source, "harness.spec.probe") == [(5, "harness.stub")]
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the harness modules it imports (``from pkg import module`` names the module)."""
+    modules = {_module_name(path): path for path in HARNESS.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _type_checking_only(tree)
+        targets: set[str] = set()
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                for alias in node.names:
+                    submodule = f"{node.module}.{alias.name}"
+                    targets.add(submodule if submodule in modules else node.module)
+        graph[name] = {target for target in targets if target in modules} - {name}
+    return graph
+
+
+def test_no_two_modules_import_each_other_through_a_chain() -> None:
+    graph = _import_graph()
+    # a package's __init__ re-exports its modules; a module importing its own package's
+    # __init__ is a cycle in name only, so only module-to-module edges count
+    packages = {
+        name for name, path in graph.items() if (HARNESS.parent / name.replace(".", "/")).is_dir()
+    }
+    edges = {name: targets - packages for name, targets in graph.items() if name not in packages}
+    cycles = []
+    for start in edges:
+        stack = [(start, (start,))]
+        while stack:
+            node, path = stack.pop()
+            for target in edges.get(node, ()):
+                if target == start:
+                    cycles.append(" -> ".join((*path, start)))
+                elif target not in path and target > start:
+                    stack.append((target, (*path, target)))
+    assert cycles == []

@@ -21,8 +21,8 @@ from typing import Any
 
 import schemathesis
 
-from harness.fuzz.checks import parse_envelope
 from harness.fuzz.context import context_of, method_of
+from harness.fuzz.envelope import parse_envelope
 from harness.spec import documented_error
 
 __all__ = [
