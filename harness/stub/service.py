@@ -151,6 +151,29 @@ class StubService:
         """A counter that moves on every write: while it stands still, state_digest does too."""
         return self._store.change_count()
 
+    def plan_instances(self) -> list[dict[str, int]]:
+        """Every master plan instance as ``client_no``, ``acct_no`` and ``mpi_no``."""
+        rows = self._store.dump()["plan_instances"]
+        return [{key: row[key] for key in ("client_no", "acct_no", "mpi_no")} for row in rows]
+
+    def invoices(self) -> list[dict[str, Any]]:
+        """Every invoice: invoice_no, acct_no, kind, status, orig_invoice_no and total."""
+        keys = ("invoice_no", "acct_no", "kind", "status", "orig_invoice_no", "total")
+        return [{key: row[key] for key in keys} for row in self._store.dump()["invoices"]]
+
+    def identifiers(self) -> dict[str, list[Any]]:
+        """Values a call may name and find, by Aria field (accounts, instances, invoices, SKUs)."""
+        tenants = self._world.tenants.values()
+        accounts = [account for tenant in tenants for account in tenant.accounts.values()]
+        found: dict[str, list[Any]] = {
+            "acct_no": [account.acct_no for account in accounts],
+            "client_acct_id": [account.client_acct_id for account in accounts],
+            "master_plan_instance_no": [mpi.mpi_no for a in accounts for mpi in a.mpis],
+            "invoice_no": [row["invoice_no"] for row in self.invoices()],
+            "client_sku": [sku for tenant in tenants for sku in tenant.items],
+        }
+        return {field: sorted(set(values), key=str) for field, values in found.items()}
+
     @property
     def default_credentials(self) -> tuple[int, str]:
         """(client_no, auth_key) of the fixture's first tenant."""
