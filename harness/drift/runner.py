@@ -25,6 +25,7 @@ from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.rules import DEFAULT_RULES, Rules
 from harness.drift.standins import StandIns
 from harness.errors import DriftUsageError
+from harness.exitcodes import ExitCode
 from harness.spec import documented_error
 
 __all__ = [
@@ -35,8 +36,6 @@ __all__ = [
     "Verdict",
     "run_drift",
 ]
-
-EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
 
 
 class Verdict(StrEnum):
@@ -137,10 +136,10 @@ class DriftResult:
         """0 no drift, 1 drift (wins over unavailable), 3 target unavailable."""
         counts = self.counts()
         if counts[Verdict.DRIFT.value]:
-            return EXIT_DRIFT
+            return ExitCode.DRIFT
         if counts[Verdict.UNAVAILABLE.value]:
-            return EXIT_UNAVAILABLE
-        return EXIT_OK
+            return ExitCode.UNAVAILABLE
+        return ExitCode.CLEAN
 
 
 def run_drift(config: DriftConfig) -> DriftResult:
