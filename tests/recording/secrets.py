@@ -8,9 +8,17 @@ import string
 from harness.recording.cards import luhn_valid
 
 
+# an issuer prefix and a length of every brand (Maestro, Mir, RuPay, UATP and Troy included)
+BRAND_PREFIXES = [
+    ("4", 16), ("4", 13), ("51", 16), ("2221", 16), ("37", 15), ("6011", 16), ("65", 16),
+    ("36", 14), ("3530", 16), ("62", 19), ("6759", 16), ("2201", 16), ("508", 16), ("1", 15),
+    ("9792", 16),
+]  # fmt: skip
+
+
 def card(rng: random.Random) -> str:
-    """A Luhn-valid card number with a real issuer prefix."""
-    prefix, length = rng.choice([("4", 16), ("51", 16), ("37", 15), ("6011", 16), ("35", 16)])
+    """A Luhn-valid card number with a real issuer prefix of any brand."""
+    prefix, length = rng.choice(BRAND_PREFIXES)
     body = prefix + "".join(rng.choice(string.digits) for _ in range(length - len(prefix) - 1))
     return next(body + d for d in string.digits if luhn_valid(body + d))
 
