@@ -31,11 +31,13 @@ __all__ = [
     "card_brand",
     "card_placeholder",
     "find_shapes",
+    "find_fields",
     "fold_name",
     "holds_no_card",
     "iban_valid",
     "is_card_name",
     "is_placeholder",
+    "looks_placeholder",
     "luhn_valid",
     "mask_text",
     "name_placeholder",
@@ -175,7 +177,7 @@ _PLACEHOLDER_WORDS = re.compile(
     re.IGNORECASE,
 )
 _WRAPPED = re.compile(
-    r"^(?:<[^<>]*>|\[[^\[\]]*\]|\{\{[^{}]*\}\}|\$\{[^{}]*\}|\{[A-Za-z_][^{}]*\}|%\([a-z_]+\)s"
+    r"^(?:\$?\{\{[^{}]*\}\}|<[^<>]*>|\[[^\[\]]*\]|\{\{[^{}]*\}\}|\$\{[^{}]*\}|\{[A-Za-z_][^{}]*\}|%\([a-z_]+\)s"
     r"|%[A-Za-z_]+%|\$[A-Z_][A-Z0-9_]*)$"
 )
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
@@ -184,13 +186,22 @@ _MASKED_CARD = re.compile(r"^\d{0,6}[ -]?(?:[*xX#•][ -]?){4,}\d{0,4}$")
 
 
 def is_placeholder(value: object) -> bool:
-    """True for values that hide nothing: ours, masks, ``<redacted>``, ``${VAR}``, empty."""
+    """True for values scrubbing writes (and empty values, which hide nothing)."""
     if value is None:
         return True
-    text = str(value).strip().strip("'\"")
-    if text == "" or _OUR_PLACEHOLDER.match(text):
+    text = str(value)
+    return text == "" or bool(_OUR_PLACEHOLDER.match(text))
+
+
+def looks_placeholder(value: object) -> bool:
+    """True for values that hide nothing: ours, masks, ``<redacted>``, ``${VAR}``, empty.
+
+    For precision (the scanner, the masker); the scrubber replaces anything but its own.
+    """
+    if is_placeholder(value):
         return True
-    if all(ch in _MASK_CHARS for ch in text) and not text.replace(".", "").strip() == "":
+    text = str(value).strip().strip("'\"`")
+    if text == "" or _OUR_PLACEHOLDER.match(text) or all(ch in _MASK_CHARS for ch in text):
         return True
     if text.lower() in {"null", "none", "nil", "~", "[]", "{}", "n/a", "false", "true"}:
         return True
@@ -198,7 +209,7 @@ def is_placeholder(value: object) -> bool:
         _WRAPPED.match(text)
         or _ENV_NAME.match(text)
         or _MASKED_CARD.match(text)
-        or (_PLACEHOLDER_WORDS.search(text) and len(text) <= 40 and " " not in text.strip())
+        or (_PLACEHOLDER_WORDS.search(text) and len(text) <= 40 and " " not in text)
     )
 
 
@@ -298,6 +309,7 @@ def iban_valid(candidate: str) -> bool:
 
 # --------------------------------------------------------------------------------- shapes
 
+_NOT_DIGITS = re.compile(r"\D+")
 _SEP = r"(?:[ \t\-./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
 _CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d(?:{_SEP}\d){{11,18}}(?!\d)", re.IGNORECASE)
 _TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
@@ -307,7 +319,7 @@ _IBAN_RUN = re.compile(
 )
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_\-+/])[A-Za-z0-9_\-]{20,128}(?![A-Za-z0-9_\-+/])")
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
-_EMAIL = re.compile(r"[\w.+'%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_EMAIL = re.compile(r"(?<![\w.+'%-])[\w.+'%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _URL_PASSWORD = re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)")
 _SCHEME_CREDENTIAL = re.compile(r"\b(?:Basic|Bearer|Digest|Token)\s+([A-Za-z0-9._~+/=-]{8,})")
 
@@ -347,6 +359,8 @@ def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
     from harness.recording.cards import TEST_CARD_NUMBERS
 
     found: list[Shape] = []
+    if len(_NOT_DIGITS.sub("", text)) < 12:  # no card or track data without 12 digits
+        return _other_shapes(text, found)
     for match in _TRACK1.finditer(text):
         found.append(Shape(match.start(), match.end(), "track data"))
     for match in _TRACK2.finditer(text):
@@ -360,6 +374,11 @@ def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
                 if not holds_no_card(_name_before(text, match.start())):
                     found.append(Shape(match.start(), match.end(), "card number"))
                 break
+    return _other_shapes(text, found)
+
+
+def _other_shapes(text: str, found: list[Shape]) -> list[Shape]:
+    """IBANs, tokens, credentials and e-mail addresses (shapes that need no digit run)."""
     for match in _IBAN_RUN.finditer(text):
         end = _iban_end(match.group())
         if end:
@@ -367,15 +386,18 @@ def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
     for match in _JWT.finditer(text):
         found.append(Shape(match.start(), match.end(), "auth_key-shaped value"))
     for match in _TOKEN.finditer(text):
-        if _token_shaped(match.group()) and not is_placeholder(match.group()):
+        if _token_shaped(match.group()) and not looks_placeholder(match.group()):
             found.append(Shape(match.start(), match.end(), "auth_key-shaped value"))
-    for match in _SCHEME_CREDENTIAL.finditer(text):
-        if not is_placeholder(match.group(1)):
+    schemes = ("Basic", "Bearer", "Digest", "Token")
+    for match in _SCHEME_CREDENTIAL.finditer(text) if any(w in text for w in schemes) else ():
+        if not looks_placeholder(match.group(1)):
             found.append(Shape(match.start(1), match.end(1), "credential"))
+    if "@" not in text:
+        return found
     for match in _URL_PASSWORD.finditer(text):
         found.append(Shape(match.start(), match.end(), "password in URL"))
     for match in _EMAIL.finditer(text):
-        if "@" in match.group() and not is_placeholder(match.group()):
+        if not looks_placeholder(match.group()):
             found.append(Shape(match.start(), match.end(), "e-mail address"))
     return found
 
@@ -407,8 +429,15 @@ def _card_candidates(digits: str) -> Iterator[tuple[str, int]]:
 _FIELD_NAME = re.compile(
     r"(?<![\w\-\]])[A-Za-z_][\w\-]*(?:\[[^\[\]\s]*\])*[\"']?\]?\s*(?::|=|%3[Dd])\s*[\"']?"
 )
-_FIELD_VALUE = re.compile(r"[^\"'&\s,;}\]<|]*")
-_ENCODED_TOKEN = re.compile(r"[^\s\"'<>]*(?:%[0-9A-Fa-f]{2}|&#?\w+;)[^\s\"'<>]*")
+_PIPE = re.compile(r"\||%7[Cc]")  # Aria6 pipe columns, raw or percent-encoded
+_NAME_PART = re.compile(r"[\w\-\[\]]*")
+_FIELD_VALUE = re.compile(
+    r"\$?\{\{[^{}\n]*\}\}|\$\{[^{}\n]*\}|<[^<>\n]*>|\[[^\[\]\n]*\]|[^\"'&\s,;}\]<|`)]*"
+)
+# an unquoted value that reads as code (``auth_key=auth_key``, ``key: settings.api_key``)
+_CODE_REFERENCE = re.compile(r"[A-Za-z_]+(?:[._][A-Za-z_]+)+|[A-Za-z_]+\(")
+_RUN = re.compile(r"[^\s\"'<>]+")
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#?\w+;")
 _BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
 
 
@@ -428,33 +457,62 @@ def _mask_shapes(text: str) -> str:
     return "".join(out)
 
 
-def _mask_fields(text: str) -> str:
-    out: list[str] = []
+def find_fields(text: str) -> list[tuple[int, str, str]]:
+    """``(offset of the value, name, value)`` of each sensitive ``name=value`` in text.
+
+    Assignments of any notation: ``name=v``, ``name: v``, ``"name": "v"``, ``name%3Dv``,
+    bracketed keys (``acct[0][cvv]=v``); values that look like placeholders are left out.
+    """
+    if "=" not in text and ":" not in text and "%3" not in text:
+        return []
+    found: list[tuple[int, str, str]] = []
     cursor = 0
     for match in _FIELD_NAME.finditer(text):
         if match.start() < cursor:
             continue
-        name = re.match(r"[\w\-\[\]]*", match.group()).group()  # type: ignore[union-attr]
+        name = _NAME_PART.match(match.group()).group()  # type: ignore[union-attr]
         value = _FIELD_VALUE.match(text, match.end()).group()  # type: ignore[union-attr]
-        if not value or sensitive_name(name.rstrip("]")) is None or is_placeholder(value):
-            continue
-        out += [text[cursor : match.end()], name_placeholder(name, value)]
-        cursor = match.end() + len(value)
+        quoted = match.group().rstrip()[-1:] in "\"'"
+        code = not quoted and (
+            _CODE_REFERENCE.fullmatch(value) or fold_name(value) == fold_name(name)
+            or text[match.end() + len(value) : match.end() + len(value) + 1] in ("(", "[", ".")
+        )  # fmt: skip
+        if (
+            value
+            and not code
+            and sensitive_name(name.rstrip("]")) is not None
+            and not all(looks_placeholder(part) for part in _PIPE.split(value))
+        ):
+            found.append((match.end(), name, value))
+            cursor = match.end() + len(value)
+    return found
+
+
+def _mask_fields(text: str) -> str:
+    out: list[str] = []
+    cursor = 0
+    for offset, name, value in find_fields(text):
+        out += [text[cursor:offset], name_placeholder(name, value)]
+        cursor = offset + len(value)
     out.append(text[cursor:])
     return "".join(out)
 
 
 def _decoded(token: str) -> str | None:
     """A token's readable form when it is percent-, HTML- or base64-encoded, else None."""
+    if "%" not in token and "&" not in token:
+        return _base64_decoded(token)
     text = token
     for _ in range(3):  # double (and triple) encodings decode in turn
         step = html.unescape(unquote(text))
         if step == text:
             break
         text = step
-    if text != token:
-        return text
-    if _BASE64_TOKEN.fullmatch(token):
+    return text if text != token else None
+
+
+def _base64_decoded(token: str) -> str | None:
+    if _BASE64_TOKEN.fullmatch(token) and len(set(token)) > 4:
         padded = token + "=" * (-len(token) % 4)
         try:
             raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
@@ -472,7 +530,7 @@ def mask_text(text: str) -> str:
         return text
     text = str(text)
     masked = _mask_fields(_mask_shapes(text))
-    normal = unicodedata.normalize("NFKC", masked)
+    normal = masked if masked.isascii() else unicodedata.normalize("NFKC", masked)
     if normal != masked and _mask_shapes(normal) != normal:
         masked = _mask_fields(_mask_shapes(normal))
 
@@ -484,5 +542,6 @@ def mask_text(text: str) -> str:
         cleaned = mask_text(decoded) if len(decoded) < len(token) * 2 else decoded
         return PLACEHOLDER if cleaned != decoded else token
 
-    masked = _ENCODED_TOKEN.sub(encoded, masked)
+    if "%" in masked or "&" in masked:
+        masked = _RUN.sub(lambda m: encoded(m) if _ENCODED.search(m.group()) else m.group(), masked)
     return _BASE64_TOKEN.sub(encoded, masked)

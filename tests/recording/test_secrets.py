@@ -14,6 +14,7 @@ from harness.recording.secrets import (
     card_brand,
     fold_name,
     is_placeholder,
+    looks_placeholder,
     luhn_valid,
     mask_text,
     sensitive_name,
@@ -165,8 +166,14 @@ def test_masker_leaves_ordinary_text_alone(text):
      "{{ auth_key }}", "XXXX-XXXX-XXXX-1111", "$ARIA_AUTH_KEY", "REDACTED"],
 )  # fmt: skip
 def test_placeholders_of_any_common_form(value):
-    assert is_placeholder(value)
+    assert looks_placeholder(value)
 
 
 def test_a_real_value_is_no_placeholder():
-    assert not is_placeholder("hunter2") and not is_placeholder(LIVE)
+    assert not looks_placeholder("hunter2") and not looks_placeholder(LIVE)
+
+
+def test_the_scrubber_keeps_only_its_own_placeholders():
+    # a password that reads like a placeholder is still a password
+    assert not is_placeholder("<redacted>") and not is_placeholder("filtered-pass")
+    assert is_placeholder("ARIA_REDACTED") and is_placeholder("")
