@@ -8,7 +8,9 @@
     ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
     └── CassetteError        a cassette cannot be read, matched, scrubbed or written
 
-Context is keyword-only, so messages stay readable and fields stay inspectable.
+Context is keyword-only, so messages stay readable and fields stay inspectable. Messages that
+quote what a server answered (``AriaError``, ``ContractViolation``) pass through the one masker,
+``harness.recording.secrets.mask_text``: an echoed card, key or e-mail never reaches a traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ __all__ = [
     "SpecError",
     "UnknownMethodError",
 ]
+
+
+def _masked(text: str) -> str:
+    from harness.recording.secrets import mask_text
+
+    return mask_text(text)
 
 
 class HarnessError(Exception):
@@ -58,7 +66,7 @@ class ContractViolation(HarnessError, AssertionError):
         self.violations = tuple(violations)
         lines = [f"{method}: {len(self.violations)} contract violation(s)"]
         lines += [f"  - {v}" for v in self.violations]
-        super().__init__("\n".join(lines))
+        super().__init__(_masked("\n".join(lines)))
 
 
 class AriaError(HarnessError):
@@ -67,8 +75,8 @@ class AriaError(HarnessError):
     def __init__(self, method: str, *, code: int, message: str) -> None:
         self.method = method
         self.code = code
-        self.message = message
-        super().__init__(f"{method} failed with error_code {code}: {message}")
+        self.message = _masked(str(message))
+        super().__init__(f"{method} failed with error_code {code}: {self.message}")
 
 
 class InvoiceGuardError(HarnessError):

@@ -43,6 +43,7 @@ from harness.recording.secrets import (
     find_fields,
     find_shapes,
     holds_no_card,
+    looks_base64,
     looks_placeholder,
     sensitive_name,
 )
@@ -121,7 +122,7 @@ def _views(text: str) -> Iterator[str]:
 
 
 def _base64_text(token: str) -> str | None:
-    if len(set(token)) <= 4:
+    if not looks_base64(token):
         return None
     try:
         raw = base64.b64decode(

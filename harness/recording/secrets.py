@@ -37,6 +37,7 @@ __all__ = [
     "iban_valid",
     "is_card_name",
     "is_placeholder",
+    "looks_base64",
     "looks_placeholder",
     "luhn_valid",
     "mask_text",
@@ -511,8 +512,13 @@ def _decoded(token: str) -> str | None:
     return text if text != token else None
 
 
+def looks_base64(token: str) -> bool:
+    """Encoded text mixes cases (and usually digits); a plain word or a run of one letter not."""
+    return len(set(token)) > 4 and not (token.isalpha() and (token.islower() or token.isupper()))
+
+
 def _base64_decoded(token: str) -> str | None:
-    if _BASE64_TOKEN.fullmatch(token) and len(set(token)) > 4:
+    if _BASE64_TOKEN.fullmatch(token) and looks_base64(token):
         padded = token + "=" * (-len(token) % 4)
         try:
             raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
