@@ -1,4 +1,5 @@
-"""Log records pass through the masker: vcrpy's INFO log of a raw response, the harness's own.
+"""Log records pass through the masker: vcrpy's INFO log of a raw response, the harness's own,
+and the HTTP clients' debug lines (a GET's query string carries the auth_key).
 
 A filter on a logger sees only the records logged to that very logger, not its children's, so
 the filter is attached to every logger of vcrpy and of the harness by name. vcrpy's "Appending
@@ -18,6 +19,8 @@ _LOGGERS = (
     "vcr.stubs.requests_stubs", "vcr.matchers", "vcr.request", "vcr.patch", "vcr.persisters",
     "harness", "harness.stub", "harness.stub.service", "harness.stub.app", "harness.client",
     "harness.drift", "harness.fuzz",
+    # the HTTP clients' own debug logs print request lines, query strings included
+    "urllib3.connectionpool", "httpx", "httpcore.http11", "httpcore.connection", "aiohttp.client",
 )  # fmt: skip
 
 

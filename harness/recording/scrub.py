@@ -42,6 +42,7 @@ __all__ = [
     "scrub_json",
     "scrub_text",
     "scrub_uri",
+    "sensitive_values",
 ]
 
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
@@ -268,6 +269,13 @@ def _collect(value: Any, name: str | None, found: set[str]) -> None:
             found.update(_parts(value))
         elif not isinstance(value, bool):
             found.add(str(value))
+
+
+def sensitive_values(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The values of a call's parameters that sit in sensitive fields (at any depth)."""
+    found: set[str] = set()
+    _collect(params, None, found)
+    return tuple(sorted(found))
 
 
 def collect_secrets(request: Mapping[str, Any]) -> tuple[str, ...]:

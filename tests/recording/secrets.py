@@ -7,7 +7,6 @@ import string
 
 from harness.recording.cards import luhn_valid
 
-
 # an issuer prefix and a length of every brand (Maestro, Mir, RuPay, UATP and Troy included)
 BRAND_PREFIXES = [
     ("4", 16), ("4", 13), ("51", 16), ("2221", 16), ("37", 15), ("6011", 16), ("65", 16),

@@ -154,7 +154,8 @@ def test_masker_hides_every_shape_and_encoding(text):
 @pytest.mark.parametrize(
     "text",
     ["order 1234 shipped on 2026-01-01 10:00:00", "total 1234.56 EUR", "<redacted>",
-     "411111******1111", "see ARIA_CARD_LAST4_1111", "commit 3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b"],
+     "411111******1111", "see ARIA_CARD_LAST4_1111",
+     "commit 3f2a9c1d0b8e7f6a5c4d3e2f1a0b9c8d7e6f5a4b"],
 )  # fmt: skip
 def test_masker_leaves_ordinary_text_alone(text):
     assert mask_text(text) == text
