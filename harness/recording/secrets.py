@@ -474,10 +474,16 @@ def find_fields(text: str) -> list[tuple[int, str, str]]:
         name = _NAME_PART.match(match.group()).group()  # type: ignore[union-attr]
         value = _FIELD_VALUE.match(text, match.end()).group()  # type: ignore[union-attr]
         quoted = match.group().rstrip()[-1:] in "\"'"
-        code = not quoted and (
-            _CODE_REFERENCE.fullmatch(value) or fold_name(value) == fold_name(name)
-            or text[match.end() + len(value) : match.end() + len(value) + 1] in ("(", "[", ".")
-        )  # fmt: skip
+        following = text[match.end() + len(value) : match.end() + len(value) + 1]
+        code = (
+            not quoted
+            and following not in ("'", "@", "+", "%")
+            and (
+                _CODE_REFERENCE.fullmatch(value)
+                or fold_name(value) == fold_name(name)
+                or following in ("(", "[", ".")
+            )
+        )
         if (
             value
             and not code
