@@ -262,8 +262,11 @@ def scan_text(text: str, *, name: str = "<text>") -> list[Finding]:
     """Findings in a text read line by line, with tables and XML elements as fields."""
     found: set[Finding] = set()
     lines = text.splitlines()
+    identifiers = _identifier_cells(lines)
     for number, line in enumerate(lines, 1):
-        found |= {Finding(name, number, kind, value) for kind, value in _text_hits(line)}
+        for kind, value in _text_hits(line):
+            if not (kind == "card number" and value in identifiers.get(number, ())):
+                found.add(Finding(name, number, kind, value))
     found |= _table_findings(lines, name)
     found |= _markup_findings(text, name)
     return sorted(found)
@@ -282,14 +285,31 @@ def _cells(line: str) -> tuple[str, list[str]] | None:
 _COLUMN_NAME = re.compile(r"[A-Za-z][\w\-.\[\]]*(?: [A-Za-z][\w\-]*){0,2}")
 
 
-def _header(cells: list[str]) -> dict[int, str]:
-    """The sensitive columns of a header row (every cell a short name), else nothing."""
+def _header(cells: list[str], *, sensitive: bool = True) -> dict[int, str]:
+    """The sensitive columns of a header row (every cell a short name), else nothing; with
+    ``sensitive=False`` every column of such a row."""
     if len(cells) < 2 or not all(_COLUMN_NAME.fullmatch(cell) for cell in cells if cell):
         return {}
-    return {i: cell for i, cell in enumerate(cells) if sensitive_name(cell) is not None}
+    return {
+        i: cell for i, cell in enumerate(cells) if not sensitive or sensitive_name(cell) is not None
+    }
 
 
 _TABLE_RULE = re.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")
+
+
+def _identifier_cells(lines: Sequence[str]) -> dict[int, set[str]]:
+    """Per line, the cells of a CSV whose column names an identifier (``invoice_no``)."""
+    split = _cells(lines[0]) if lines else None
+    if split is None or not _header(split[1], sensitive=False):
+        return {}
+    delimiter, names = split
+    columns = [i for i, column in enumerate(names) if holds_no_card(column)]
+    out: dict[int, set[str]] = {}
+    for number, line in enumerate(lines[1:], 2):
+        cells = line.split(delimiter)
+        out[number] = {cells[i].strip() for i in columns if i < len(cells)}
+    return out
 
 
 def _table_findings(lines: Sequence[str], name: str) -> set[Finding]:

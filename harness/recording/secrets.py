@@ -433,7 +433,7 @@ _FIELD_NAME = re.compile(
 _PIPE = re.compile(r"\||%7[Cc]")  # Aria6 pipe columns, raw or percent-encoded
 _NAME_PART = re.compile(r"[\w\-\[\]]*")
 _FIELD_VALUE = re.compile(
-    r"\$?\{\{[^{}\n]*\}\}|\$\{[^{}\n]*\}|<[^<>\n]*>|\[[^\[\]\n]*\]|[^\"'&\s,;}\]<|`)]*"
+    r"\$?\{\{[^{}\n]*\}\}|\$\{[^{}\n]*\}|<[^<>\n]*>|\[[^\[\]\n]*\]|[^\"'&\s,;}\]\[<|`)]*"
 )
 # an unquoted value that reads as code (``auth_key=auth_key``, ``key: settings.api_key``)
 _CODE_REFERENCE = re.compile(r"[A-Za-z_]+(?:[._][A-Za-z_]+)+|[A-Za-z_]+\(")

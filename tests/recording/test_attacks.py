@@ -24,6 +24,24 @@ from harness.spec import DISPATCHER_PATH
 from tests.recording.test_secrets import BRANDS, LIVE, card
 
 URL = "https://sandbox.example/api/ws/api_ws_class_dispatcher.php"
+# one request and response as the recorder writes them
+PLACEHOLDER_CASSETTE = """\
+interactions:
+- request:
+    body: '{"auth_key":"ARIA_AUTH_KEY","client_no":"ARIA_CLIENT_NO","cc_number":"ARIA_CARD_LAST4_1111","cvv":"ARIA_REDACTED","bill_email":"ARIA_REDACTED","acct_no":1234567}'
+    headers:
+      Authorization:
+      - ARIA_REDACTED
+    method: POST
+    uri: https://x.example/api?auth_key=ARIA_AUTH_KEY&bill_email=ARIA_REDACTED%7CARIA_REDACTED
+  response:
+    body:
+      string: '{"error_code":0,"error_msg":"OK","transaction_id":1700000000000,"total":1234.56}'
+    status:
+      code: 200
+      message: OK
+version: 1
+"""  # noqa: E501
 SECRETS = {
     "cvv": "123",
     "cc_expire_mm": "12",
