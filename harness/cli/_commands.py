@@ -11,7 +11,9 @@ import click
 COMMANDS: dict[str, str] = {
     "drift": "harness.cli.drift:drift_command",
     "fuzz": "harness.cli.fuzz:fuzz_command",
+    "import": "harness.cli.import_:import_command",
     "scan": "harness.cli.scan:scan_command",
+    "scrub": "harness.cli.scrub:scrub_command",
     "stub": "harness.cli.stub:stub_command",
     "validate": "harness.cli.validate:validate_command",
 }
