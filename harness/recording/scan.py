@@ -179,11 +179,26 @@ def _hidden(value: str) -> bool:
     return all(looks_placeholder(part) or part.strip() in _public_values() for part in parts)
 
 
+def _parsed(text: str) -> Any:
+    """The JSON a string holds (an object or an array), else None."""
+    stripped = text.strip()
+    if stripped[:1] not in "[{" or len(stripped) < 2:
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
 def _text_hits(text: str, name: str | None = None) -> set[Hit]:
     """(kind, value) of each secret in one string, in every view; ``name`` is its field."""
     hits: set[Hit] = set()
     if name is not None and sensitive_name(name) is not None and not _hidden(text):
         hits.add((_field_kind(name), text))
+    parsed = _parsed(text)
+    if parsed is not None:  # JSON text: every key and value is read structurally
+        return hits | _value_hits(parsed)
     no_card = name is not None and holds_no_card(name)
     for view in _views(text):
         for start, end, kind in find_shapes(view):
@@ -192,17 +207,8 @@ def _text_hits(text: str, name: str | None = None) -> set[Hit]:
         for _, field_name, value in find_fields(view):
             if not _hidden(value):
                 hits.add((_field_kind(field_name.rsplit("[", 1)[-1].rstrip("]")), value))
-        stripped = view.strip()
-        if view is not text and stripped[:1] in "[{" and len(stripped) > 2:
-            try:
-                hits |= _value_hits(json.loads(stripped))
-            except ValueError:
-                pass
-    if text.strip()[:1] in "[{":
-        try:
-            hits |= _value_hits(json.loads(text))
-        except ValueError:
-            pass
+        if view is not text and (inner := _parsed(view)) is not None:
+            hits |= _value_hits(inner)
     return hits
 
 
@@ -213,6 +219,8 @@ def _value_hits(value: Any, name: str | None = None) -> set[Hit]:
         pair_name = value.get("name")
         for key, child in value.items():
             key_text = str(key)
+            if len(key_text) > 12:  # a key can hold a secret too (a card used as a map key)
+                hits |= _text_hits(key_text)
             if key_text == "value" and isinstance(pair_name, str):
                 hits |= _value_hits(child, pair_name)
             elif key_text == "base64_string" and isinstance(child, str):

@@ -472,6 +472,8 @@ def find_fields(text: str) -> list[tuple[int, str, str]]:
         if match.start() < cursor:
             continue
         name = _NAME_PART.match(match.group()).group()  # type: ignore[union-attr]
+        if sensitive_name(name.rstrip("]")) is None:
+            continue
         value = _FIELD_VALUE.match(text, match.end()).group()  # type: ignore[union-attr]
         quoted = match.group().rstrip()[-1:] in "\"'"
         following = text[match.end() + len(value) : match.end() + len(value) + 1]
@@ -484,12 +486,7 @@ def find_fields(text: str) -> list[tuple[int, str, str]]:
                 or following in ("(", "[", ".")
             )
         )
-        if (
-            value
-            and not code
-            and sensitive_name(name.rstrip("]")) is not None
-            and not all(looks_placeholder(part) for part in _PIPE.split(value))
-        ):
+        if value and not code and not all(looks_placeholder(p) for p in _PIPE.split(value)):
             found.append((match.end(), name, value))
             cursor = match.end() + len(value)
     return found
