@@ -48,4 +48,16 @@ def secrets(rng: random.Random) -> dict[str, str]:
         "email": f"{word.lower()}.o'neil+{rng.randint(10, 99)}@exämple.com",
         "phone": f"+1 (555) {rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
         "address": f'{rng.randint(1, 999)} Rue de l\'Église, Apt {word}/B "Nord" & Co',
+        "token": "".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(9, 17))),
+    }
+
+
+def short_secrets(rng: random.Random) -> dict[str, str]:
+    """Values too short for a plain search: a CVV, an expiry month, a zip, a state, a PIN."""
+    return {
+        "cvv": f"{rng.randint(100, 999)}",
+        "cc_expire_mm": f"{rng.randint(1, 12):02d}",
+        "bill_zip": f"{rng.randint(10000, 99999)}",
+        "bill_state_prov": rng.choice(["QX", "ZQ", "XJ", "QZ"]),
+        "pin": f"{rng.randint(1000, 9999)}",
     }
