@@ -14,8 +14,6 @@ month rather than an echo.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
 import json
 import re
@@ -24,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import unquote_plus
 
-from harness.recording.secrets import PLACEHOLDER, is_placeholder
+from harness.recording.secrets import PLACEHOLDER, base64_bytes, is_placeholder
 
 __all__ = ["Echoes", "echoes_of"]
 
@@ -89,9 +87,8 @@ def _base64(token: str) -> str | None:
     for shift in range(4):  # an echo may start mid-way through an encoded text
         chunk = token[shift:]
         chunk = chunk[: len(chunk) - len(chunk) % 4] if "=" not in chunk else chunk
-        try:
-            raw = base64.b64decode(chunk.replace("-", "+").replace("_", "/"), validate=True)
-        except (binascii.Error, ValueError):
+        raw = base64_bytes(chunk)
+        if raw is None:
             continue
         text = raw.decode("utf-8", "ignore")
         if len(text) >= 6 and sum(ch.isprintable() for ch in text) >= len(text) * 0.9:

@@ -21,8 +21,6 @@ a baseline file (``aria-harness scan --update-baseline``) are not reported again
 
 from __future__ import annotations
 
-import base64
-import binascii
 import gzip
 import html
 import json
@@ -39,6 +37,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from harness.recording.secrets import (
+    base64_bytes,
     card_brand,
     find_fields,
     find_shapes,
@@ -122,15 +121,8 @@ def _views(text: str) -> Iterator[str]:
 
 
 def _base64_text(token: str) -> str | None:
-    if not looks_base64(token):
-        return None
-    try:
-        raw = base64.b64decode(
-            (token + "=" * (-len(token) % 4)).replace("-", "+").replace("_", "/"), validate=True
-        )
-    except (binascii.Error, ValueError):
-        return None
-    return _bytes_text(raw, strict=True)
+    raw = base64_bytes(token) if looks_base64(token) else None
+    return _bytes_text(raw, strict=True) if raw is not None else None
 
 
 def _bytes_text(raw: bytes, *, strict: bool = False) -> str | None:

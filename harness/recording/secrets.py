@@ -28,6 +28,7 @@ __all__ = [
     "CARD_PREFIX",
     "PLACEHOLDER",
     "Shape",
+    "base64_bytes",
     "card_brand",
     "card_placeholder",
     "find_shapes",
@@ -520,17 +521,24 @@ def looks_base64(token: str) -> bool:
     return len(set(token)) > 4 and not (token.isalpha() and (token.islower() or token.isupper()))
 
 
+def base64_bytes(token: str) -> bytes | None:
+    """The bytes a base64 token encodes (standard or URL-safe, padded or not), else None."""
+    padded = token.rstrip("=") + "=" * (-len(token.rstrip("=")) % 4)
+    try:
+        return base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
 def _base64_decoded(token: str) -> str | None:
-    if _BASE64_TOKEN.fullmatch(token) and looks_base64(token):
-        padded = token + "=" * (-len(token) % 4)
-        try:
-            raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
-            decoded = raw.decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            return None
-        if decoded.isprintable():
-            return decoded
-    return None
+    if not (_BASE64_TOKEN.fullmatch(token) and looks_base64(token)):
+        return None
+    raw = base64_bytes(token)
+    try:
+        decoded = raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
+        return None
+    return decoded if decoded is not None and decoded.isprintable() else None
 
 
 def mask_text(text: str) -> str:
