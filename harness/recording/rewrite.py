@@ -42,8 +42,10 @@ class Rewrite:
     replaced: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def lines(self) -> list[str]:
-        """One line per field and kind, e.g. ``cc_number: card number x3``."""
-        return [f"{name}: {kind} x{count}" for (name, kind), count in sorted(self.replaced.items())]
+        """One line per field and kind, e.g. ``cc_number (card number) x3``."""
+        return [
+            f"{name} ({kind}) x{count}" for (name, kind), count in sorted(self.replaced.items())
+        ]
 
 
 def _kind(placeholder_text: str) -> str:

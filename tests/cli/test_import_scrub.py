@@ -90,7 +90,7 @@ def test_a_ruby_vcr_2_cassette_is_imported_scrubbed_and_replays(pytester, capsys
 
     assert main(["import", str(source), "--to", str(pytester.path / "cassettes")]) == 0
     out = capsys.readouterr().out
-    assert "auth_key: auth key x1" in out and LIVE_KEY not in out
+    assert "auth_key (auth key) x1" in out and LIVE_KEY not in out
     written = pytester.path / "cassettes" / "clock.yaml"
     text = written.read_text()
     assert LIVE_KEY not in text and "6f1d0c3a9b8e" not in text and "3760001" not in text
@@ -126,7 +126,7 @@ def test_a_har_file_is_imported_scrubbed(tmp_path, capsys):
     for value in (LIVE_KEY, LIVE, "lowercasetoken"):
         assert value not in text
     assert scan_paths([tmp_path / "out"]) == []
-    assert "cc_number: card number x1" in capsys.readouterr().out
+    assert "cc_number (card number) x1" in capsys.readouterr().out
 
 
 def test_import_refuses_what_is_neither_format(tmp_path, capsys):
@@ -171,7 +171,7 @@ def test_scrub_rewrites_in_place_and_reports_field_and_kind(tmp_path, capsys):
     for value in ("hunter2hunter2", LIVE, '"Jo"', "for Jo"):
         assert value not in text
     out = capsys.readouterr().out
-    assert "password: sensitive value x1" in out and "Api-Key: sensitive value x1" in out
+    assert "password (sensitive value) x1" in out and "Api-Key (sensitive value) x1" in out
     assert "hunter2" not in out and LIVE not in out
     assert [p.name for p in tmp_path.iterdir()] == ["old.json"]  # no temporary file left
 
