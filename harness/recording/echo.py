@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import unquote_plus
 
-from harness.recording.secrets import PLACEHOLDER, base64_bytes, is_placeholder
+from harness.recording.secrets import PLACEHOLDER, base64_bytes, is_placeholder, looks_base64
 
 __all__ = ["Echoes", "echoes_of"]
 
@@ -84,6 +84,8 @@ def _json_unescaped(text: str) -> str | None:
 
 
 def _base64(token: str) -> str | None:
+    if not looks_base64(token):
+        return None
     for shift in range(4):  # an echo may start mid-way through an encoded text
         chunk = token[shift:]
         chunk = chunk[: len(chunk) - len(chunk) % 4] if "=" not in chunk else chunk
