@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 import harness.recording.config  # noqa: F401 - loaded once for the in-process pytester runs
 import harness.recording.persist  # noqa: F401
 from harness.cli import main
+from harness.drift import load_cassette
 from harness.recording.scan import scan_paths
 from tests.recording.fake_aria import FakeAria
 from tests.recording.test_secrets import LIVE
@@ -95,6 +96,10 @@ def test_a_ruby_vcr_2_cassette_is_imported_scrubbed_and_replays(pytester, capsys
     text = written.read_text()
     assert LIVE_KEY not in text and "6f1d0c3a9b8e" not in text and "3760001" not in text
     assert scan_paths([written]) == []
+
+    (interaction,) = load_cassette(written)  # drift reads it like a recorded cassette
+    assert interaction.method == "get_virtual_datetime_m" and interaction.request.encoding == "form"
+    assert interaction.response.json()["virtual_date"] == "2026-01-01"
 
     pytester.makepyfile(test_replay=REPLAY_TEST)
     run = pytester.runpytest("-p", "no:cacheprovider")
