@@ -20,9 +20,14 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from urllib.parse import unquote_plus
 
-from harness.recording.secrets import PLACEHOLDER, base64_bytes, is_placeholder, looks_base64
+from harness.recording.secrets import (
+    PLACEHOLDER,
+    base64_bytes,
+    is_placeholder,
+    looks_base64,
+    unescaped,
+)
 
 __all__ = ["Echoes", "echoes_of"]
 
@@ -46,41 +51,14 @@ def _canonical(text: str) -> str:
 def _views(text: str) -> Iterator[tuple[str, bool]]:
     """The text read back through every transform an echo survives, case-folded (and whether
     the view was base64, where only long values are looked for: short ones would match noise)."""
-    seen: set[str] = set()
-    current = text
-    for _ in range(4):  # percent, HTML and JSON encodings, nested up to three deep
-        if current not in seen:
-            seen.add(current)
-            yield _canonical(current), False
-        decoded = current
-        if "%" in decoded or "&" in decoded:
-            decoded = html.unescape(unquote_plus(decoded))
-        decoded = _json_unescaped(decoded) or decoded
-        if decoded == current:
-            break
-        current = decoded
-    for view in list(seen):
-        for match in _BASE64_RUN.finditer(view):
+    readings = unescaped(text)
+    for reading in readings:
+        yield _canonical(reading), False
+    for reading in readings:
+        for match in _BASE64_RUN.finditer(reading):
             decoded_run = _base64(match.group())
             if decoded_run is not None:
                 yield _canonical(decoded_run), True
-
-
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\(.)")
-_JSON_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
-
-
-def _json_unescaped(text: str) -> str | None:
-    """JSON escapes read back (``\\u00e9``, ``\\"``), also inside a larger JSON text."""
-    if "\\" not in text:
-        return None
-
-    def unescape(match: re.Match[str]) -> str:
-        if match.group(1):
-            return chr(int(match.group(1), 16))
-        return _JSON_SIMPLE.get(match.group(2), match.group(2))
-
-    return _JSON_ESCAPE.sub(unescape, text)
 
 
 def _base64(token: str) -> str | None:

@@ -34,7 +34,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, unquote_plus
 
 from harness.recording.secrets import (
     base64_bytes,
@@ -45,6 +44,7 @@ from harness.recording.secrets import (
     looks_base64,
     looks_placeholder,
     sensitive_name,
+    unescaped,
 )
 
 __all__ = ["Finding", "locate_secrets", "scan_data", "scan_file", "scan_paths", "scan_text"]
@@ -85,34 +85,12 @@ def _field_kind(name: str) -> str:
 
 def _views(text: str) -> Iterator[str]:
     """The text and the readings an encoding would hide from a plain search."""
-    yield text
-    seen = {text}
-    current = text
-    for _ in range(3):  # percent-encoded once, twice or three times
-        decoded = unquote_plus(current) if "%" in current or "+" in current else current
-        if decoded == current:
-            break
-        current = decoded
-        if current not in seen:
-            seen.add(current)
-            yield current
-    for candidate in list(seen):
-        for reading in (
-            html.unescape(candidate) if "&" in candidate else candidate,
-            unicodedata.normalize("NFKC", candidate) if not candidate.isascii() else candidate,
-            unquote(candidate) if "%" in candidate else candidate,
-        ):
-            if reading not in seen:
-                seen.add(reading)
-                yield reading
-    if "\\" in text:
-        try:
-            unescaped = json.loads(f'"{text}"')
-        except ValueError:
-            unescaped = None
-        if isinstance(unescaped, str) and unescaped not in seen:
-            seen.add(unescaped)
-            yield unescaped
+    seen: set[str] = set()
+    for reading in unescaped(text):
+        for view in (reading, unicodedata.normalize("NFKC", reading)):
+            if view not in seen:
+                seen.add(view)
+                yield view
     for match in _BASE64_RUN.finditer(text):
         decoded = _base64_text(match.group())
         if decoded is not None and decoded not in seen:

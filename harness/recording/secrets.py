@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 __all__ = [
     "ARIA_AUTH_KEY_PLACEHOLDER",
@@ -44,6 +44,7 @@ __all__ = [
     "mask_text",
     "name_placeholder",
     "sensitive_name",
+    "unescaped",
 ]
 
 ARIA_AUTH_KEY_PLACEHOLDER = "ARIA_AUTH_KEY"
@@ -503,16 +504,42 @@ def _mask_fields(text: str) -> str:
     return "".join(out)
 
 
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\(.)")
+_JSON_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+
+
+def _json_unescaped(text: str) -> str:
+    """JSON escapes read back (``\\u00e9``, ``\\"``), also inside a larger JSON text."""
+
+    def unescape(match: re.Match[str]) -> str:
+        if match.group(1):
+            return chr(int(match.group(1), 16))
+        return _JSON_SIMPLE.get(match.group(2), match.group(2))
+
+    return _JSON_ESCAPE.sub(unescape, text)
+
+
+def unescaped(text: str, *, depth: int = 3) -> list[str]:
+    """The text, then its reading with percent, HTML and JSON escapes undone, again and again
+    (an echo encoded twice or three times), each reading once."""
+    readings = [text]
+    current = text
+    for _ in range(depth):
+        step = unquote_plus(current) if "%" in current else current
+        step = html.unescape(step) if "&" in step else step
+        step = _json_unescaped(step) if "\\" in step else step
+        if step == current:
+            break
+        readings.append(step)
+        current = step
+    return readings
+
+
 def _decoded(token: str) -> str | None:
     """A token's readable form when it is percent-, HTML- or base64-encoded, else None."""
     if "%" not in token and "&" not in token:
         return _base64_decoded(token)
-    text = token
-    for _ in range(3):  # double (and triple) encodings decode in turn
-        step = html.unescape(unquote(text))
-        if step == text:
-            break
-        text = step
+    text = unescaped(token)[-1]
     return text if text != token else None
 
 
