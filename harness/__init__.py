@@ -16,6 +16,7 @@ from harness.errors import (
     ContractViolation,
     HarnessError,
     InvoiceGuardError,
+    RealCardError,
     SpecError,
     UnknownMethodError,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "HarnessError",
     "InvoiceGuardError",
     "MethodSpec",
+    "RealCardError",
     "Registry",
     "SpecError",
     "UnknownMethodError",

@@ -13,54 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.errors import AriaError, ContractViolation, HarnessError, InvoiceGuardError
+from harness.errors import AriaError, RealCardError
+from harness.intercept.answers import CallRecord, check_answer, error_code_of, invoices_generated
+from harness.policy import RESEND_BACKOFF, RESEND_LIMIT, Decision, Target, decide, failure_of
+from harness.policy import invoice_condition as invoice_condition
 
 __all__ = ["AriaClient", "CallRecord", "RealCardError", "invoice_condition"]
-
-_RETRIES = 2
-_BACKOFF = 0.2
-
-
-class RealCardError(HarnessError):
-    """A call carried a real card number (Luhn-valid, not a published test card)."""
-
-    def __init__(self, method: str, *, fields: list[str]) -> None:
-        self.method = method
-        self.fields = tuple(fields)
-        super().__init__(
-            f"refused {method}: {', '.join(fields)} holds a Luhn-valid card number that is not a "
-            "published test card; use a test card number against a sandbox"
-        )
-
-
-@dataclass
-class CallRecord:
-    """What one call did: for the plugin's per-test summary."""
-
-    method: str
-    error_code: int | None
-    invoices: int = 0
-    violations: int = 0
-
-
-def invoice_condition(method: str, params: Mapping[str, Any]) -> str | None:
-    """The documented condition under which this call can generate an invoice, or None."""
-    from harness.spec import registry
-
-    specs = registry()
-    if method in specs:
-        spec = specs[method]
-        if not spec.may_generate_invoice(params):
-            return None
-        return spec.invoicing.when or f"{method} is documented as generating invoices"
-    return specs.other_invoicing_methods.get(method)
-
-
-def _count_invoices(body: Mapping[str, Any]) -> int:
-    invoices = body.get("out_invoices_list")
-    if isinstance(invoices, list):
-        return len(invoices)
-    return 1 if body.get("invoice_no") not in (None, "", 0) else 0
 
 
 @dataclass
@@ -93,43 +51,61 @@ class AriaClient:
 
         return self.base_url.rstrip("/") + DISPATCHER_PATH
 
-    def check(self, method: str, params: Mapping[str, Any]) -> None:
-        """Refuse a call before it is sent: invoices against real targets, real card numbers."""
-        if not self.is_stub and not self.allow_invoicing:
-            condition = invoice_condition(method, params)
-            if condition is not None:
-                raise InvoiceGuardError(method, condition=condition, target=self.base_url)
-        if self.protect_cards:
-            from harness.recording.cards import find_real_cards
+    def __repr__(self) -> str:
+        # The credentials never reach output: a repr lands in tracebacks and test reports.
+        return (
+            f"AriaClient(base_url={self.base_url!r}, client_no={_masked(self.client_no)}, "
+            f"auth_key={_masked(self.auth_key)}, encoding={self.encoding!r}, "
+            f"is_stub={self.is_stub}, allow_invoicing={self.allow_invoicing})"
+        )
 
-            fields = find_real_cards(params)
-            if fields:
-                raise RealCardError(method, fields=fields)
+    @property
+    def target(self) -> Target:
+        """This client's target as the call policy sees it."""
+        return Target(
+            self.base_url,
+            is_stub=self.is_stub,
+            allow_invoicing=self.allow_invoicing,
+            protect_cards=self.protect_cards,
+        )
+
+    def check(self, method: str, params: Mapping[str, Any]) -> Decision:
+        """Refuse a call before it is sent: invoices against real targets, real card numbers."""
+        decision = decide(method, params, self.target)
+        decision.enforce()
+        return decision
 
     def call(self, method: str, /, *, raise_on_error: bool | None = None, **params: Any) -> dict:
         """Call one Aria method; the answer is checked against the method's contract."""
-        self.check(method, params)
+        decision = self.check(method, params)
         body: dict[str, Any] = {"rest_call": method, "output_format": "json"}
         if self.client_no is not None:
             body["client_no"] = self.client_no
         if self.auth_key is not None:
             body["auth_key"] = self.auth_key
         body.update(params)
-        response = self._send(method, body)
-        record = CallRecord(method, None)
+        response = self._send(decision, body)
+        checked = check_answer(
+            method,
+            status=response.status_code,
+            content_type=response.headers.get("Content-Type"),
+            body=response.content,
+        )
+        record = CallRecord(method, error_code_of(checked.answer), checked=checked.checked)
         self.calls.append(record)
-        answer = self._decode(method, response, record)
-        record.error_code = _int_or_none(answer.get("error_code"))
-        if self.validate:
-            self._validate(method, answer, record)
-        if record.error_code == 0 and invoice_condition(method, params) is not None:
-            record.invoices = _count_invoices(answer)
+        violation = checked.violation
+        if violation is not None and (self.validate or checked.answer is None):
+            # an answer that is not Aria's envelope is refused even when validation is off
+            record.violations += len(violation.violations)
+            raise violation
+        answer = checked.answer or {}
+        record.invoices = invoices_generated(method, params, answer)
         wants_raise = self.raise_on_error if raise_on_error is None else raise_on_error
         if wants_raise and record.error_code not in (0, None):
             raise AriaError(method, code=record.error_code, message=str(answer.get("error_msg")))
         return answer
 
-    def _send(self, method: str, body: Mapping[str, Any]) -> Any:
+    def _send(self, decision: Decision, body: Mapping[str, Any]) -> Any:
         import requests
 
         session = self.session or requests.Session()
@@ -142,75 +118,16 @@ class AriaClient:
                 "data": encode_form(body),
                 "headers": {"Content-Type": "application/x-www-form-urlencoded"},
             }
-        # Nothing reached Aria when the connection could not be made, so that is always safe
-        # to retry; once a request may have arrived, only a read may be sent again.
-        read_only = method.startswith("get_")
         attempt = 0
         while True:
             try:
                 return session.post(self.url, timeout=self.timeout, **kwargs)
-            except requests.exceptions.ConnectionError as exc:
-                never_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or _refused(exc)
-                if attempt >= _RETRIES or not (never_sent or read_only):
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                if attempt >= RESEND_LIMIT or not decision.may_resend(failure_of(exc)):
                     raise
-            except requests.exceptions.Timeout:
-                if attempt >= _RETRIES or not read_only:
-                    raise
-            time.sleep(_BACKOFF * 2**attempt)
+            time.sleep(RESEND_BACKOFF * 2**attempt)
             attempt += 1
 
-    def _decode(self, method: str, response: Any, record: CallRecord) -> dict:
-        from harness.contracts import Violation
 
-        problem: tuple[str, str] | None = None
-        if response.status_code != 200:
-            # Aria answers every call, errors included, with HTTP 200
-            problem = ("HTTP status 200", f"HTTP status {response.status_code}")
-        else:
-            try:
-                answer = response.json()
-            except ValueError:
-                kind = response.headers.get("Content-Type", "no content type")
-                problem = ("a JSON body", f"a {kind} body of {len(response.content)} bytes")
-            else:
-                if isinstance(answer, dict):
-                    return answer
-                problem = ("a JSON object", type(answer).__name__)
-        record.violations += 1
-        expected, actual = problem
-        raise ContractViolation(
-            method,
-            violations=[
-                Violation(
-                    method, "", expected, actual, "the answer is not Aria's envelope", "envelope"
-                )
-            ],
-        )
-
-    def _validate(self, method: str, answer: Mapping[str, Any], record: CallRecord) -> None:
-        from harness.spec import registry
-
-        if method not in registry():  # no contract to check a method the description lacks
-            return
-        from harness.contracts import validate
-
-        violations = validate(method, answer)
-        if violations:
-            record.violations += len(violations)
-            raise ContractViolation(method, violations=violations)
-
-
-def _refused(exc: Exception) -> bool:
-    """True when requests' ConnectionError says the connection was never established."""
-    from urllib3.exceptions import NewConnectionError
-
-    reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    first = exc.args[0] if exc.args else None
-    return isinstance(reason, NewConnectionError) or isinstance(first, NewConnectionError)
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+def _masked(value: Any) -> str:
+    return "None" if value is None else "'***'"

@@ -6,7 +6,13 @@
     ├── ContractViolation    a response breaks its method's contract (also an AssertionError)
     ├── AriaError            Aria answered with a non-zero error_code (raise_on_error=True)
     ├── InvoiceGuardError    an invoice-generating call was refused before it was sent
-    └── CassetteError        a cassette cannot be read, matched, scrubbed or written
+    ├── RealCardError        a call carrying a real card number was refused before it was sent
+    ├── CassetteError        a cassette cannot be read, matched, scrubbed or written
+    ├── DescriptionError     an API description (or a methods list) given is missing or malformed
+    ├── FetchError           an API description URL could not be fetched
+    ├── MissingCredentialsError  recording or a live run without the sandbox's credentials
+    └── NetworkBlockedError  a request to another host while the network is closed
+                             (also a ConnectionError)
 
 Context is keyword-only, so messages stay readable and fields stay inspectable. Messages that
 quote what a server answered (``AriaError``, ``ContractViolation``) pass through the one masker,
@@ -16,7 +22,7 @@ given ``sent=`` (the call's parameters), values sent in sensitive fields are hun
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -26,8 +32,13 @@ __all__ = [
     "AriaError",
     "CassetteError",
     "ContractViolation",
+    "DescriptionError",
+    "FetchError",
     "HarnessError",
     "InvoiceGuardError",
+    "MissingCredentialsError",
+    "NetworkBlockedError",
+    "RealCardError",
     "SpecError",
     "UnknownMethodError",
 ]
@@ -107,9 +118,50 @@ class InvoiceGuardError(HarnessError):
         )
 
 
+class RealCardError(HarnessError):
+    """A call carried a real card number (Luhn-valid, not a published test card)."""
+
+    def __init__(self, method: str, *, fields: list[str]) -> None:
+        self.method = method
+        self.fields = tuple(fields)
+        super().__init__(
+            f"refused {method}: {', '.join(fields)} holds a Luhn-valid card number that is not a "
+            "published test card; use a test card number against a sandbox"
+        )
+
+
 class CassetteError(HarnessError):
     """A cassette that cannot be read, matched, scrubbed or written."""
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
         self.path = path
         super().__init__(f"{path}: {message}" if path else message)
+
+
+class DescriptionError(HarnessError):
+    """An API description (a file, a URL's answer) or a methods list, missing or malformed."""
+
+
+class FetchError(HarnessError):
+    """An API description URL that did not answer, or answered with an error."""
+
+
+class MissingCredentialsError(HarnessError):
+    """Recording or a live run was asked for without the sandbox's credentials."""
+
+    def __init__(self, missing: Iterable[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__(
+            f"set {' and '.join(self.missing)} to the sandbox's credentials before recording "
+            "or running against a live Aria target"
+        )
+
+
+class NetworkBlockedError(HarnessError, ConnectionError):
+    """A request to a host other than Aria while the network is closed."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        super().__init__(
+            f"blocked a request to {url}: the network is closed to everything but Aria calls"
+        )

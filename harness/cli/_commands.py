@@ -9,6 +9,7 @@ import click
 
 # name -> "module:attribute" of a click command
 COMMANDS: dict[str, str] = {
+    "diff": "harness.cli.diff:diff_command",
     "drift": "harness.cli.drift:drift_command",
     "fuzz": "harness.cli.fuzz:fuzz_command",
     "import": "harness.cli.import_:import_command",

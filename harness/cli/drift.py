@@ -97,15 +97,22 @@ def drift_command(
 def _summary(result: DriftResult, out: IO[str]) -> None:
     from harness.drift.runner import Verdict
 
+    for first, others in result.drift_groups():
+        also = f" (and {len(others)} more alike)" if others else ""
+        for finding in first.findings:
+            click.echo(f"DRIFT {first.method} {first.id}{also}: {finding}", file=out)
     for item in result.interactions:
-        if item.verdict is Verdict.DRIFT:
-            for finding in item.findings:
-                click.echo(f"DRIFT {item.method} {item.id}: {finding}", file=out)
-        elif item.verdict is Verdict.UNAVAILABLE:
+        if item.verdict is Verdict.UNAVAILABLE:
             click.echo(f"UNAVAILABLE {item.method} {item.id}: {item.reason}", file=out)
+    if result.description_gaps:
+        click.echo(
+            f"{len(result.description_gaps)} difference(s) between tonight's answers and the "
+            "description (not drift); the reports propose a change to openapi/aria.yaml",
+            file=out,
+        )
     counts = ", ".join(f"{n} {verdict}" for verdict, n in result.counts().items())
     click.echo(
         f"aria-harness drift: {len(result.interactions)} interaction(s) against "
-        f"{result.target}: {counts} (exit {result.exit_code})",
+        f"{result.target} ({result.target_kind}): {counts} (exit {result.exit_code})",
         file=out,
     )

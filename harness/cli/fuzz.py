@@ -53,6 +53,18 @@ def _progress(event: object) -> None:
 @click.option(
     "--request-budget", type=click.IntRange(min=1), help="Send at most this many requests."
 )
+@click.option(
+    "--changed-since",
+    metavar="OLD",
+    help="Fuzz only the methods that changed between OLD (a release's description: a path, "
+    "a URL or 'bundled') and the target's current description.",
+)
+@click.option(
+    "--current",
+    metavar="DESCRIPTION",
+    help="The target's current description for --changed-since. Default: the bundled one for "
+    "the embedded stub, {base-url}/v1/core/a7/api-docs/all_A7_swagger.json for a target URL.",
+)
 @click.option("--no-progress", is_flag=True, help="Do not show progress while running.")
 def fuzz_command(
     base_url: str | None,
@@ -65,6 +77,8 @@ def fuzz_command(
     report_markdown: str | None,
     allow_invoicing: bool,
     request_budget: int | None,
+    changed_since: str | None,
+    current: str | None,
     no_progress: bool,
 ) -> None:
     """Fuzz the Aria methods with schemathesis and Aria-aware checks.
@@ -81,6 +95,18 @@ def fuzz_command(
         raise click.UsageError(
             f"unknown method {unknown[0]!r}; known methods: {', '.join(registry().names)}"
         )
+    skipped: dict[str, str] = {}
+    if changed_since is not None:
+        methods, skipped = _changed_methods(changed_since, current, base_url, methods)
+        if not methods:
+            for name, reason in skipped.items():
+                click.echo(f"skipped {name}: {reason}")
+            click.echo(
+                f"aria-harness fuzz: nothing to fuzz: no method changed since {changed_since}"
+            )
+            raise SystemExit(0)
+    elif current is not None:
+        raise click.UsageError("--current goes with --changed-since")
     credentials = None
     if base_url is not None:
         credentials = _credentials_from_env()
@@ -99,6 +125,7 @@ def fuzz_command(
         request_budget=request_budget,
         credentials=credentials,
         progress=None if no_progress or not sys.stderr.isatty() else _progress,
+        skipped=skipped,
     )
     result = run_fuzz(config)
     if result.exit_code in (2, 3):
@@ -110,3 +137,31 @@ def fuzz_command(
     if report_markdown:
         write_markdown(result, report_markdown)
     raise SystemExit(result.exit_code)
+
+
+def _changed_methods(
+    old: str, current: str | None, base_url: str | None, chosen: tuple[str, ...]
+) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The described methods that changed since ``old``, and the others with why they are left."""
+    from harness.errors import FetchError
+    from harness.releases import changed_methods
+    from harness.spec import registry
+    from harness.swagger import BUNDLED, PUBLISHED_PATH
+
+    if current is None:
+        current = BUNDLED if base_url is None else base_url.rstrip("/") + PUBLISHED_PATH
+    try:
+        changed, unchanged = changed_methods(old, current)
+    except FetchError as exc:
+        click.echo(f"aria-harness: error: {exc}", err=True)
+        raise SystemExit(3) from None
+    described = set(chosen) if chosen else set(registry().names)
+    skipped = {name: f"unchanged since {old}" for name in unchanged if name in described}
+    undescribed = [name for name in changed if name not in registry()]
+    if undescribed:
+        click.echo(
+            f"{len(undescribed)} changed method(s) are not in the bundled description and "
+            f"cannot be fuzzed: {', '.join(undescribed)}",
+            err=True,
+        )
+    return tuple(name for name in changed if name in described and name in registry()), skipped

@@ -1,8 +1,10 @@
 """Nightly drift checks: replay recorded interactions against a target and report changes.
 
-``run_drift(DriftConfig(...))`` replays every interaction of a folder of vcrpy cassettes,
-compares each live answer with the recorded one (shape, behaviour, contract) after the
-declared normalisation rules, and gives each a verdict: PASS, DRIFT, UNAVAILABLE or SKIPPED.
+``run_drift(DriftConfig(...))`` replays a folder of vcrpy cassettes statefully (each
+cassette in recorded order, recorded ids mapped to the ids the target hands out tonight,
+scrubbed fields filled with declared stand-ins), compares each live answer with the recorded
+one (shape, behaviour, contract) after the declared normalisation rules, and gives each a
+verdict: PASS, DRIFT, UNAVAILABLE or SKIPPED.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from harness.drift.runner import (
     Verdict,
     run_drift,
 )
+from harness.drift.standins import DEFAULT_STAND_INS, StandIns
 
 __all__ = [
     "DEFAULT_RULES",
+    "DEFAULT_STAND_INS",
     "Deadline",
     "DriftConfig",
     "DriftResult",
@@ -33,6 +37,7 @@ __all__ = [
     "InteractionResult",
     "RetryPolicy",
     "Rules",
+    "StandIns",
     "Target",
     "TextRule",
     "Verdict",

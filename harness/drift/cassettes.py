@@ -1,20 +1,20 @@
 """Read recorded interactions from vcrpy cassettes (YAML by default, JSON too).
 
 A cassette is ``{version: 1, interactions: [{request: {method, uri, body, headers},
-response: {status: {code, message}, headers, body: {string}}}]}``. Reading needs no vcrpy:
-a safe YAML load reads both serialisations (JSON is YAML), and nothing is executed.
+response: {status: {code, message}, headers, body: {string}}}]}``. Files are read by the
+recording package's one reader (``harness.recording.persist.load_interactions``: a safe
+loader, strict about truncated files) one at a time, so a run never holds more than one
+cassette's interactions.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
-
-import yaml
 
 from harness.errors import CassetteError
 
@@ -24,12 +24,13 @@ __all__ = [
     "RecordedRequest",
     "RecordedResponse",
     "find_cassettes",
+    "cassette_paths",
+    "iter_cassettes",
     "load_cassette",
     "load_cassettes",
 ]
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -130,38 +131,48 @@ def find_cassettes(root: str | Path) -> list[Path]:
     )
 
 
+def cassette_paths(root: str | Path) -> list[tuple[str, Path]]:
+    """(name for reports, path) of every cassette under a folder, in name order."""
+    base = Path(root)
+    return [
+        (path.name if base.is_file() else path.relative_to(base).as_posix(), path)
+        for path in find_cassettes(base)
+    ]
+
+
+def iter_cassettes(root: str | Path) -> Iterator[tuple[str, list[Interaction]]]:
+    """Each cassette's name and interactions, one file at a time, in name order."""
+    for name, path in cassette_paths(root):
+        yield name, load_cassette(path, name=name)
+
+
 def load_cassettes(root: str | Path) -> list[Interaction]:
     """Every interaction of every cassette under a folder, in a stable order."""
-    base = Path(root)
-    interactions: list[Interaction] = []
-    for path in find_cassettes(base):
-        name = path.name if base.is_file() else path.relative_to(base).as_posix()
-        interactions.extend(load_cassette(path, name=name))
-    return interactions
+    return [item for _, interactions in iter_cassettes(root) for item in interactions]
 
 
 def load_cassette(path: str | Path, *, name: str | None = None) -> list[Interaction]:
     """The interactions of one cassette file; a malformed file raises CassetteError."""
+    from harness.recording.persist import load_interactions
+
     path = Path(path)
     label = name or path.name
+    fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CassetteError(f"cannot be read as a cassette: {exc}", path=str(path)) from None
-    if not isinstance(data, Mapping) or not isinstance(data.get("interactions"), list):
-        raise CassetteError("is not a vcrpy cassette (no 'interactions' list)", path=str(path))
+        pairs, _ = load_interactions(path, fmt=fmt)
+    except OSError as exc:
+        raise CassetteError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
     return [
         Interaction(label, index, *_parse_interaction(entry, path=str(path), index=index))
-        for index, entry in enumerate(data["interactions"])
+        for index, entry in enumerate(pairs)
     ]
 
 
 def _parse_interaction(
-    entry: Any, *, path: str, index: int
+    entry: tuple[Mapping[str, Any], Mapping[str, Any]], *, path: str, index: int
 ) -> tuple[RecordedRequest, RecordedResponse]:
     try:
-        request, response = entry["request"], entry["response"]
+        request, response = entry
         status = response.get("status") or {}
         body = response.get("body")
         return (

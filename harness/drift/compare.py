@@ -59,12 +59,18 @@ class Node:
     def add(self, value: Any, parts: tuple[str | int, ...]) -> None:
         """Merge one value seen at ``parts`` into this node."""
         kind = json_type(value)
-        self.types.setdefault(kind, to_pointer(parts))
+        # pointers only for what is seen first: building one per value dominated the cost
+        if kind not in self.types:
+            self.types[kind] = to_pointer(parts)
         if kind == "object":
             for key, child in value.items():
                 key = str(key)
-                self.key_at.setdefault(key, to_pointer((*parts, key)))
-                self.props.setdefault(key, Node()).add(child, (*parts, key))
+                if key not in self.key_at:
+                    self.key_at[key] = to_pointer((*parts, key))
+                node = self.props.get(key)
+                if node is None:
+                    node = self.props[key] = Node()
+                node.add(child, (*parts, key))
         elif kind == "array":
             for index, item in enumerate(value):
                 if self.items is None:
@@ -195,14 +201,22 @@ def behaviour_values(value: Any, parts: tuple[str | int, ...] = ()) -> dict[str,
     return found
 
 
-def compare_behaviour(recorded: Any, live: Any, *, rules: Rules) -> list[Finding]:
-    """Error codes and messages that changed, messages compared after normalisation."""
+def compare_behaviour(
+    recorded: Any, live: Any, *, rules: Rules, nullability: bool = True
+) -> list[Finding]:
+    """Error codes and messages that changed, messages compared after normalisation.
+
+    Without ``nullability`` (a forced dry run) a nested code that is null now is not a
+    change: what the dry run did not attempt (invoicing, collection) has no outcome.
+    """
     findings: list[Finding] = []
     rec, now = behaviour_values(recorded), behaviour_values(live)
     for pointer, old in rec.items():
         if pointer not in now:
             continue  # a missing field is shape drift, reported there
         new = now[pointer]
+        if new is None and not nullability:
+            continue
         is_message = pointer.endswith("_msg") or pointer.endswith("/error_msg")
         if is_message:
             same = rules.normalise_text(str(old)) == rules.normalise_text(str(new))
@@ -269,7 +283,7 @@ def compare_responses(
                 ),
             )
         ]
-    findings = compare_behaviour(recorded, live, rules=rules)
+    findings = compare_behaviour(recorded, live, rules=rules, nullability=nullability)
     findings += compare_shapes(shape_of(recorded), shape_of(live), nullability=nullability)
     findings += compare_contract(method, recorded, live)
     return findings

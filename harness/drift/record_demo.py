@@ -4,6 +4,7 @@ Starts an embedded stub, calls every method of the bundled description through
 ``AriaClient`` with the recorder on (successes and typical errors, JSON and form encodings),
 and writes one scrubbed cassette per method. ``aria-harness drift`` with no target replays
 them against a fresh stub: a clean pass, and a check that the stub still answers as it did.
+``record_scenarios`` records any such list of scenarios (the drift tests and bench use it).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["record_demo"]
+__all__ = ["record_demo", "record_scenarios"]
 
 # Ids of the stub's bundled default fixture (harness/stub/fixtures/default.yaml).
 ACCT, MPI = 1000001, 20001
@@ -101,19 +102,25 @@ SCENARIOS: tuple[tuple[str, str, Scenario], ...] = (
 )
 
 
-def record_demo(directory: str | Path) -> list[Path]:
-    """Record the demo cassettes into ``directory`` (replacing them); returns their paths."""
+def record_scenarios(
+    directory: str | Path,
+    scenarios: Sequence[tuple[str, str, Scenario]],
+    *,
+    fixtures: Any = None,
+) -> list[Path]:
+    """Record each (file name, encoding, scenario) into its own cassette, against one stub.
+
+    The scenarios share a ``state`` dict, so later ones can use what earlier ones created.
+    """
     from harness.client import AriaClient
     from harness.recording import use_cassette
     from harness.stub import running_stub
 
-    target = Path(directory)
+    folder = Path(directory)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory() as scratch, running_stub(control=False) as server:
+    with running_stub(fixtures=fixtures, control=False) as server:
         state: dict[str, Any] = {}
-        for number, (name, encoding, scenario) in enumerate(SCENARIOS, 1):
-            # replay goes in path order; later calls refer to what earlier ones created
-            path = Path(scratch) / f"{number:02d}_{name}.yaml"
+        for name, encoding, scenario in scenarios:
             client = AriaClient(
                 server.url,
                 client_no=server.client_no,
@@ -122,14 +129,26 @@ def record_demo(directory: str | Path) -> list[Path]:
                 validate=False,
                 is_stub=True,
             )
-            with use_cassette(path, record_mode="all"):
+            with use_cassette(folder / name, record_mode="all"):
                 scenario(client, state)
-            written.append(path)
+            written.append(folder / name)
+    return written
+
+
+def record_demo(directory: str | Path) -> list[Path]:
+    """Record the demo cassettes into ``directory`` (replacing them); returns their paths."""
+    target = Path(directory)
+    with tempfile.TemporaryDirectory() as scratch:
+        # replay goes in path order; later calls refer to what earlier ones created
+        named = [
+            (f"{number:02d}_{name}.yaml", encoding, scenario)
+            for number, (name, encoding, scenario) in enumerate(SCENARIOS, 1)
+        ]
+        recorded = record_scenarios(scratch, named)
         target.mkdir(parents=True, exist_ok=True)
         for old in target.glob("*.yaml"):
             old.unlink()
-        written = [Path(shutil.copy2(path, target / path.name)) for path in written]
-    return written
+        return [Path(shutil.copy2(path, target / path.name)) for path in recorded]
 
 
 def main(argv: list[str] | None = None) -> int:

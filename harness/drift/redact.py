@@ -1,5 +1,8 @@
 """Keep secrets out of everything a drift run keeps: results, reports, messages.
 
+The runner masks each result once, through ``Redactor.interaction``, and the description's
+rows through ``Redactor.gap``: the one place a shared masker would be plugged in.
+
 Two layers, both from the recorder's scrubbers so cassettes and reports agree: sensitive
 fields are replaced by their placeholders wherever they occur, and the credentials used for
 the run are replaced wherever they are echoed (a message quoting the URL of a GET call would
@@ -10,9 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.drift.compare import Finding
+
+if TYPE_CHECKING:
+    from harness.drift.runner import InteractionResult
 from harness.recording.scrub import scrub_json
 from harness.recording.sensitive import PLACEHOLDER
 
@@ -44,6 +50,19 @@ class Redactor:
         if isinstance(value, str):
             return self.text(value)
         return scrub_json(value, secrets=self._secrets)
+
+    def interaction(self, result: InteractionResult) -> InteractionResult:
+        """A result with every text and body it keeps masked (the runner's one call)."""
+        result.request = None if result.request is None else self.scrub(result.request)
+        result.recorded = None if result.recorded is None else self.scrub(result.recorded)
+        result.live = None if result.live is None else self.scrub(result.live)
+        result.reason = None if result.reason is None else self.text(result.reason)
+        result.findings = [self.finding(f) for f in result.findings]
+        return result
+
+    def gap(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A description gap's report row with its text scrubbed."""
+        return {**row, "message": self.text(str(row["message"]))}
 
     def finding(self, finding: Finding) -> Finding:
         """A finding with its texts scrubbed."""

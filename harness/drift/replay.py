@@ -13,9 +13,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import requests
 
 from harness.drift.cassettes import Interaction
+from harness.drift.ids import IdMap
 from harness.drift.retry import Deadline, RetryPolicy
+from harness.drift.standins import StandIns, is_scrubbed
+from harness.policy import (
+    DRY_RUN_VALUE,
+    Action,
+    Failure,
+    decide,
+    failure_of,
+    may_resend,
+)
+from harness.policy import Target as PolicyTarget
 from harness.recording.sensitive import ARIA_AUTH_KEY_PLACEHOLDER, ARIA_CLIENT_NO_PLACEHOLDER
-from harness.spec import DISPATCHER_PATH, registry
+from harness.spec import DISPATCHER_PATH
 
 __all__ = [
     "CLIENT_NO_PLACEHOLDER",
@@ -44,12 +55,18 @@ class Target:
 
     @property
     def label(self) -> str:
-        """The target as reports show it: scheme, host and port only."""
+        """The target's URL as reports show it: no credentials, query or fragment."""
         parts = urlsplit(self.base_url)
-        kind = "embedded stub" if self.is_stub else "target"
-        return f"{kind} {parts.scheme}://{parts.hostname}" + (
-            f":{parts.port}" if parts.port else ""
+        return (
+            f"{parts.scheme}://{parts.hostname}"
+            + (f":{parts.port}" if parts.port else "")
+            + parts.path.rstrip("/")
         )
+
+    @property
+    def kind(self) -> str:
+        """ "embedded stub" or "target", for reports."""
+        return "embedded stub" if self.is_stub else "target"
 
 
 @dataclass(frozen=True)
@@ -60,15 +77,16 @@ class Prepared:
     url: str
     body: bytes | None
     headers: Mapping[str, str]
-    state_changing: bool
-    dry_run_forced: bool = False
+    state_changing: bool  # False for reads and dry runs, which are safe to send twice
+    dry_run_forced: bool = False  # the call policy set the method's dry-run field
 
 
 @dataclass(frozen=True)
 class Skip:
-    """The guard's refusal to send an interaction."""
+    """Why an interaction is not sent: the guard, a missing stand-in, or a missing id."""
 
     reason: str
+    depends_on: str | None = None  # the interaction whose ids it needed
 
 
 @dataclass
@@ -81,44 +99,57 @@ class LiveAnswer:
     unavailable: str | None = None
 
 
-def prepare(interaction: Interaction, target: Target, *, allow_invoicing: bool) -> Prepared | Skip:
-    """The live request for a recorded interaction, or the guard's reason to skip it."""
+def prepare(
+    interaction: Interaction,
+    target: Target,
+    *,
+    allow_invoicing: bool,
+    stand_ins: StandIns | None = None,
+    ids: IdMap | None = None,
+) -> Prepared | Skip:
+    """The live request for a recorded interaction, or the reason it is not sent.
+
+    Placeholders become the target's credentials or the declared stand-ins, recorded ids
+    become tonight's (``ids``); then the call policy decides: send, send as a dry run (the
+    method's dry-run field set false), or refuse.
+    """
     request = interaction.request
     method = interaction.method
-    forced_dry = None
-    if not target.is_stub and not allow_invoicing:
-        spec = registry()[method] if method in registry() else None
-        if spec is not None and spec.invoicing.generates:
-            dry = spec.invoicing.dry_run_field
-            if dry is None:
-                return Skip(
-                    f"{method} can generate an invoice ({spec.invoicing.when}) and has no "
-                    "dry-run field; replay it against a sandbox with --allow-invoicing"
-                )
-            if not spec.is_dry_run(request.params()):
-                forced_dry = dry
-        elif spec is None and not _is_read(method):
-            # Not in the bundled description: nothing says it cannot generate an invoice
-            # (Aria lists 22 methods that can), so only reads are replayed unguarded.
-            return Skip(
-                f"{method} is not in the bundled description, so whether it generates an "
-                "invoice is unknown; replay it with --allow-invoicing"
-            )
-    credentials = {
-        CLIENT_NO_PLACEHOLDER: target.client_no,
-        AUTH_KEY_PLACEHOLDER: target.auth_key,
-    }
+    params = request.params()
+    if ids is not None:
+        blocked = ids.missing(params)
+        if blocked is not None:
+            return Skip(*blocked)
+    filler = _Filler(target, stand_ins or StandIns(), ids)
+    try:
+        to_send = filler.params(params)
+    except _NoStandIn as missing:
+        return Skip(StandIns.missing_reason(missing.field))
+    decision = decide(
+        method,
+        to_send,
+        PolicyTarget(
+            target.label,
+            is_stub=target.is_stub,
+            allow_invoicing=allow_invoicing,
+            refuse_unknown_writes=True,  # drift replays what the description knows, or reads
+        ),
+        prefer_dry_run=True,
+    )
+    if decision.action is Action.REFUSE:
+        return Skip(str(decision.error))
+    forced_dry = decision.dry_run_field if decision.action is Action.DRY_RUN else None
     parts = urlsplit(request.uri)
-    query = _fill_pairs(parse_qsl(parts.query, keep_blank_values=True), credentials, None)
+    in_query = request.encoding == "query"  # a GET, or a POST with everything in the URL
+    query = filler.pairs(
+        parse_qsl(parts.query, keep_blank_values=True), forced_dry if in_query else None
+    )
     body: bytes | None = None
-    encoding = request.encoding
-    if encoding == "json":
-        body = _fill_json(request.body or "", credentials, forced_dry).encode("utf-8")
-    elif encoding == "form":
+    if request.encoding == "json":
+        body = _fill_json(request.body or "", filler, forced_dry).encode("utf-8")
+    elif request.encoding == "form":
         pairs = parse_qsl(request.body or "", keep_blank_values=True)
-        body = urlencode(_fill_pairs(pairs, credentials, forced_dry)).encode("utf-8")
-    else:
-        query = _fill_pairs(query, credentials, forced_dry) if forced_dry else query
+        body = urlencode(filler.pairs(pairs, forced_dry)).encode("utf-8")
     path = parts.path
     if DISPATCHER_PATH in path:  # the base URL may carry its own prefix
         path = path[path.index(DISPATCHER_PATH) :]
@@ -127,24 +158,78 @@ def prepare(interaction: Interaction, target: Target, *, allow_invoicing: bool) 
     content_type = request.header("Content-Type")
     if body is not None and content_type:
         headers["Content-Type"] = content_type
-    dry_run = forced_dry is not None or _asks_dry_run(method, request.params())
     return Prepared(
         http_method=request.http_method,
         url=url,
         body=body,
         headers=headers,
-        state_changing=not (_is_read(method) or dry_run),
+        state_changing=decision.state_changing,
         dry_run_forced=forced_dry is not None,
     )
 
 
-def _is_read(method: str) -> bool:
-    # Aria names its read-only methods get_*; everything else may write.
-    return method.startswith("get_")
+class _NoStandIn(Exception):
+    def __init__(self, field: str) -> None:
+        self.field = field
 
 
-def _asks_dry_run(method: str, params: Mapping[str, Any]) -> bool:
-    return method in registry() and registry()[method].is_dry_run(params)
+class _Filler:
+    """Puts usable values where the recording has placeholders or recorded ids."""
+
+    def __init__(self, target: Target, stand_ins: StandIns, ids: IdMap | None) -> None:
+        self._credentials = {
+            CLIENT_NO_PLACEHOLDER: target.client_no,
+            AUTH_KEY_PLACEHOLDER: target.auth_key,
+        }
+        self._stand_ins = stand_ins
+        self._ids = ids
+
+    def value(self, key: str, value: Any) -> Any:
+        """The value to send for one recorded field."""
+        if isinstance(value, str) and value in self._credentials:
+            return _credential(self._credentials[value], value)
+        if is_scrubbed(value):
+            found = self._stand_ins.value(key)
+            if found is None:
+                raise _NoStandIn(key)
+            return found
+        if self._ids is not None:
+            return self._ids.translate({key: value})[key]
+        return value
+
+    def params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A filled copy of the flat call parameters (what the call policy judges)."""
+        return {
+            key: dict(self.pairs([(key, value)], None))[key]
+            if isinstance(value, str)
+            else self.walk(value, key)
+            for key, value in params.items()
+        }
+
+    def walk(self, value: Any, key: str = "") -> Any:
+        """A filled copy of a JSON body."""
+        if isinstance(value, dict):
+            return {k: self.walk(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.walk(v, key) for v in value]
+        return self.value(key, value)
+
+    def pairs(self, pairs: list[tuple[str, str]], dry_field: str | None) -> list[tuple[str, str]]:
+        """Filled form or query pairs (bracketed keys and pipe columns too)."""
+        filled = []
+        for key, value in pairs:
+            name = _form_field(key)
+            parts = value.split("|") if "|" in value else [value]
+            filled.append((key, "|".join(str(self.value(name, part)) for part in parts)))
+        if dry_field is not None:
+            filled = [(key, value) for key, value in filled if key != dry_field]
+            filled.append((dry_field, DRY_RUN_VALUE))
+        return filled
+
+
+def _form_field(key: str) -> str:
+    # order_line_items_list[0][client_sku] -> client_sku
+    return key.rstrip("]").rsplit("[", 1)[-1] if key.endswith("]") else key
 
 
 def _credential(value: str, key: str) -> Any:
@@ -152,35 +237,15 @@ def _credential(value: str, key: str) -> Any:
     return int(value) if key == CLIENT_NO_PLACEHOLDER and value.isdigit() else value
 
 
-def _fill_json(body: str, credentials: Mapping[str, str], dry_field: str | None) -> str:
+def _fill_json(body: str, filler: _Filler, dry_field: str | None) -> str:
     try:
         data = json.loads(body)
     except ValueError:
         return body  # not JSON after all: send it as recorded
-
-    def walk(value: Any) -> Any:
-        if isinstance(value, str) and value in credentials:
-            return _credential(credentials[value], value)
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-
-    filled = walk(data)
+    filled = filler.walk(data)
     if dry_field is not None and isinstance(filled, dict):
-        filled[dry_field] = "false"  # a string enum ("true"/"false") in Aria's schemas
+        filled[dry_field] = DRY_RUN_VALUE
     return json.dumps(filled)
-
-
-def _fill_pairs(
-    pairs: list[tuple[str, str]], credentials: Mapping[str, str], dry_field: str | None
-) -> list[tuple[str, str]]:
-    filled = [(key, credentials.get(value, value)) for key, value in pairs]
-    if dry_field is not None:
-        filled = [(key, value) for key, value in filled if key != dry_field]
-        filled.append((dry_field, "false"))
-    return filled
 
 
 def send(
@@ -210,17 +275,17 @@ def send(
                 allow_redirects=False,
             )
         except requests.RequestException as exc:
-            reason, never_sent = _transport_failure(exc, per_call)
-            answer.status, answer.body, answer.unavailable = None, None, reason
-            retryable = never_sent or not prepared.state_changing
+            failure = failure_of(exc)
+            answer.status, answer.body = None, None
+            answer.unavailable = _transport_failure(exc, per_call, failure)
         else:
             answer.status = response.status_code
             answer.body, answer.unavailable = classify(response)
             if answer.unavailable is None:
                 return answer
             retry_after = _retry_after(response)
-            # the target answered: a state-changing call may have run, so it is not re-sent
-            retryable = not prepared.state_changing
+            failure = Failure.NOT_ARIA
+        retryable = may_resend(failure, state_changing=prepared.state_changing)
         if not retryable or attempt == policy.attempts:
             return answer
         wait = deadline.cap(policy.delay(attempt, retry_after=retry_after))
@@ -251,35 +316,17 @@ def classify(response: requests.Response) -> tuple[dict[str, Any] | None, str | 
     return body, None
 
 
-def _transport_failure(exc: requests.RequestException, timeout: float) -> tuple[str, bool]:
-    """A secret-free description of a transport error, and whether the request never left."""
+def _transport_failure(exc: requests.RequestException, timeout: float, failure: Failure) -> str:
+    """A secret-free description of a transport error."""
     if isinstance(exc, requests.ConnectTimeout):
-        return f"no connection within {timeout:.3g} s", True
+        return f"no connection within {timeout:.3g} s"
     if isinstance(exc, requests.Timeout):
-        return f"no answer within {timeout:.3g} s", False
-    if isinstance(exc, requests.ConnectionError) and _never_connected(exc):
-        return "connection refused or host unreachable", True
+        return f"no answer within {timeout:.3g} s"
+    if failure is Failure.NOT_CONNECTED:
+        return "connection refused or host unreachable"
     if isinstance(exc, requests.ConnectionError):
-        return "the connection was dropped without an answer", False
-    return f"the request failed ({type(exc).__name__})", False
-
-
-def _never_connected(exc: BaseException) -> bool:
-    from urllib3.exceptions import NewConnectionError
-
-    seen: set[int] = set()
-    stack: list[Any] = [exc]
-    while stack:
-        item = stack.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, NewConnectionError):
-            return True
-        if isinstance(item, BaseException):
-            stack.extend([item.__cause__, item.__context__, getattr(item, "reason", None)])
-            stack.extend(arg for arg in item.args if isinstance(arg, BaseException))
-    return False
+        return "the connection was dropped without an answer"
+    return f"the request failed ({type(exc).__name__})"
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -15,12 +15,15 @@ from typing import Any
 
 import requests
 
-from harness.drift.cassettes import Interaction, load_cassettes
+from harness.drift.cassettes import Interaction, cassette_paths, load_cassette
 from harness.drift.compare import Finding, compare_responses
+from harness.drift.description import DescriptionGaps, description_gaps, proposal_yaml
+from harness.drift.ids import IdMap, order_by_dependency
 from harness.drift.redact import Redactor
 from harness.drift.replay import LiveAnswer, Skip, Target, prepare, send
 from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.rules import DEFAULT_RULES, Rules
+from harness.drift.standins import StandIns
 from harness.errors import HarnessError
 
 __all__ = [
@@ -64,6 +67,9 @@ class DriftConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     rules: Rules = DEFAULT_RULES
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    # stand-ins for scrubbed fields over the declared defaults (the environment's
+    # ARIA_DRIFT_STANDIN_<FIELD> win over both); test values only, never real cards
+    stand_ins: Mapping[str, str] | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -80,21 +86,30 @@ class InteractionResult:
     attempts: int = 0
     status: int | None = None
     dry_run_forced: bool = False
+    # Bodies are kept only where a report shows them (memory stays flat over a long run):
+    # the request of every interaction not PASS, both answers of the first interaction
+    # with each distinct drift; later ones name that first one in ``same_as``.
     request: Any = None  # the recorded parameters (placeholders, scrubbed)
-    recorded: Any = None  # the recorded answer (scrubbed)
+    recorded: Any = None  # the recorded answer, recorded ids translated (scrubbed)
     live: Any = None  # the live answer (scrubbed)
+    same_as: str | None = None
+    depends_on: str | None = None  # SKIPPED because this interaction's ids are missing
 
 
 @dataclass
 class DriftResult:
     """Every interaction's verdict, and the run's exit code."""
 
-    target: str
+    target: str  # the target's URL, without credentials
     cassettes: str
     started: str
     duration: float
     interactions: list[InteractionResult]
     rules: Rules = field(default=DEFAULT_RULES, repr=False)  # how reports normalise values
+    target_kind: str = "target"  # "embedded stub" or "target"
+    # tonight's answers checked against the description: fields it lacks, types it gets wrong
+    description_gaps: list[dict[str, Any]] = field(default_factory=list)
+    description_proposal: str = ""
 
     def counts(self) -> dict[str, int]:
         """How many interactions got each verdict."""
@@ -109,6 +124,18 @@ class DriftResult:
             row[result.verdict.value] += 1
         return table
 
+    def drift_groups(self) -> list[tuple[InteractionResult, list[InteractionResult]]]:
+        """Each distinct drift once: its first interaction, and the others that drifted alike."""
+        groups: dict[str, tuple[InteractionResult, list[InteractionResult]]] = {}
+        for result in self.interactions:
+            if result.verdict is not Verdict.DRIFT:
+                continue
+            if result.same_as is None or result.same_as not in groups:
+                groups[result.id] = (result, [])
+            else:
+                groups[result.same_as][1].append(result)
+        return list(groups.values())
+
     @property
     def exit_code(self) -> int:
         """0 no drift, 1 drift (wins over unavailable), 3 target unavailable."""
@@ -121,29 +148,48 @@ class DriftResult:
 
 
 def run_drift(config: DriftConfig) -> DriftResult:
-    """Replay every recorded interaction against the configured target and judge each."""
+    """Replay every recorded interaction against the configured target and judge each.
+
+    Cassettes are read one at a time; each replays in recorded order, and a cassette that
+    names ids another one's answers handed out replays after it (else in name order).
+    """
     source = _cassette_source(config)
-    interactions = load_cassettes(source)
-    if not interactions:
+    paths = dict(cassette_paths(source))
+    if not paths:
         raise DriftUsageError(f"no recorded interactions under {source}")
+    order = _replay_order(paths)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     begin = time.monotonic()
+    results: list[InteractionResult] = []
     with _target(config) as target:
-        redactor = Redactor(secrets=(target.auth_key, target.client_no))
-        deadline = Deadline(config.deadline, clock=config.clock)
+        run = _Run(config, target)
         with requests.Session() as session:
             session.trust_env = not target.is_stub  # never proxy the loopback stub
-            results = [
-                _judge(interaction, target, session, deadline, config, redactor)
-                for interaction in interactions
-            ]
+            for name in order:
+                run.ids.start_session()
+                for interaction in load_cassette(paths[name], name=name):
+                    results.append(run.judge(interaction, session))
+    if not results:
+        raise DriftUsageError(f"no recorded interactions under {source}")
     return DriftResult(
         target=target.label,
+        target_kind=target.kind,
+        description_gaps=[run.redactor.gap(row) for row in run.gaps.rows()],
+        description_proposal=proposal_yaml(run.gaps),
         cassettes=str(source),
         started=started,
         duration=round(time.monotonic() - begin, 3),
         interactions=results,
         rules=config.rules,
+    )
+
+
+def _replay_order(paths: Mapping[str, Path]) -> list[str]:
+    if len(paths) == 1:
+        return list(paths)
+    return order_by_dependency(
+        (name, ((i.request.params(), i.response.json()) for i in load_cassette(path, name=name)))
+        for name, path in paths.items()
     )
 
 
@@ -186,49 +232,109 @@ def _target(config: DriftConfig) -> Iterator[Target]:
         yield Target(server.url, str(server.client_no), str(server.auth_key), is_stub=True)
 
 
-def _judge(
-    interaction: Interaction,
-    target: Target,
-    session: requests.Session,
-    deadline: Deadline,
-    config: DriftConfig,
-    redactor: Redactor,
-) -> InteractionResult:
-    recorded = interaction.response.json()
-    result = InteractionResult(
-        id=interaction.id,
-        cassette=interaction.cassette,
-        index=interaction.index,
-        method=interaction.method,
-        verdict=Verdict.PASS,
-        request=redactor.scrub(interaction.request.params()),
-        recorded=redactor.scrub(recorded if recorded is not None else interaction.response.body),
-    )
-    if not isinstance(recorded, dict) or "error_code" not in recorded:
-        result.verdict = Verdict.SKIPPED
-        result.reason = (
-            f"the recorded answer (HTTP {interaction.response.status}) is not an Aria answer, "
-            "so there is nothing to compare with"
+class _Run:
+    """The state of one run: the deadline, the id map, what each drift looked like first."""
+
+    def __init__(self, config: DriftConfig, target: Target) -> None:
+        self.config = config
+        self.target = target
+        self.redactor = Redactor(secrets=(target.auth_key, target.client_no))
+        self.deadline = Deadline(config.deadline, clock=config.clock)
+        self.stand_ins = StandIns(config.stand_ins)
+        self.ids = IdMap()
+        self.first_drift: dict[tuple[Any, ...], str] = {}
+        self.gaps = DescriptionGaps()
+
+    def judge(self, interaction: Interaction, session: requests.Session) -> InteractionResult:
+        """Replay one interaction and give it its verdict."""
+        recorded = interaction.response.json()
+        result = InteractionResult(
+            id=interaction.id,
+            cassette=interaction.cassette,
+            index=interaction.index,
+            method=interaction.method,
+            verdict=Verdict.PASS,
         )
-        return result
-    if deadline.expired:
-        result.verdict = Verdict.UNAVAILABLE
-        result.reason = "the run's deadline passed before this call"
-        return result
-    prepared = prepare(interaction, target, allow_invoicing=config.allow_invoicing)
-    if isinstance(prepared, Skip):
-        result.verdict, result.reason = Verdict.SKIPPED, prepared.reason
-        return result
-    result.dry_run_forced = prepared.dry_run_forced
-    live = send(session, prepared, timeout=config.timeout, deadline=deadline, policy=config.retry)
-    result.attempts, result.status = live.attempts, live.status
-    if live.unavailable is not None or live.body is None:
-        result.verdict = Verdict.UNAVAILABLE
-        result.reason = redactor.text(live.unavailable or "no answer")
-        return result
-    result.live = redactor.scrub(live.body)
-    _verdict(result, interaction, recorded, live, config, redactor)
-    return result
+        live = self._replay(interaction, recorded, result, session)
+        params = interaction.request.params()
+        self.ids.see_request(params)
+        self.ids.learn(
+            interaction=interaction.id,
+            method=interaction.method,
+            recorded=recorded,
+            live=live,
+            why_missing=_why_no_ids(result),
+        )
+        if result.verdict is not Verdict.PASS:
+            result.request = params
+        if result.verdict is Verdict.DRIFT:
+            key = (
+                result.method,
+                *((f.kind, f.pointer, f.expected, f.actual) for f in result.findings),
+            )
+            result.same_as = self.first_drift.setdefault(key, result.id)
+            if result.same_as == result.id:
+                result.same_as = None
+                result.recorded, result.live = self.ids.translate(recorded), live
+        # everything kept is masked here, in one place, before any report sees it
+        return self.redactor.interaction(result)
+
+    def _replay(
+        self,
+        interaction: Interaction,
+        recorded: Any,
+        result: InteractionResult,
+        session: requests.Session,
+    ) -> dict[str, Any] | None:
+        config = self.config
+        if not isinstance(recorded, dict) or "error_code" not in recorded:
+            result.verdict = Verdict.SKIPPED
+            result.reason = (
+                f"the recorded answer (HTTP {interaction.response.status}) is not an Aria answer, "
+                "so there is nothing to compare with"
+            )
+            return None
+        if self.deadline.expired:
+            result.verdict = Verdict.UNAVAILABLE
+            result.reason = "the run's deadline passed before this call"
+            return None
+        prepared = prepare(
+            interaction,
+            self.target,
+            allow_invoicing=config.allow_invoicing,
+            stand_ins=self.stand_ins,
+            ids=self.ids,
+        )
+        if isinstance(prepared, Skip):
+            result.verdict, result.reason = Verdict.SKIPPED, prepared.reason
+            result.depends_on = prepared.depends_on
+            return None
+        result.dry_run_forced = prepared.dry_run_forced
+        live = send(
+            session, prepared, timeout=config.timeout, deadline=self.deadline, policy=config.retry
+        )
+        result.attempts, result.status = live.attempts, live.status
+        if live.unavailable is not None or live.body is None:
+            result.verdict = Verdict.UNAVAILABLE
+            result.reason = live.unavailable or "no answer"
+            return None
+        _verdict(result, interaction, self.ids.translate(recorded), live, config)
+        self.gaps.add(description_gaps(interaction.method, live.body))
+        return live.body
+
+
+def _why_no_ids(result: InteractionResult) -> str | None:
+    """What a call that depends on this one's ids is told, or None if they can be mapped."""
+    if result.depends_on is not None:
+        return f"that call was SKIPPED too, as it needed ids from {result.depends_on}"
+    if result.verdict in (Verdict.SKIPPED, Verdict.UNAVAILABLE):
+        # its own reason is listed with it in every report; repeating it here would nest
+        return f"that call was {result.verdict.value} (its reason is given with it)"
+    if result.dry_run_forced:
+        return "that call ran as a dry run (the invoice guard), which creates nothing"
+    if result.verdict is Verdict.DRIFT and result.findings:
+        return f"that call drifted ({result.findings[0]})"
+    return None
 
 
 def _verdict(
@@ -237,7 +343,6 @@ def _verdict(
     recorded: dict[str, Any],
     live: LiveAnswer,
     config: DriftConfig,
-    redactor: Redactor,
 ) -> None:
     body = live.body or {}
     if str(body.get("error_code")) == str(_AUTH_ERROR) and str(recorded.get("error_code")) != str(
@@ -270,5 +375,5 @@ def _verdict(
                 f"HTTP status changed from {interaction.response.status} to {live.status}",
             ),
         )
-    result.findings = [redactor.finding(f) for f in findings]
+    result.findings = findings
     result.verdict = Verdict.DRIFT if findings else Verdict.PASS

@@ -15,14 +15,15 @@ from typing import Any
 
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
-from harness.errors import HarnessError, InvoiceGuardError
+from harness.errors import HarnessError
 from harness.fuzz.context import FuzzContext, context_of, method_of
+from harness.policy import DRY_RUN_VALUE, Action, Target, decide
 from harness.spec import MethodSpec
 
 __all__ = ["BudgetExhausted", "prepare_call", "substitute_known_values", "DRY_RUN_VALUE"]
 
-# Aria reads "false" (also False, "0", 0) as false; the description's enum is "true"/"false".
-DRY_RUN_VALUE = "false"
+# Generated card numbers are random, not anybody's card, and a fuzz run writes no cassette.
+_SANDBOX = Target("a sandbox", protect_cards=False)
 _CREDENTIALS = ("client_no", "auth_key")
 
 
@@ -54,16 +55,16 @@ def prepare_call(hook_context: HookContext, case: Any, kwargs: dict[str, Any]) -
 
 
 def _guard(context: FuzzContext, spec: MethodSpec, case: Any) -> None:
-    dry_run = spec.invoicing.dry_run_field
-    if dry_run is None:
-        # Such operations are left out of a guarded run; this is the last line of defence.
-        raise InvoiceGuardError(spec.name, condition=spec.invoicing.when or "", target="a sandbox")
-    if not isinstance(case.body, dict):
-        # A body that is not an object cannot carry the dry-run field: send an empty call
-        # with only the dry run rather than something a lenient parser might act on.
-        case.body = {}
-    if case.body.get(dry_run) != DRY_RUN_VALUE:
-        case.body[dry_run] = DRY_RUN_VALUE
+    # A body that is not an object cannot carry the dry-run field: send an empty call with
+    # only the dry run rather than something a lenient parser might act on.
+    body = case.body if isinstance(case.body, dict) else {}
+    # Methods without a dry-run field are left out of a guarded run; a refusal here is the
+    # last line of defence.
+    decision = decide(spec.name, body, _SANDBOX, prefer_dry_run=True)
+    decision.enforce()
+    case.body = body
+    if decision.action is Action.DRY_RUN and decision.dry_run_field is not None:
+        body[decision.dry_run_field] = DRY_RUN_VALUE
         context.count_rewrite()
 
 

@@ -60,6 +60,8 @@ class FuzzConfig:
     # test sessions left in ./.hypothesis, whose upkeep also cost about half the throughput.
     database: str = "none"
     progress: Callable[[Progress], None] | None = None
+    # Methods left out before the run, with why (e.g. unchanged since a release): reported.
+    skipped: Mapping[str, str] = field(default_factory=dict)
 
 
 def run_fuzz(config: FuzzConfig) -> FuzzResult:
@@ -177,6 +179,7 @@ def _execute(schema: Any, config: FuzzConfig, target: str) -> FuzzResult:
     seed = schema.config.seed
     result = FuzzResult(ExitCode.CLEAN, target=target, seed=seed)
     result.skipped.update(context.skipped)
+    result.skipped.update(config.skipped)
     names = [op.ok().definition.raw["x-aria-method"] for op in schema.get_all_operations()]
     for name in names:
         result.methods[name] = MethodStats()

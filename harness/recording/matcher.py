@@ -18,7 +18,13 @@ from urllib.parse import parse_qsl, urlsplit
 from harness.recording.scrub import media_type
 from harness.recording.sensitive import VOLATILE_FIELDS, is_sensitive
 
-__all__ = ["aria_call", "canonical_request", "describe_difference", "request_key"]
+__all__ = [
+    "aria_call",
+    "canonical_request",
+    "describe_difference",
+    "request_key",
+    "request_params",
+]
 
 _KEY_ATTR = "_aria_canonical"
 
@@ -68,11 +74,9 @@ def _form_params(pairs: list[tuple[str, str]], rest_call: str | None) -> dict[st
     return decode_form(pairs, array_fields=array_fields)
 
 
-def canonical_request(request: Any) -> dict[str, Any]:
-    """The parts of a request that decide which recorded answer it gets."""
-    cached = getattr(request, _KEY_ATTR, None)
-    if cached is not None:
-        return cached
+def request_params(request: Any) -> tuple[dict[str, Any], str | None]:
+    """A request's parameters as sent (query and body merged, ``rest_call`` included, values
+    as the sender typed them in JSON), and the body's sha256 when the body could not be read."""
     parts = urlsplit(request.uri)
     query = parse_qsl(parts.query, keep_blank_values=True)
     body = _body_bytes(request)
@@ -96,9 +100,17 @@ def canonical_request(request: Any) -> dict[str, Any]:
     elif body.strip():
         raw = hashlib.sha256(body).hexdigest()
     query_params = _form_params(query, params.get("rest_call") or dict(query).get("rest_call"))
-    merged = {**query_params, **params}  # output_format may sit in either
+    return {**query_params, **params}, raw  # output_format may sit in either
+
+
+def canonical_request(request: Any) -> dict[str, Any]:
+    """The parts of a request that decide which recorded answer it gets."""
+    cached = getattr(request, _KEY_ATTR, None)
+    if cached is not None:
+        return cached
+    merged, raw = request_params(request)
     canonical = {
-        "path": parts.path or "/",
+        "path": urlsplit(request.uri).path or "/",
         "rest_call": merged.pop("rest_call", None),
         "params": _normalise(merged),
     }

@@ -30,6 +30,7 @@ from harness.stub.faults import (
     apply_field_faults,
 )
 from harness.stub.wire import (
+    INVALID_INPUT,
     JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
     UNEXPECTED_ERROR,
@@ -47,16 +48,29 @@ if TYPE_CHECKING:
 
     from harness.stub.service import StubService
 
-__all__ = ["Stub", "WireResponse", "TRANSPORT_EXTENSION"]
+__all__ = [
+    "DRAIN_LIMIT",
+    "MAX_ANSWER_BYTES",
+    "REQUEST_TIMEOUT",
+    "TRANSPORT_EXTENSION",
+    "Stub",
+    "WireResponse",
+    "status_line",
+]
 
 logger = logging.getLogger("harness.stub")
 
 # ASGI scope extension under which the bundled server hands over the connection's transport,
 # so a ``drop`` fault can close it without any answer.
 TRANSPORT_EXTENSION = "harness.stub.transport"
-# An oversize body is read and thrown away up to this many bytes, so the client gets the
-# envelope instead of a reset while it is still sending; beyond it the connection is closed.
-DRAIN_LIMIT = 16 * MAX_BODY_BYTES
+# An oversize body is read and thrown away up to this many bytes, so a client that sends its
+# whole body before reading (urllib) gets the envelope instead of a reset; beyond it the answer
+# goes out at once and the connection is closed. Memory stays flat: nothing drained is kept.
+DRAIN_LIMIT = 64 * MAX_BODY_BYTES
+# Seconds a client has to send one whole request (headers and body) over HTTP once it starts.
+REQUEST_TIMEOUT = 10.0
+# The largest answer sent over HTTP; input arrays are capped well below what reaches it.
+MAX_ANSWER_BYTES = 4 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -94,6 +108,8 @@ class Stub:
         control: bool = False,
         service: StubService | None = None,
         max_body: int = MAX_BODY_BYTES,
+        request_timeout: float = REQUEST_TIMEOUT,
+        max_answer: int = MAX_ANSWER_BYTES,
     ) -> None:
         if service is None:
             from harness.stub.service import StubService
@@ -102,6 +118,8 @@ class Stub:
         self.service = service
         self.control = control
         self.max_body = max_body
+        self.request_timeout = request_timeout
+        self.max_answer = max_answer
         self.faults = FaultInjector()
         self.wsgi_app = self._wsgi
         self.asgi_app = self._asgi
@@ -141,6 +159,16 @@ class Stub:
         except (TypeError, ValueError):
             logger.exception("the answer to %s is not JSON-serialisable", parsed.method)
             body = render(error_envelope(parsed.method, UNEXPECTED_ERROR, "unexpected error"))
+        if len(body) > self.max_answer:
+            # Aria documents no limit; the request asked for more than the stub will send
+            body = render(
+                error_envelope(
+                    parsed.method,
+                    INVALID_INPUT,
+                    f"invalid input: the answer would be {len(body)} bytes; at most "
+                    f"{self.max_answer} are sent, ask for less",
+                )
+            )
         response = WireResponse(200, JSON_CONTENT_TYPE, body)
         if faults:
             _apply_transport_faults(response, faults)
@@ -176,7 +204,7 @@ class Stub:
         if response.drop:
             # WSGI has no way to close the socket unanswered; raising makes the server abort.
             raise InjectedTransportFault("drop", method=None)
-        start_response(_status_line(response.status), response.header_list())
+        start_response(status_line(response.status), response.header_list())
         return [response.body]
 
     # ASGI ------------------------------------------------------------------------------
@@ -187,7 +215,10 @@ class Stub:
             return
         if scope["type"] != "http":
             return
-        request, close = await _asgi_request(scope, receive, self.max_body)
+        read = await _asgi_request(scope, receive, self.max_body)
+        if read is None:
+            return  # the client left (or was cut off) before its request was whole
+        request, close = read
         response = self.handle(request)
         response.close = response.close or close
         if response.delay and not await _sleep_while_connected(response.delay, receive):
@@ -221,12 +252,12 @@ def _apply_transport_faults(response: WireResponse, faults: list[Fault]) -> None
             assert fault.status is not None
             response.status = fault.status
             response.content_type = "text/plain; charset=utf-8"
-            response.body = (fault.body or _status_line(fault.status)).encode()
+            response.body = (fault.body or status_line(fault.status)).encode()
         elif fault.kind == "drop":
             response.drop = True
 
 
-def _status_line(status: int) -> str:
+def status_line(status: int) -> str:
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
@@ -259,7 +290,8 @@ def _wsgi_request(environ: Mapping[str, Any], max_body: int) -> WireRequest:
 
 async def _asgi_request(
     scope: Mapping[str, Any], receive: Receive, max_body: int
-) -> tuple[WireRequest, bool]:
+) -> tuple[WireRequest, bool] | None:
+    """The request and whether to close after answering; None if the client went away."""
     content_type = None
     declared = None
     for name, value in scope.get("headers", ()):
@@ -279,7 +311,7 @@ async def _asgi_request(
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                break
+                return None
             chunk = message.get("body", b"")
             received += len(chunk)
             if received <= max_body:

@@ -19,6 +19,7 @@ from typing import Any
 
 __all__ = [
     "CENT",
+    "COUPON_LINE",
     "LINE_TYPES",
     "TAX_LINE",
     "Taxed",
@@ -45,6 +46,7 @@ LINE_TYPES = {
     9: "Surcharge",
 }
 TAX_LINE = 2
+COUPON_LINE = 4
 TAX_SERVICE_NO = 400
 TAX_SERVICE_ID = "tax-sales"
 
@@ -130,6 +132,9 @@ def apply_tax(
     return Taxed(tax_line, details, carry, total)
 
 
+_NOT_CHARGES = (TAX_LINE, COUPON_LINE)
+
+
 @dataclass(frozen=True)
 class Totals:
     """An invoice's totals; after_tax = before_tax + tax, total = after_tax - credit."""
@@ -148,8 +153,15 @@ class Totals:
 
 
 def totals(lines: Iterable[dict[str, Any]], *, tax: Decimal, credit: Decimal) -> Totals:
-    """Totals of an invoice's non-tax lines plus its tax, net of credit."""
-    before = sum((dec(line["amount"]) for line in lines if line["line_type"] != TAX_LINE), CENT * 0)
+    """Totals of an invoice's charge lines plus its tax, net of credit.
+
+    Tax and coupon lines are not charges: the tax comes in as ``tax``, a coupon's line shows
+    the ``credit`` already counted.
+    """
+    before = sum(
+        (dec(line["amount"]) for line in lines if line["line_type"] not in _NOT_CHARGES),
+        CENT * 0,
+    )
     return Totals(before_tax=money(before), tax=money(tax), credit=money(credit))
 
 

@@ -30,10 +30,14 @@ from harness.stub.exceptions import (
     MissingParameter,
 )
 
-__all__ = ["FieldRule", "RequestRules", "coerce_params", "rules_for"]
+__all__ = ["MAX_ARRAY_ITEMS", "FieldRule", "RequestRules", "coerce_params", "rules_for"]
 
 # SQLite stores signed 64-bit integers; anything wider is invalid input, never an overflow.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+# Items an input array may hold. Aria documents no limit; a thousand order or rebill lines is
+# beyond any real call, and bounds the work and the answer a call can ask for (an order's
+# answer lists every line: 100,000 pipe columns would make a 45 MB answer).
+MAX_ARRAY_ITEMS = 1000
 
 # Documented codes that describe a bad value of one input. The docs list the inputs of 14046 as
 # master_plan_instance_id; gen_invoice_m's field is master_plan_instance_no, so it is added.
@@ -246,6 +250,8 @@ def _to_array(rule: FieldRule, value: Any, label: str) -> list[dict[str, Any]]:
             value = [value]
     if not isinstance(value, list | tuple):
         raise _fail(rule, f"{label} must be an array of objects")
+    if len(value) > MAX_ARRAY_ITEMS:
+        raise _fail(rule, f"{label} has {len(value)} items; at most {MAX_ARRAY_ITEMS} are accepted")
     items: list[dict[str, Any]] = []
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):

@@ -31,6 +31,7 @@ from harness.stub.models import (
     Tenant,
     World,
 )
+from harness.stub.store import SEQUENCE_START
 
 __all__ = ["FixtureError", "build_world", "default_fixture_text", "read_fixture"]
 
@@ -151,7 +152,15 @@ def _params(node: Mapping[str, Any], path: str) -> ClientParameters:
         decline_card_number=str(
             _opt(raw, "decline_card_number", (str, int), path, base.decline_card_number)
         ),
+        invoice_in_progress_seconds=_seconds(raw, "invoice_in_progress_seconds", path),
     )
+
+
+def _seconds(raw: Mapping[str, Any], key: str, path: str) -> int:
+    value = _opt(raw, key, int, path, 0)
+    if value < 0:
+        raise FixtureError(f"{path}.{key}: expected a whole number of seconds >= 0, got {value!r}")
+    return value
 
 
 def _plan(node: Mapping[str, Any], path: str) -> Plan:
@@ -337,4 +346,17 @@ def build_world(raw: Mapping[str, Any]) -> World:
             raise FixtureError(f"tenants[{index}]: duplicate client_no {tenant.client_no}")
         tenants[tenant.client_no] = tenant
     digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
-    return World(tenants=tenants, digest=digest)
+    return World(tenants=tenants, digest=digest, id_sequences=_id_sequences(raw))
+
+
+def _id_sequences(raw: Mapping[str, Any]) -> dict[str, int]:
+    starts = _opt(raw, "id_sequences", dict, "fixture", {})
+    unknown = sorted(set(starts) - set(SEQUENCE_START))
+    if unknown:
+        raise FixtureError(
+            f"id_sequences: unknown sequence(s) {unknown}; known: {sorted(SEQUENCE_START)}"
+        )
+    for name, value in starts.items():
+        if _check(value, int, f"id_sequences.{name}") < 0:
+            raise FixtureError(f"id_sequences.{name}: expected a number of at least 0")
+    return dict(starts)

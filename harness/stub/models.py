@@ -45,6 +45,11 @@ class ClientParameters:
     tax_name: str = "Sales tax"
     # the test gateway declines this card number; every other valid number is approved
     decline_card_number: str = "4000000000000002"
+    # A stub setting, not an Aria parameter: how long an invoice's generation keeps its billing
+    # group "in progress" (seconds on the client's virtual clock, from the call's start). Calls
+    # on the group meanwhile answer 3108; advancing the clock or waiting ends it. 0: only while
+    # the call itself runs.
+    invoice_in_progress_seconds: int = 0
 
 
 @dataclass(frozen=True)
@@ -178,3 +183,5 @@ class World:
 
     tenants: Mapping[int, Tenant]
     digest: str
+    # where id sequences start (a sandbox's numbers are not the stub's defaults)
+    id_sequences: Mapping[str, int] = field(default_factory=dict)

@@ -14,7 +14,9 @@ from harness.stub.gateway import ProcessorResult, card_approves, charge
 from harness.stub.models import Account
 from harness.stub.store import _Tx
 
-__all__ = ["Collection", "collect", "collection_outcome", "is_true"]
+__all__ = ["DECLINED_COLLECTION_CODE", "Collection", "collect", "collection_outcome", "is_true"]
+
+DECLINED_COLLECTION_CODE = 4011
 
 
 class Collection:
@@ -38,7 +40,10 @@ def collection_outcome(collection: Collection, *, code_field: str) -> dict[str, 
         outcome[code_field] = 0
         outcome["collection_error_msg"] = "OK"
     else:
-        # no collection error code is documented; the decline is described
+        # The method pages document no collection codes. Aria's code for a card the processor
+        # refuses is 4011 "cc authorization failed" (its published error list, e.g.
+        # settle_account_balance_m and manage_pending_invoice_m); the message is the decline.
+        outcome[code_field] = DECLINED_COLLECTION_CODE
         outcome["collection_error_msg"] = collection.result.status_text
     return outcome
 

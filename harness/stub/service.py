@@ -87,6 +87,7 @@ class StubService:
 
     def _seed(self, tx: _Tx) -> None:
         tx.set_meta("fixture_digest", self._world.digest)
+        tx.start_sequences(dict(self._world.id_sequences))
         for tenant in self._world.tenants.values():
             now = datetime.now(UTC) + timedelta(hours=tenant.offset_hours)
             for account in tenant.accounts.values():
@@ -105,7 +106,13 @@ class StubService:
                     )
 
     def reset(self) -> None:
-        """Back to the loaded fixtures: every invoice, order, payment and clock change dropped."""
+        """Back to the loaded fixtures: every invoice, order, payment and clock change dropped.
+
+        An in-memory stub starts on a new database, so the memory its state took is given back.
+        """
+        if self._store.path == ":memory:":
+            self._store.renew(self._seed)
+            return
         with self._store.transaction() as tx:
             self._store.wipe(tx)
             self._seed(tx)

@@ -2,23 +2,23 @@
 restarts.
 
 One connection serves every thread; a lock makes each transaction exclusive, so a call's changes
-commit or roll back together and concurrent calls never interleave inside one. Long work (an
-invoice's computation) happens between transactions, guarded by a row in ``invoicing_marks``.
+commit or roll back together and concurrent calls never interleave inside one. A row in
+``invoicing_marks`` keeps a billing group "in progress" after its invoice, for a set time.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from harness.errors import HarnessError
+from harness.stub.compact import compact_json
 
-__all__ = ["Store", "StoreError", "TABLES"]
+__all__ = ["SEQUENCE_START", "Store", "StoreError", "TABLES"]
 
 
 class StoreError(HarnessError):
@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS plan_instances (
     PRIMARY KEY (client_no, mpi_no));
 CREATE TABLE IF NOT EXISTS invoicing_marks (
     client_no INTEGER NOT NULL, billing_group_no INTEGER NOT NULL, token TEXT NOT NULL,
-    PRIMARY KEY (client_no, billing_group_no));
+    until TEXT, PRIMARY KEY (client_no, billing_group_no));
 CREATE TABLE IF NOT EXISTS invoices (
     invoice_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
     billing_group_no INTEGER, kind TEXT NOT NULL, status TEXT NOT NULL,
@@ -70,8 +70,9 @@ TABLES = (
     "payments",
 )
 
-# First numbers handed out, so ids of different kinds never look alike.
-_SEQUENCE_START = {"invoice_no": 900000, "order_no": 5000000, "transaction_id": 80000000}
+# First numbers handed out, so ids of different kinds never look alike; a fixture's
+# ``id_sequences`` moves them (as a sandbox's numbers differ from the stub's).
+SEQUENCE_START = {"invoice_no": 900000, "order_no": 5000000, "transaction_id": 80000000}
 
 
 class Store:
@@ -80,18 +81,48 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = os.fspath(path) if path is not None else ":memory:"
         self._lock = threading.RLock()
+        # changes counted by connections closed since (see renew), so the count never goes back
+        self._retired_changes = 0
+        self._conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        conn = None
         try:
-            self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._conn.row_factory = sqlite3.Row
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            conn.row_factory = sqlite3.Row
             if self.path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                self._conn.execute("PRAGMA synchronous=NORMAL")
-            with self.transaction() as db:
-                db.executescript_in_tx(_SCHEMA)
-                # a mark outlives only a crashed process: no call is in progress at start-up
-                db.execute("DELETE FROM invoicing_marks")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("BEGIN IMMEDIATE")
+            db = _Tx(conn)
+            # no invoice is in progress at start-up (and a file from before the ``until``
+            # column gets the table afresh)
+            db.execute("DROP TABLE IF EXISTS invoicing_marks")
+            db.executescript_in_tx(_SCHEMA)
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
             raise StoreError(f"cannot use {self.path!r} as the stub database: {exc}") from None
+        return conn
+
+    def renew(self, seed: Callable[[_Tx], None]) -> None:
+        """Start again on an in-memory database filled by ``seed``, giving the old one's memory
+        back; no other transaction runs in between.
+
+        SQLite keeps the pages of deleted rows for reuse, so deleting everything frees nothing;
+        closing the connection does, and the C allocator is then asked to return it to the
+        system. A file database is wiped by ``wipe`` instead.
+        """
+        with self._lock:
+            if self.path != ":memory:":
+                raise StoreError("renew is for in-memory databases; wipe a file database")
+            self._retired_changes += self._conn.total_changes + 1
+            self._conn.close()
+            self._conn = self._open()
+            _return_freed_memory()
+            with self.transaction() as db:
+                seed(db)
 
     @contextmanager
     def transaction(self) -> Iterator[_Tx]:
@@ -127,7 +158,7 @@ class Store:
         nothing was written, and a changed one only that something may have been.
         """
         with self._lock:
-            return self._conn.total_changes
+            return self._retired_changes + self._conn.total_changes
 
     def wipe(self, db: _Tx) -> None:
         """Delete every row (inside the caller's transaction)."""
@@ -138,6 +169,21 @@ class Store:
         """Close the connection; a file database keeps its state for the next open."""
         with self._lock:
             self._conn.close()
+
+
+def _return_freed_memory() -> None:
+    """Ask glibc to hand freed heap pages back to the system (elsewhere there is nothing to do).
+
+    Cheap (well under a millisecond), so a reset per test stays cheap too.
+    """
+    import ctypes
+
+    try:
+        # the process's own symbols include the C library's on Linux
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return  # not glibc (macOS, musl, Windows): freed memory is reused by the process
+    trim(0)
 
 
 class _Tx:
@@ -160,6 +206,10 @@ class _Tx:
             if statement.strip():
                 self._conn.execute(statement)
 
+    def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        """Run one statement for each row of arguments."""
+        self._conn.executemany(sql, rows)
+
     def one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         """The first row of a query, or None."""
         return self._conn.execute(sql, args).fetchone()
@@ -176,9 +226,16 @@ class _Tx:
             return int(
                 conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
             )
-        value = _SEQUENCE_START.get(name, 0) + 1
+        value = SEQUENCE_START.get(name, 0) + 1
         self._conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
         return value
+
+    def start_sequences(self, starts: dict[str, int]) -> None:
+        """Make each named sequence hand out numbers after the given start."""
+        for name, value in starts.items():
+            self.execute(
+                "INSERT OR REPLACE INTO sequences (name, value) VALUES (?, ?)", (name, value)
+            )
 
     def get_meta(self, key: str) -> str | None:
         """A value of the meta table."""
@@ -190,11 +247,6 @@ class _Tx:
         self.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
-# One encoder for every body: json.dumps with separators builds a new one per call, and bodies
-# are plain trees of our own making (no cycles to check for).
-_encode = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
-
-
 def dumps(value: Any) -> str:
     """Compact JSON for a body column."""
-    return _encode(value)
+    return compact_json(value).decode("ascii")

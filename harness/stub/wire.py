@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from harness.formcodec import MAX_ARRAY_INDEX, decode_form
 from harness.jsontypes import json_type
 from harness.spec import DISPATCHER_PATH, registry
+from harness.stub.compact import compact_json
 
 __all__ = [
     "JSON_CONTENT_TYPE",
@@ -90,7 +91,7 @@ def error_envelope(method: str | None, code: int, message: str) -> dict[str, Any
 
 def render(envelope: Mapping[str, Any]) -> bytes:
     """The envelope as compact JSON, keys in the order the envelope holds them."""
-    return json.dumps(envelope, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    return compact_json(envelope)
 
 
 def parse_request(request: WireRequest, *, max_body: int = MAX_BODY_BYTES) -> Call | Rejection:
@@ -177,7 +178,9 @@ def _read_body(
         return _reject(query_method, INVALID_INPUT, f"invalid input: unknown charset {charset!r}")
     except UnicodeDecodeError as exc:
         return _reject(
-            query_method, INVALID_INPUT, f"invalid input: the body is not valid {charset}: {exc}"
+            query_method,
+            INVALID_INPUT,
+            f"invalid input: the body is not valid {charset} ({_bad_bytes(exc)})",
         )
     if media_type == _FORM:
         pairs = _form_pairs(text, charset)
@@ -190,9 +193,29 @@ def _read_body(
 def _read_json(text: str, query_method: str | None) -> dict[str, Any] | Rejection:
     try:
         value = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as exc:
+    except json.JSONDecodeError as exc:
+        return _reject(
+            query_method,
+            INVALID_INPUT,
+            f"invalid input: the body is not valid JSON ({exc.msg} at line {exc.lineno} "
+            f"column {exc.colno})",
+        )
+    except _NotAJsonNumber as exc:
         return _reject(
             query_method, INVALID_INPUT, f"invalid input: the body is not valid JSON ({exc})"
+        )
+    except ValueError:
+        # Python's own limit on integer digits: its message names interpreter settings
+        return _reject(
+            query_method,
+            INVALID_INPUT,
+            "invalid input: the body holds a number with more digits than any Aria field takes",
+        )
+    except RecursionError:
+        return _reject(
+            query_method,
+            INVALID_INPUT,
+            f"invalid input: the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
         )
     if not isinstance(value, dict):
         return _reject(
@@ -223,7 +246,9 @@ def _form_pairs(text: str, charset: str) -> list[tuple[str, str]] | Rejection:
             max_num_fields=MAX_FORM_FIELDS,
         )
     except UnicodeDecodeError as exc:
-        return _reject(None, INVALID_INPUT, f"invalid input: a form value is not {charset}: {exc}")
+        return _reject(
+            None, INVALID_INPUT, f"invalid input: a form value is not {charset} ({_bad_bytes(exc)})"
+        )
     except ValueError:
         return _reject(
             None, INVALID_INPUT, f"invalid input: more than {MAX_FORM_FIELDS} form fields"
@@ -274,8 +299,17 @@ def _reject(method: str | None, code: int, message: str) -> Rejection:
     return Rejection(error_envelope(known, code, message), known, message)
 
 
+class _NotAJsonNumber(ValueError):
+    """NaN or Infinity, which Python's json reads and JSON does not have."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise _NotAJsonNumber(f"{name} is not a JSON number")
+
+
+def _bad_bytes(exc: UnicodeDecodeError) -> str:
+    """Where a decode failed, in the client's terms rather than the codec's."""
+    return f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
 
 
 def _depth(value: Any) -> int:

@@ -7,8 +7,7 @@ import socket
 import pytest
 import requests
 
-from harness import AriaClient, AriaError, ContractViolation, InvoiceGuardError
-from harness.client import RealCardError
+from harness import AriaClient, AriaError, ContractViolation, InvoiceGuardError, RealCardError
 from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO
 
 
@@ -118,7 +117,7 @@ class _CountingSession(requests.Session):
 
 
 def test_refused_connections_are_retried_a_bounded_number_of_times(monkeypatch):
-    monkeypatch.setattr("harness.client._BACKOFF", 0.0)
+    monkeypatch.setattr("harness.client.RESEND_BACKOFF", 0.0)
     session = _CountingSession()
     client = AriaClient(f"http://127.0.0.1:{_closed_port()}", session=session, is_stub=True)
     with pytest.raises(requests.ConnectionError):
@@ -127,7 +126,7 @@ def test_refused_connections_are_retried_a_bounded_number_of_times(monkeypatch):
 
 
 def test_a_state_changing_call_is_not_resent_after_a_read_timeout(monkeypatch):
-    monkeypatch.setattr("harness.client._BACKOFF", 0.0)
+    monkeypatch.setattr("harness.client.RESEND_BACKOFF", 0.0)
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)  # accepts, never answers
@@ -156,3 +155,10 @@ def test_a_non_json_answer_is_a_contract_violation(fake_aria):
 def test_unknown_encoding_is_refused():
     with pytest.raises(ValueError, match="json.*form"):
         AriaClient("http://127.0.0.1:1", encoding="xml")
+
+
+def test_repr_masks_the_credentials():
+    client = AriaClient("http://aria.example", client_no=1234567, auth_key="s3cr3t-key")
+    text = repr(client)
+    assert "1234567" not in text and "s3cr3t-key" not in text
+    assert "http://aria.example" in text

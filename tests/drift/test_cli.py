@@ -95,3 +95,19 @@ def test_a_malformed_cassette_is_a_usage_error_naming_it(
     bad.write_text("interactions: [")
     assert run("--cassettes", str(bad), "--base-url", "http://127.0.0.1:9") == 2
     assert "bad.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("sandbox_env")
+def test_a_drift_seen_in_several_cassettes_is_printed_once_with_its_count(
+    fake_aria: FakeAria, cassettes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("two.yaml", "three.yaml"):
+        write_cassette(cassettes / name, [recorded("get_virtual_datetime_m", OK)])
+    renamed = {"error_code": 0, "error_msg": "OK", "virtual_day": "2026-01-01"}
+    fake_aria.responder = lambda method, params: Reply(renamed)
+    assert run("--cassettes", str(cassettes), "--base-url", fake_aria.url) == 1
+    out = capsys.readouterr().out
+    removed = [line for line in out.splitlines() if "field_removed at /virtual_date" in line]
+    assert len(removed) == 1 and "(and 2 more alike)" in removed[0]
+    assert "difference(s) between tonight's answers and the description" in out
+    assert f"against {fake_aria.url} (target): 0 PASS, 3 DRIFT" in out

@@ -58,12 +58,14 @@ def test_form_and_query_placeholders_are_replaced_too(tmp_path: Path) -> None:
     assert dict(parse_qsl(urlsplit(query.url).query))["client_no"] == CLIENT_NO
 
 
-@pytest.mark.parametrize("encoding", ["json", "form"], ids=["json", "form"])
+@pytest.mark.parametrize("encoding", ["json", "form", "query"], ids=["json", "form", "get"])
 def test_the_guard_turns_an_invoicing_call_with_a_dry_run_field_into_a_dry_run(
     tmp_path: Path, encoding: str
 ) -> None:
     call = prepared(tmp_path, "create_order_m", params={"do_write": "true"}, encoding=encoding)
     raw = (call.body or b"").decode()
+    if encoding == "query":
+        raw = urlsplit(call.url).query
     params = json.loads(raw) if encoding == "json" else dict(parse_qsl(raw))
     assert params["do_write"] == "false"
     assert call.dry_run_forced and not call.state_changing
@@ -93,8 +95,11 @@ def test_against_the_embedded_stub_everything_runs_as_recorded(tmp_path: Path) -
 
 
 def test_unknown_methods_are_skipped_unless_they_are_reads(tmp_path: Path) -> None:
-    skip = prepare(one(tmp_path, "update_acct_plan_m"), target_for(BASE), allow_invoicing=False)
+    skip = prepare(one(tmp_path, "update_acct_contact_m"), target_for(BASE), allow_invoicing=False)
     assert isinstance(skip, Skip) and "not in the bundled description" in skip.reason
+    # Aria's list of other invoice-generating methods names this one: its condition is given
+    skip = prepare(one(tmp_path, "update_acct_plan_m"), target_for(BASE), allow_invoicing=False)
+    assert isinstance(skip, Skip) and "unit quantity increase" in skip.reason
     assert isinstance(prepared(tmp_path, "get_acct_details_all_m"), Prepared)
 
 
@@ -202,3 +207,11 @@ def test_answers_that_are_not_aria_count_as_unavailable(
             policy=policy,
         )
     assert answer.body is None and reason in (answer.unavailable or "")
+
+
+def test_a_target_is_shown_by_its_url_without_credentials() -> None:
+    from harness.drift import Target
+
+    target = Target("https://user:pw@sandbox.example.invalid:8443/aria/?auth_key=k#x", "1", "k")
+    assert target.label == "https://sandbox.example.invalid:8443/aria"
+    assert target.kind == "target"

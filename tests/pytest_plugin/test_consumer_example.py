@@ -1,4 +1,4 @@
-"""The consumer example passes from the installed wheel, in one process and with -n 2."""
+"""The consumer example passes from the installed wheel on every target, with -n 2 too."""
 
 from __future__ import annotations
 
@@ -22,5 +22,11 @@ def test_consumer_example_passes_from_the_installed_wheel():
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert result.stdout.count("4 passed") == 2  # once plain, once with two xdist workers
-    assert "bringing up nodes" in result.stdout or "2 workers" in result.stdout
+    out = result.stdout
+    # stub twice (plain, -n 2), committed cassettes, live, record, replay of the recording
+    assert out.count("4 passed") == 6, out[-3000:]
+    for target in ("stub", "cassette", "live", "record"):
+        assert f"== target: {target}" in out
+    assert "bringing up nodes" in out or "2 workers" in out
+    # the app's own calls were intercepted and counted, invoices included
+    assert "test_billing_now_generates_an_invoice_with_lines: 2 Aria calls, 1 invoices" in out

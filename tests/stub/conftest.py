@@ -50,6 +50,18 @@ def wsgi_call(
     return captured["status"], captured["headers"], b"".join(chunks)
 
 
+def order(server: StubServer, **extra: Any) -> dict[str, Any]:
+    """A create_order_m body for the demo tenant's first account (one widget)."""
+    return {
+        "rest_call": "create_order_m",
+        "client_no": server.client_no,
+        "auth_key": server.auth_key,
+        "account_no": 1000001,
+        "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
+        **extra,
+    }
+
+
 @pytest.fixture
 def stub() -> Iterator[Stub]:
     """A fresh stub on the bundled default fixture, control endpoints on."""

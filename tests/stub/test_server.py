@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 import requests
@@ -14,19 +13,8 @@ from harness.contracts import validate
 from harness.formcodec import encode_form
 from harness.spec import DISPATCHER_PATH
 from harness.stub import Stub, running_stub
-from harness.stub.server import StubServer
-from tests.stub.conftest import wsgi_call
-
-
-def order(server: StubServer, **extra: Any) -> dict[str, Any]:
-    return {
-        "rest_call": "create_order_m",
-        "client_no": server.client_no,
-        "auth_key": server.auth_key,
-        "account_no": 1000001,
-        "order_line_items_list": [{"client_sku": "WIDGET", "units": 1}],
-        **extra,
-    }
+from harness.stub.server import StubServer, serving
+from tests.stub.conftest import order, wsgi_call
 
 
 def test_running_stub_listens_on_loopback_on_a_free_port(server: StubServer) -> None:
@@ -124,3 +112,18 @@ def test_running_stub_serves_a_given_stub_and_keeps_it_open() -> None:
         assert server.stub is stub
     assert stub.call("get_virtual_datetime_m", **stub.credentials)["error_code"] != 1001
     stub.service.close()
+
+
+def test_the_asgi_app_under_uvicorn_answers_and_cuts_off_idle_clients() -> None:
+    stub = Stub()
+    try:
+        with serving(stub.asgi_app, request_timeout=0.3) as (host, port):
+            with socket.create_connection((host, port), timeout=30) as idle:
+                assert idle.recv(1024) == b""  # closed by the deadline, never answered
+            under_uvicorn = StubServer(f"http://{host}:{port}", host, port, stub)
+            answer = requests.post(
+                under_uvicorn.dispatcher_url, json=order(under_uvicorn, do_write=False), timeout=10
+            ).json()
+    finally:
+        stub.service.close()
+    assert answer["error_code"] == 0

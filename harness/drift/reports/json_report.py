@@ -18,6 +18,7 @@ def result_to_dict(result: DriftResult) -> dict[str, Any]:
     return {
         "version": SCHEMA_VERSION,
         "target": result.target,
+        "target_kind": result.target_kind,
         "cassettes": result.cassettes,
         "started": result.started,
         "duration_seconds": result.duration,
@@ -25,6 +26,10 @@ def result_to_dict(result: DriftResult) -> dict[str, Any]:
         "counts": result.counts(),
         "methods": result.by_method(),
         "interactions": [_interaction(r) for r in result.interactions],
+        "description": {
+            "gaps": result.description_gaps,
+            "proposal": result.description_proposal,
+        },
     }
 
 
@@ -39,6 +44,8 @@ def _interaction(result: InteractionResult) -> dict[str, Any]:
         "attempts": result.attempts,
         "http_status": result.status,
         "dry_run_forced": result.dry_run_forced,
+        "same_as": result.same_as,
+        "depends_on": result.depends_on,
         "findings": [dataclasses.asdict(f) for f in result.findings],
         "request": result.request,
         "recorded": result.recorded,

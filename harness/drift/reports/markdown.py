@@ -25,8 +25,9 @@ def render_markdown(result: DriftResult) -> str:
     lines = [
         f"## Aria drift check: {_HEADLINE.get(result.exit_code, 'finished')}",
         "",
-        f"Target: {_cell(result.target)} · cassettes: {_cell(result.cassettes)} · "
-        f"started {result.started} · {result.duration:.1f} s · exit code {result.exit_code}",
+        f"Target: {_cell(result.target)} ({result.target_kind}) · "
+        f"cassettes: {_cell(result.cassettes)} · started {result.started} · "
+        f"{result.duration:.1f} s · exit code {result.exit_code}",
         "",
         " · ".join(f"**{verdict}** {count}" for verdict, count in counts.items()),
         "",
@@ -38,7 +39,8 @@ def render_markdown(result: DriftResult) -> str:
             f"| {_cell(method)} | {row['PASS']} | {row['DRIFT']} | {row['UNAVAILABLE']} "
             f"| {row['SKIPPED']} |"
         )
-    drifts = [(r, f) for r in result.interactions if r.verdict is Verdict.DRIFT for f in r.findings]
+    # each distinct drift once, with the first interaction that showed it and how many more
+    drifts = [(first, others, f) for first, others in result.drift_groups() for f in first.findings]
     if drifts:
         lines += [
             "",
@@ -47,10 +49,11 @@ def render_markdown(result: DriftResult) -> str:
             "| Method | Kind | Pointer | Recorded | Live | Interaction |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
-        for item, finding in drifts[:_MAX_ROWS]:
+        for item, others, finding in drifts[:_MAX_ROWS]:
+            where = item.id + (f" (+{len(others)} more)" if others else "")
             lines.append(
                 f"| {_cell(item.method)} | {finding.kind} | {_cell(finding.pointer or '/')} "
-                f"| {_cell(finding.expected)} | {_cell(finding.actual)} | {_cell(item.id)} |"
+                f"| {_cell(finding.expected)} | {_cell(finding.actual)} | {_cell(where)} |"
             )
         if len(drifts) > _MAX_ROWS:
             lines.append(f"\n…and {len(drifts) - _MAX_ROWS} more in the JSON and HTML reports.")
@@ -65,4 +68,14 @@ def render_markdown(result: DriftResult) -> str:
             )
         if len(others) > _MAX_ROWS:
             lines.append(f"\n…and {len(others) - _MAX_ROWS} more in the JSON and HTML reports.")
+    if result.description_gaps:
+        lines += ["", "### Not in the description", "", "| Methods | Pointer | What | Answers |"]
+        lines.append("| --- | --- | --- | ---: |")
+        for gap in result.description_gaps[:_MAX_ROWS]:
+            lines.append(
+                f"| {_cell(', '.join(gap['methods']))} | {_cell(gap['pointer'])} "
+                f"| {_cell(gap['message'])} | {gap['count']} |"
+            )
+        lines += ["", "Proposed change to `openapi/aria.yaml`:", "", "```yaml"]
+        lines += [result.description_proposal.rstrip("\n"), "```"]
     return "\n".join(lines) + "\n"

@@ -1,16 +1,18 @@
 """gen_invoice_m (by master plan instance, billing group, or every billing group of an account)
 and Aria6's account-level gen_invoice.
 
-Concurrency: a call first marks its billing groups "invoicing in progress" in one short
-transaction, computes outside it, and stores the invoices and clears the marks in another. A
-call that finds a mark answers 3108 ("another invoice in progress for the same billing group").
+Concurrency: a call reads, computes and stores in one transaction, so calls on an account
+never interleave. With the client setting ``invoice_in_progress_seconds``, a call that invoices
+leaves its billing groups marked "invoicing in progress" until that long after it started on
+the client's virtual clock, and a call that finds a mark in force answers 3108 ("another invoice
+in progress for the same billing group"): the stub answers at once where Aria takes a while,
+and callers arriving meanwhile see what Aria's would.
 """
 
 from __future__ import annotations
 
-import itertools
-import os
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from harness.stub.billing import Totals, add_months
@@ -124,7 +126,7 @@ def _pending(ctx: CallContext, params: dict[str, Any], invoice_mode: int) -> boo
 
 def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Generate the due invoices of a master plan instance, a billing group, or an account."""
-    account = resolve_account(ctx.tenant, params)
+    account = resolve_account(ctx.tenant, params, userid_field="userid")
     mpi = _find_mpi(account, params)
     group = _find_group(account, params)
     if mpi is not None and group is not None and mpi.billing_group_no != group.billing_group_no:
@@ -210,48 +212,51 @@ def _aria6_pending() -> AriaFault:
     return InvalidInput("the account has a pending invoice; approve it before the next invoice")
 
 
-_tokens = itertools.count(1)
-
-
 def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_Result]:
     tenant = ctx.tenant
     account = request.account
     group_nos = [g.billing_group_no for g in request.groups]
-    token = f"{os.getpid()}-{next(_tokens)}"
+    # One transaction: concurrent calls on the account serialize, and a call that finds the
+    # group already billed has nothing due. A held mark (invoice_in_progress_seconds) is what
+    # answers 3108 to the calls that follow within its time.
     with ctx.store.transaction() as db:
+        started = ctx.now(db)[1]
         marks = ",".join("?" * len(group_nos))
         busy = db.one(
-            f"SELECT 1 FROM invoicing_marks WHERE client_no = ? AND billing_group_no IN ({marks})",
-            (tenant.client_no, *group_nos),
+            "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
+            f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
+            (tenant.client_no, *group_nos, _instant(started)),
         )
         if busy is not None:
             raise in_progress()
-        today = ctx.today(db)
+        today = started.date().isoformat()
         states = mpi_states(db, tenant, account)
         pending = pending_mpis(db, tenant, account)
-        # nothing due: answer before marking anything, so a no-op call writes nothing
+        # nothing due: answer before writing anything, so a no-op call writes nothing
         due = _due(ctx, request, today, states, pending, blocked)
         orders = order_lines_waiting(db, tenant, account)
-        for number in group_nos:
-            db.execute(
-                "INSERT INTO invoicing_marks (client_no, billing_group_no, token) VALUES (?, ?, ?)",
-                (tenant.client_no, number, token),
-            )
-    try:
         drafts = _build(ctx, request, today, due, orders)
         status = "pending" if request.pending else "posted"
-        with ctx.store.transaction() as db:
-            results = []
-            for draft in drafts:
-                finish_draft(db, tenant, draft)
-                number, sums = store_invoice(db, ctx, draft, status=status)
-                results.append(_Result(number, draft.billing_group_no, sums, draft))
-            db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
+        results = []
+        for draft in drafts:
+            finish_draft(db, tenant, draft)
+            number, sums = store_invoice(db, ctx, draft, status=status)
+            results.append(_Result(number, draft.billing_group_no, sums, draft))
+        hold = tenant.params.invoice_in_progress_seconds
+        if hold:
+            until = _instant(started + timedelta(seconds=hold))
+            # REPLACE: a mark whose time is over may still be there
+            db.executemany(
+                "INSERT OR REPLACE INTO invoicing_marks "
+                "(client_no, billing_group_no, token, until) VALUES (?, ?, 'held', ?)",
+                [(tenant.client_no, number, until) for number in group_nos],
+            )
         return results
-    except BaseException:
-        with ctx.store.transaction() as db:
-            db.execute("DELETE FROM invoicing_marks WHERE token = ?", (token,))
-        raise
+
+
+def _instant(moment: datetime) -> str:
+    """A virtual instant as stored in ``invoicing_marks.until`` (UTC: text order is time order)."""
+    return moment.isoformat(sep=" ")
 
 
 def _due(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from harness.stub.billing import dec, money
+from harness.stub.billing import COUPON_LINE, LINE_TYPES, TAX_LINE, dec, money
 from harness.stub.context import CallContext, resolve_account
 from harness.stub.exceptions import InvalidInput
 from harness.stub.invoicing import Draft, finish_draft, store_invoice
@@ -101,6 +101,26 @@ def _order_lines(tenant: Tenant, account: Account, items: list[dict], day: str) 
     return lines
 
 
+def _add_coupon_line(draft: Draft, coupon_cd: str, credit: Decimal, day: str) -> None:
+    """The coupon's line, type 4 "Coupon Credit" (gen_invoice_m.txt line types), after tax.
+
+    Its amount is the credit as a negative line; the totals carry it as credit, not as a
+    charge (billing.totals leaves coupon lines out of the charges).
+    """
+    draft.add_line(
+        line_type=COUPON_LINE,
+        service_name=LINE_TYPES[COUPON_LINE],
+        description=f"{LINE_TYPES[COUPON_LINE]}: {coupon_cd}",
+        coupon_cd=coupon_cd,
+        units=1.0,
+        rate=float(-credit),
+        amount=float(-credit),
+        taxable=False,
+        start=day,
+        end=day,
+    )
+
+
 def _bill_now(ctx: CallContext, params: dict[str, Any]) -> bool:
     value = params.get("bill_immediately")
     if value is None:
@@ -135,6 +155,8 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         after = before + draft.tax
         credit = min(coupon.amount, after) if coupon is not None else Decimal(0)
         draft.credit = credit
+        if coupon is not None:
+            _add_coupon_line(draft, coupon.coupon_cd, credit, day)
         answer: dict[str, Any] = {
             "total_charges_before_tax": float(before),
             "total_tax_charges": float(draft.tax),
@@ -150,7 +172,8 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             line["order_no"] = order_no
         answer["invoice_line_items_list"] = render_lines("InvoiceLineItem", draft.lines)
         answer["order_no"] = order_no
-        order_lines = [line for line in draft.lines if line["line_type"] == 8]
+        # what the next invoice bills: the order's charges and its coupon line, not its tax
+        order_lines = [line for line in draft.lines if line["line_type"] != TAX_LINE]
         body = {"lines": order_lines, "credit": str(credit)}
         db.execute(
             "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "

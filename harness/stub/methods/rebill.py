@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from harness.stub.billing import TAX_LINE, dec, money
+from harness.stub.billing import COUPON_LINE, TAX_LINE, dec, money
 from harness.stub.context import CallContext, resolve_account
 from harness.stub.exceptions import InvalidInput, NoDataFound
 from harness.stub.invoicing import Draft, finish_draft, load_invoice, store_invoice
@@ -35,7 +35,7 @@ def _rebill_lines(original: list[dict[str, Any]], items: list[dict[str, Any]]) -
             )
         previous = line_no
         source = by_no.get(line_no)
-        if source is None or source["line_type"] == TAX_LINE:
+        if source is None or source["line_type"] in (TAX_LINE, COUPON_LINE):
             raise InvalidInput(f"line_no {line_no} is not a chargeable line of the invoice")
         if "service_no" in item and item["service_no"] != source.get("service_no"):
             raise InvalidInput(f"service_no {item['service_no']} does not match line {line_no}")
@@ -77,7 +77,8 @@ def gen_rb_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         draft.orig_invoice_no = row["invoice_no"]
         finish_draft(db, tenant, draft)
         before = sum(
-            (dec(line["amount"]) for line in draft.lines if line["line_type"] != 2), Decimal(0)
+            (dec(line["amount"]) for line in draft.lines if line["line_type"] != TAX_LINE),
+            Decimal(0),
         )
         amount = money(before) + draft.tax
         _, virtual, _ = ctx.now(db)
@@ -100,8 +101,9 @@ def gen_rb_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             memo.add_line(**negated)
         memo.orig_invoice_no = row["invoice_no"]
         memo.carry_in = memo.carry_out = Decimal(0)
-        # the memo offsets the original in full: its tax line as well as its charges
+        # the memo offsets the original in full: its tax and coupon credit as well as its charges
         memo.tax = -Decimal(row["tax"])
+        memo.credit = -Decimal(row["credit"])
         store_invoice(db, ctx, memo, status="posted", write_state=False)
         db.execute(
             "UPDATE invoices SET status = 'rebilled' WHERE client_no = ? AND invoice_no = ?",

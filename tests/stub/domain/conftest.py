@@ -13,6 +13,7 @@ import pytest
 
 from harness.contracts import validate
 from harness.spec import registry
+from harness.stub.fixtures import read_fixture
 from harness.stub.service import StubService
 
 CLIENT_NO = 7000001
@@ -28,6 +29,15 @@ def check_answer(method: str, answer: dict[str, Any]) -> dict[str, Any]:
         assert list(answer)[0] == "error_code"
     assert answer["error_code"] != 1001, f"unexpected error from {method}: {answer}"
     return answer
+
+
+def fixture_with_invoicing_held(seconds: int) -> dict[str, Any]:
+    """The default fixture, its demo tenant keeping an invoiced group in progress that long."""
+    fixture = read_fixture(None)
+    fixture["tenants"][0].setdefault("client_parameters", {})["invoice_in_progress_seconds"] = (
+        seconds
+    )
+    return fixture
 
 
 @pytest.fixture

@@ -106,6 +106,7 @@ def test_unknown_method_is_minus_one(service, method):
     [
         ("gen_invoice_m", {"acct_no": 999}, "Account not found: AriaNo"),
         ("gen_invoice_m", {"client_acct_id": "NOPE"}, "Account not found: ClientId"),
+        ("gen_invoice_m", {"userid": "nobody"}, "Account not found: Userid"),
         ("gen_rb_m", {**MINIMAL["gen_rb_m"], "acct_no": 999}, "Account not found: AriaNo"),
         ("gen_invoice", {"acct_no": 999}, "account does not exist"),
         (
@@ -120,7 +121,16 @@ def test_unknown_method_is_minus_one(service, method):
         ),
         ("manage_pending_invoice_m", {"invoice_no": 1, "acct_no": 5}, "Account not found: AriaNo"),
     ],
-    ids=["mpi-acct_no", "mpi-client_acct_id", "rb", "aria6", "order", "details", "pending"],
+    ids=[
+        "mpi-acct_no",
+        "mpi-client_acct_id",
+        "mpi-userid",
+        "rb",
+        "aria6",
+        "order",
+        "details",
+        "pending",
+    ],
 )
 def test_unknown_account_is_1009_with_documented_message(err, method, params, message):
     assert err(1009, method, **params)["error_msg"] == message
@@ -223,3 +233,8 @@ def test_an_internal_bug_answers_1001_and_never_raises(service, monkeypatch):
     assert answer["error_code"] == 1001
     assert answer["error_msg"] == "unexpected error"
     assert "boom" not in str(answer)
+
+
+def test_gen_invoice_m_finds_the_account_by_userid(ok):
+    answer = ok("gen_invoice_m", userid="acme", billing_group_no=70001)
+    assert answer["out_acct_no"] == 1000001

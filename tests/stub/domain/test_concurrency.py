@@ -6,7 +6,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
+from harness.stub.service import StubService
+from tests.stub.domain.conftest import (
+    AUTH_KEY,
+    CLIENT_NO,
+    check_answer,
+    fixture_with_invoicing_held,
+)
 
 CREDS = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
 
@@ -43,7 +49,9 @@ def test_fifty_gen_invoice_m_on_one_billing_group_make_exactly_one_invoice(servi
 def test_mark_in_progress_answers_3108(service):
     # a billing group marked by a call in progress (held here by hand) refuses a second call
     with service._store.transaction() as db:
-        db.execute("INSERT INTO invoicing_marks VALUES (?, ?, ?)", (CLIENT_NO, 70001, "other-call"))
+        db.execute(
+            "INSERT INTO invoicing_marks VALUES (?, ?, ?, NULL)", (CLIENT_NO, 70001, "other-call")
+        )
     answer = check_answer(
         "gen_invoice_m",
         service.call("gen_invoice_m", {**CREDS, "acct_no": 1000001, "billing_group_no": 70001}),
@@ -114,3 +122,38 @@ def test_concurrent_orders_across_accounts_reconcile(service):
         )
         paid = sum(Decimal(p["amount"]) for p in tables["payments"] if p["acct_no"] == account)
         assert answered == in_store == paid
+
+
+def _gen(service, group):
+    params = {**CREDS, "acct_no": 1000001, "billing_group_no": group}
+    return check_answer("gen_invoice_m", service.call("gen_invoice_m", params))
+
+
+def test_invoiced_group_stays_in_progress_until_the_virtual_clock_passes_the_hold():
+    service = StubService(fixtures=fixture_with_invoicing_held(3600))
+    try:
+        assert _gen(service, 70001)["error_code"] == 0
+        assert _gen(service, 70001)["error_code"] == 3108  # a retry within the hour
+        assert _gen(service, 70002)["error_code"] == 0  # another group proceeds
+        advanced = service.call("advance_virtual_datetime_m", {**CREDS, "offset_hours": 1})
+        assert advanced["error_code"] == 0
+        # an hour later the generation is over: the group is judged on its billing date again
+        assert _gen(service, 70001)["error_code"] == 1002
+    finally:
+        service.close()
+
+
+def test_without_a_hold_the_mark_ends_with_the_call(service):
+    assert _gen(service, 70001)["error_code"] == 0
+    assert _gen(service, 70001)["error_code"] == 1002
+    assert service.dump_state()["tables"]["invoicing_marks"] == []
+
+
+def test_reset_ends_an_invoice_in_progress():
+    service = StubService(fixtures=fixture_with_invoicing_held(3600))
+    try:
+        assert _gen(service, 70001)["error_code"] == 0
+        service.reset()
+        assert _gen(service, 70001)["error_code"] == 0
+    finally:
+        service.close()

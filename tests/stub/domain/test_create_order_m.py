@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -104,6 +105,48 @@ def test_amount_and_unit_discount(ok):
 def test_coupon_is_a_credit(ok):
     answer = order(ok, coupon_cd="SAVE5")
     assert answer["total_credit"] == 5.0
+
+
+def test_coupon_adds_a_coupon_credit_line(ok):
+    answer = order(ok, coupon_cd="SAVE5", bill_immediately=1)
+    # create_order_m's line shape has no line type: the coupon line is the negative one
+    (coupon,) = [line for line in answer["invoice_line_items_list"] if line["line_amount"] < 0]
+    assert coupon["line_amount"] == -5.0
+    assert coupon["description"] == "Coupon Credit: SAVE5"
+    details = ok("get_invoice_details_m", invoice_no=answer["invoice_no"])
+    stored = [line for line in details["invoice_line_details"] if line["line_type"] == 4]
+    assert [(line["amount"], line["credit_coupon_code"]) for line in stored] == [(-5.0, "SAVE5")]
+    # the line shows the credit; it is not counted a second time
+    assert answer["total_charges_before_tax"] == pytest.approx(39.90)
+    assert answer["total_credit"] == 5.0
+
+
+def test_a_waiting_orders_coupon_line_reaches_the_next_invoice(ok):
+    order(ok, coupon_cd="SAVE5", bill_immediately=0)
+    invoice = ok("gen_invoice_m", acct_no=ACME, billing_group_no=70001)["out_invoices_list"][0]
+    coupon = [line for line in invoice["invoice_items"] if line["line_type"] == 4]
+    assert [(line["line_amount"], line["credit_coupon_code"]) for line in coupon] == [
+        (-5.0, "SAVE5")
+    ]
+    assert invoice["invoice_credit_amount"] == 5.0
+    assert invoice["invoice_total_amount"] == pytest.approx(
+        invoice["invoice_charges_after_tax"] - 5.0
+    )
+
+
+def test_rebilling_a_couponed_order_offsets_its_credit_too(ok, service):
+    answer = order(ok, coupon_cd="SAVE5", bill_immediately=1)
+    ok(
+        "gen_rb_m",
+        acct_no=ACME,
+        orig_invoice_no=answer["invoice_no"],
+        reason_cd=1,
+        rb_line_items=[{"line_no": 1, "rb_units": 1}],
+    )
+    rows = service.dump_state()["tables"]["invoices"]
+    original = next(row for row in rows if row["invoice_no"] == answer["invoice_no"])
+    memo = next(row for row in rows if row["kind"] == "credit_memo")
+    assert Decimal(original["total"]) + Decimal(memo["total"]) == 0
 
 
 @pytest.mark.parametrize(

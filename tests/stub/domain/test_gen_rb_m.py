@@ -163,3 +163,18 @@ def test_a_rebilled_invoice_cannot_be_rebilled_again(ok, err, original):
     }
     ok("gen_rb_m", **params)
     err(1016, "gen_rb_m", **params)
+
+
+def test_a_declined_rebill_collection_answers_its_error_code(ok):
+    invoice = ok("gen_invoice_m", acct_no=1000003)["invoice_no"]  # INITECH: a declining card
+    answer = ok(
+        "gen_rb_m",
+        acct_no=1000003,
+        orig_invoice_no=invoice,
+        reason_cd=1,
+        do_collect=1,
+        rb_line_items=[{"line_no": 1}],
+    )
+    assert answer["proc_status_code"] == "2"
+    assert answer["collection_error_cd"] == 4011
+    assert answer["collection_error_msg"] == answer["proc_status_text"]

@@ -41,7 +41,8 @@ def test_declined_card_fills_processor_fields(ok):
     answer = ok("manage_pending_invoice_m", invoice_no=invoice)
     assert answer["proc_status_code"] == "2"
     assert "Declined" in answer["proc_status_text"]
-    assert answer["collection_error_code"] is None and answer["collection_error_msg"]
+    assert answer["collection_error_code"] == 4011
+    assert answer["collection_error_msg"] == answer["proc_status_text"]
 
 
 def test_approve_by_master_plan_instance(ok, pending):

@@ -1,0 +1,216 @@
+"""The one policy for every Aria call that leaves the harness: send, send as a dry run, or refuse;
+and which failed sends may be sent again.
+
+``AriaClient``, the interception of the consumer's own calls, fuzzing and drift all ask
+``decide`` before a byte is sent, and ``may_resend`` after a send failed. The rules:
+
+- Invoices: against any target that is not the embedded stub, a call that can generate an
+  invoice (its documented condition holds and its dry-run field does not say false) is refused
+  with ``InvoiceGuardError`` unless invoicing is allowed. A caller that prefers a dry run
+  (fuzzing, drift) gets the call back with the method's dry-run field set to false instead,
+  when the method has one. A method the description lacks is judged by Aria's list of other
+  invoice-generating methods; ``Target.refuse_unknown_writes`` also refuses its other writes.
+- Cards: where cards are protected (by default every target but the stub), a call carrying a
+  Luhn-valid card number that is not a published test card is refused with ``RealCardError``.
+- Re-sending: a request that never reached the target may always be sent again; once it may
+  have arrived (no answer, or an answer that is not Aria's), only a call that changes nothing
+  (a read, or a dry run) is sent again.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harness.errors import HarnessError, InvoiceGuardError, RealCardError
+
+__all__ = [
+    "DRY_RUN_VALUE",
+    "RESEND_BACKOFF",
+    "RESEND_LIMIT",
+    "Action",
+    "Decision",
+    "Failure",
+    "Target",
+    "decide",
+    "failure_of",
+    "invoice_condition",
+    "is_read",
+    "may_resend",
+]
+
+# Aria reads "false" (also False, "0", 0) as false; the description's enum is "true"/"false".
+DRY_RUN_VALUE = "false"
+# How often, and after how long a first pause (doubling), a failed send is tried again.
+RESEND_LIMIT = 2
+RESEND_BACKOFF = 0.2
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a call goes, as far as the policy cares: its label and what is guarded there."""
+
+    label: str
+    is_stub: bool = False
+    allow_invoicing: bool = False
+    protect_cards: bool | None = None  # None: protected everywhere but the stub
+    refuse_unknown_writes: bool = False
+
+    @property
+    def guards_cards(self) -> bool:
+        """True when real card numbers are refused on this target."""
+        return (not self.is_stub) if self.protect_cards is None else self.protect_cards
+
+    @property
+    def guards_invoices(self) -> bool:
+        """True when invoice-generating calls are refused (or made dry runs) on this target."""
+        return not self.is_stub and not self.allow_invoicing
+
+
+class Action(enum.StrEnum):
+    """What happens to a call."""
+
+    SEND = "send"
+    DRY_RUN = "dry_run"  # sent, with the method's dry-run field set to false
+    REFUSE = "refuse"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The policy's answer for one call: what to do, what to send, and why."""
+
+    action: Action
+    method: str
+    params: Mapping[str, Any]  # what to send: the call's own, or with the dry-run field set
+    state_changing: bool  # False for reads and dry runs: safe to send again
+    error: HarnessError | None = None
+    dry_run_field: str | None = None
+
+    def enforce(self) -> Mapping[str, Any]:
+        """The parameters to send; raises the refusal when the call is refused."""
+        if self.error is not None:
+            raise self.error
+        return self.params
+
+    def may_resend(self, failure: Failure) -> bool:
+        """True when this call may be sent again after ``failure``."""
+        return may_resend(failure, state_changing=self.state_changing)
+
+
+def is_read(method: str) -> bool:
+    """True for Aria's read-only methods, which Aria names get_*."""
+    return method.startswith("get_")
+
+
+def invoice_condition(method: str, params: Mapping[str, Any]) -> str | None:
+    """The documented condition under which this call can generate an invoice, or None."""
+    from harness.spec import registry
+
+    specs = registry()
+    if method in specs:
+        spec = specs[method]
+        if not spec.may_generate_invoice(params):
+            return None
+        return spec.invoicing.when or f"{method} is documented as generating invoices"
+    return specs.other_invoicing_methods.get(method)
+
+
+def decide(
+    method: str,
+    params: Mapping[str, Any],
+    target: Target,
+    *,
+    prefer_dry_run: bool = False,
+) -> Decision:
+    """Send, send as a dry run, or refuse one call to ``target``; nothing is sent here."""
+    from harness.spec import registry
+
+    specs = registry()
+    spec = specs[method] if method in specs else None
+    dry_run = spec is not None and spec.is_dry_run(params)
+    state_changing = not (is_read(method) or dry_run)
+    if target.guards_invoices:
+        if prefer_dry_run and spec is not None and spec.invoicing.generates:
+            dry_field = spec.invoicing.dry_run_field
+            # Only the documented spelling is trusted: a lenient reading of "0" or " FALSE"
+            # here could be a strict write on the target.
+            if dry_field is not None and params.get(dry_field) != DRY_RUN_VALUE:
+                dry_params = {**params, dry_field: DRY_RUN_VALUE}
+                return _with_cards(
+                    Decision(Action.DRY_RUN, method, dry_params, False, dry_run_field=dry_field),
+                    target,
+                )
+        condition = invoice_condition(method, params)
+        if condition is None and spec is None and target.refuse_unknown_writes and state_changing:
+            # Not in the bundled description: nothing says it cannot generate an invoice.
+            condition = f"{method} is not in the bundled description, so it may"
+        if condition is not None:
+            error = InvoiceGuardError(method, condition=condition, target=target.label)
+            return Decision(Action.REFUSE, method, params, state_changing, error=error)
+    return _with_cards(Decision(Action.SEND, method, params, state_changing), target)
+
+
+def _with_cards(decision: Decision, target: Target) -> Decision:
+    if not target.guards_cards:
+        return decision
+    from harness.recording.cards import find_real_cards
+
+    fields = find_real_cards(decision.params)
+    if not fields:
+        return decision
+    error = RealCardError(decision.method, fields=fields)
+    return Decision(
+        Action.REFUSE, decision.method, decision.params, decision.state_changing, error=error
+    )
+
+
+class Failure(enum.StrEnum):
+    """How a send failed, as far as re-sending is concerned."""
+
+    NOT_CONNECTED = "not_connected"  # the request never left: refused, unreachable, connect timeout
+    NO_ANSWER = "no_answer"  # it may have arrived: read timeout, connection dropped
+    NOT_ARIA = "not_aria"  # the target answered, but not as Aria (429, 5xx, an HTML page)
+
+
+def may_resend(failure: Failure, *, state_changing: bool) -> bool:
+    """True when a call may be sent again after ``failure``."""
+    return failure is Failure.NOT_CONNECTED or not state_changing
+
+
+def failure_of(exc: BaseException) -> Failure:
+    """How a transport exception (requests, httpx, urllib3, aiohttp, socket) failed."""
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        item = stack.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if _never_connected(item):
+            return Failure.NOT_CONNECTED
+        if isinstance(item, BaseException):
+            stack.extend([item.__cause__, item.__context__, getattr(item, "reason", None)])
+            stack.extend(arg for arg in item.args if isinstance(arg, BaseException))
+    return Failure.NO_ANSWER
+
+
+# Exception class names that mean "no connection was made", per library: matched by name so
+# that no HTTP library is imported to classify another one's error.
+_NOT_CONNECTED_NAMES = frozenset(
+    {
+        "NewConnectionError",  # urllib3 (and requests through it)
+        "ConnectTimeout",  # requests, httpx
+        "ConnectTimeoutError",  # urllib3
+        "ConnectError",  # httpx
+        "ClientConnectorError",  # aiohttp
+        "ConnectionRefusedError",  # the socket itself
+    }
+)
+
+
+def _never_connected(item: Any) -> bool:
+    if not isinstance(item, BaseException):
+        return False
+    return any(cls.__name__ in _NOT_CONNECTED_NAMES for cls in type(item).__mro__)

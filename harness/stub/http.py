@@ -1,0 +1,214 @@
+"""The stub's own HTTP/1.1 server: httptools parsing on an asyncio protocol, answered in place.
+
+A call to the stub is a few SQLite statements and a render, tens of microseconds; uvicorn's
+ASGI machinery (a task, a request cycle and message dicts per request) cost more than the call
+itself (measured: a trivial app answers ~7k requests/s under uvicorn, ~50k here). So each
+complete request goes straight to ``Stub.handle`` on the event loop and the answer is written
+at once; only a ``latency`` fault waits, on a timer, holding back the answers queued behind it
+so pipelined requests keep their order.
+
+Bounds: a request (headers and body) must arrive within ``request_timeout`` seconds of the
+connection opening or of its first byte, else the connection closes unanswered; an idle
+keep-alive connection closes after ``KEEP_ALIVE_TIMEOUT``; a body over ``max_body`` is counted
+and thrown away up to ``DRAIN_LIMIT`` (answered 1016 once read), beyond it answered at once and
+closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING
+
+import httptools
+
+from harness.stub.app import DRAIN_LIMIT, WireResponse, status_line
+from harness.stub.wire import WireRequest
+
+if TYPE_CHECKING:
+    from harness.stub.app import Stub
+
+__all__ = ["KEEP_ALIVE_TIMEOUT", "StubHttpProtocol"]
+
+KEEP_ALIVE_TIMEOUT = 5.0
+_BAD_REQUEST = (
+    b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"content-length: 20\r\nconnection: close\r\n\r\nInvalid HTTP request"
+)
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+class StubHttpProtocol(asyncio.Protocol):
+    """One client connection to the stub."""
+
+    def __init__(self, stub: Stub, connections: set[StubHttpProtocol]) -> None:
+        self.stub = stub
+        self.connections = connections
+        self.loop = asyncio.get_running_loop()
+        self.transport: asyncio.Transport | None = None
+        self.parser = httptools.HttpRequestParser(self)
+        self.timer: asyncio.TimerHandle | None = None
+        self.outbox: deque[tuple[WireResponse, bool, bool]] = deque()
+        self.waiting = False  # a latency fault holds the outbox
+        self._begin()
+
+    # asyncio.Protocol ---------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+        self.transport = transport  # type: ignore[assignment]
+        self.connections.add(self)
+        self._arm(self.stub.request_timeout)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.connections.discard(self)
+        self._disarm()
+        self.outbox.clear()
+        self.transport = None
+
+    def data_received(self, data: bytes) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._reply_bad_request()
+        except httptools.HttpParserError:
+            self._reply_bad_request()
+
+    def close(self) -> None:
+        """Close the connection (server shutdown)."""
+        if self.transport is not None:
+            self.transport.close()
+
+    # httptools callbacks -------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        self.url = b""
+        self.content_type: str | None = None
+        self.declared: int | None = None
+        self.expect_continue = False
+        self.chunks: list[bytes] = []
+        self.received = 0
+        self.answered = False  # an oversize body answered before it was read
+
+    def on_message_begin(self) -> None:
+        self._begin()
+        self._arm(self.stub.request_timeout)
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        name = name.lower()
+        if name == b"content-type":
+            self.content_type = value.decode("latin-1")
+        elif name == b"content-length":
+            try:
+                self.declared = int(value)
+            except ValueError:
+                self.declared = None
+        elif name == b"expect" and value.lower() == b"100-continue":
+            self.expect_continue = True
+
+    def on_headers_complete(self) -> None:
+        if self.declared is not None and self.declared > DRAIN_LIMIT:
+            self._answer_oversize()
+        elif self.expect_continue and self.transport is not None:
+            self.transport.write(_CONTINUE)
+
+    def on_body(self, body: bytes) -> None:
+        if self.answered:
+            return
+        self.received += len(body)
+        if self.received <= self.stub.max_body:
+            self.chunks.append(body)
+        elif self.received > DRAIN_LIMIT:
+            self._answer_oversize()
+
+    def on_message_complete(self) -> None:
+        self._disarm()
+        if self.answered:
+            return
+        length = max(self.received, self.declared or 0)
+        oversize = length > self.stub.max_body
+        response = self.stub.handle(self._request(b"" if oversize else b"".join(self.chunks)))
+        self._queue(response, keep_alive=self.parser.should_keep_alive())
+
+    # answering -----------------------------------------------------------------------------
+
+    def _request(self, body: bytes) -> WireRequest:
+        parsed = httptools.parse_url(self.url)
+        length = max(self.received, self.declared or 0)
+        return WireRequest(
+            method=self.parser.get_method().decode("ascii", "replace"),
+            path=(parsed.path or b"/").decode("latin-1"),
+            query=(parsed.query or b"").decode("latin-1"),
+            content_type=self.content_type,
+            body=body,
+            body_length=length if length > self.stub.max_body else None,
+        )
+
+    def _answer_oversize(self) -> None:
+        # not worth reading further: answer now and close once the answer is out
+        self.answered = True
+        self._disarm()
+        response = self.stub.handle(self._request(b""))
+        self._queue(response, keep_alive=False)
+
+    def _queue(self, response: WireResponse, *, keep_alive: bool) -> None:
+        head_only = self.parser.get_method() == b"HEAD"
+        self.outbox.append((response, keep_alive and not response.close, head_only))
+        if not self.waiting:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.waiting = False
+        while self.outbox and self.transport is not None:
+            response, keep_alive, head_only = self.outbox[0]
+            if response.delay > 0:
+                self.waiting = True
+                delay, response.delay = response.delay, 0.0
+                self.loop.call_later(delay, self._flush)
+                return
+            self.outbox.popleft()
+            self._write(response, keep_alive=keep_alive, head_only=head_only)
+
+    def _write(self, response: WireResponse, *, keep_alive: bool, head_only: bool) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if response.drop:
+            transport.close()  # unanswered, as a dropped connection is
+            return
+        head = [f"HTTP/1.1 {status_line(response.status)}"]
+        head += [f"{name}: {value}" for name, value in response.header_list()]
+        if not keep_alive and not response.close:
+            head.append("connection: close")
+        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        transport.write(data if head_only else data + response.body)
+        if keep_alive:
+            self._arm(KEEP_ALIVE_TIMEOUT)
+        else:
+            transport.close()
+
+    def _reply_bad_request(self) -> None:
+        if self.transport is not None:
+            self.transport.write(_BAD_REQUEST)
+            self.transport.close()
+
+    # timers --------------------------------------------------------------------------------
+
+    def _arm(self, seconds: float) -> None:
+        self._disarm()
+        self.timer = self.loop.call_later(seconds, self._time_out)
+
+    def _disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _time_out(self) -> None:
+        self.timer = None
+        if self.transport is not None and not self.outbox:
+            # a request that never completed, or an idle keep-alive: nothing is owed
+            self.transport.close()
