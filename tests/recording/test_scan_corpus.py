@@ -16,7 +16,7 @@ from tests.recording.test_attacks import PLACEHOLDER_CASSETTE
 from tests.recording.test_secrets import BRANDS, LIVE
 
 KEY = "Zx81Kq0aPl2Mv7Rt5Wn3Yb9Hc4Jd6"
-IBAN = "DE89370400440532013000"
+IBAN = "DE46398259791907483378"
 GROUPS = [LIVE[i : i + 4] for i in range(0, 16, 4)]
 
 
