@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from harness.pytest_plugin import (
+    DEFAULT_CONFIG,
     RECORD_MODES,
     SUMMARY_KEY,
     TARGETS,
@@ -75,7 +76,7 @@ def _intercept_cassette(request: pytest.FixtureRequest, config: dict[str, Any]) 
     marker = request.node.get_closest_marker("aria_cassette")
     if named is None and marker is not None:
         return cassette_path(request, config, marker)
-    fmt = config.get("cassette_format", "yaml")
+    fmt = config.get("cassette_format", DEFAULT_CONFIG["cassette_format"])
     return cassette_folder(request, config) / (named or default_cassette_name(request.node, fmt))
 
 
@@ -99,7 +100,7 @@ def aria_intercept(request: pytest.FixtureRequest, aria_config: dict[str, Any]) 
         target,
         cassette=_intercept_cassette(request, aria_config) if target != "stub" else None,
         record_mode=mode,
-        cassette_format=aria_config.get("cassette_format", "yaml"),
+        cassette_format=aria_config.get("cassette_format", DEFAULT_CONFIG["cassette_format"]),
         base_url=request.config.getoption("aria_base_url") or aria_config.get("base_url"),
         stub=stub,
         allow_invoicing=allows_invoicing(request, aria_config),

@@ -47,7 +47,7 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "base_url": None,  # None: the embedded stub (and, when recording, ARIA_BASE_URL if set)
     "record_mode": "none",
     "cassette_dir": "cassettes",
-    "cassette_format": "yaml",
+    "cassette_format": "json",
     "allow_invoicing": False,
     "encoding": "json",
     "timeout": 30.0,
@@ -237,7 +237,7 @@ def cassette_folder(request: pytest.FixtureRequest, config: dict[str, Any]) -> P
 
 def cassette_path(request: pytest.FixtureRequest, config: dict[str, Any], marker: Any) -> Path:
     """The cassette an ``aria_cassette`` marker names (or the default one)."""
-    fmt = config.get("cassette_format", "yaml")
+    fmt = config.get("cassette_format", DEFAULT_CONFIG["cassette_format"])
     name = (marker.args[0] if marker.args else marker.kwargs.get("path")) or default_cassette_name(
         request.node, fmt
     )
@@ -335,7 +335,9 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
             _live_client(request, aria_config, url) if url else _stub_client(request, aria_config)
         )
     with use_cassette(
-        path, record_mode=mode, fmt=aria_config.get("cassette_format", "yaml")
+        path,
+        record_mode=mode,
+        fmt=aria_config.get("cassette_format", DEFAULT_CONFIG["cassette_format"]),
     ) as cassette:
         yield client
         from harness.intercept.session import credential_errors_message, only_credential_errors

@@ -18,6 +18,13 @@ print(json.dumps({
     "methods": list(registry().names),
     "ok": [str(v) for v in validate("gen_invoice_m", json.loads(sys.argv[1]))],
     "bad": [str(v) for v in validate("gen_invoice_m", json.loads(sys.argv[2]))],
+    "all": len(registry().all_names),
+    "generated": [
+        str(v)
+        for v in validate(
+            "get_acct_details_all_m", {"error_code": 1, "error_msg": "e", "acct_no": 5}
+        )
+    ],
 }))
 """
 
@@ -39,6 +46,11 @@ def test_installed_wheel_loads_the_description_and_validates_outside_the_checkou
     assert "gen_invoice_m" in probe["methods"] and len(probe["methods"]) == 8
     assert probe["ok"] == []
     assert len(probe["bad"]) == 1 and "/error_code" in probe["bad"][0]
+    # the generated layer and its contracts ship too: 1 is no code of the method, and an error
+    # answer's outputs are null
+    assert probe["all"] == 250
+    pointers = sorted(violation.split(" ")[1].rstrip(":") for violation in probe["generated"])
+    assert pointers == ["/acct_no", "/error_code"], probe["generated"]
 
 
 def test_installed_command_validates_a_file(wheel_python: Path, tmp_path: Path) -> None:
@@ -53,3 +65,26 @@ def test_installed_command_validates_a_file(wheel_python: Path, tmp_path: Path) 
     )
     assert result.returncode == 0, result.stderr
     assert "conforms" in result.stdout
+
+
+def test_installed_core_loads_no_fuzzing_pytest_plugins(wheel_python: Path, tmp_path: Path) -> None:
+    probe = (
+        "import importlib.metadata as m; "
+        "print(' '.join(sorted(e.name for e in m.entry_points(group='pytest11'))))"
+    )
+    result = subprocess.run(
+        [str(wheel_python), "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["aria_harness"]
+
+
+def test_installed_fuzz_command_names_the_missing_extra(wheel_python: Path, tmp_path: Path) -> None:
+    command = wheel_python.parent / "aria-harness"
+    result = subprocess.run(
+        [str(command), "fuzz", "--max-examples", "1"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "aria-harness: error: fuzzing needs the fuzz extra: pip install 'aria-harness[fuzz]' "
+        "(schemathesis is missing)"
+    ]

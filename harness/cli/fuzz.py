@@ -86,7 +86,12 @@ def fuzz_command(
     Credentials for --base-url come from ARIA_CLIENT_NO and ARIA_AUTH_KEY. Exit codes:
     0 clean, 1 failures found, 2 usage error, 3 target unavailable.
     """
-    from harness.fuzz import FuzzConfig, run_fuzz
+    try:
+        from harness.fuzz import FuzzConfig, run_fuzz
+    except ModuleNotFoundError as exc:  # installed without the fuzz extra
+        if exc.name not in ("schemathesis", "hypothesis"):
+            raise
+        raise click.UsageError(str(exc)) from None
     from harness.fuzz.report import render_summary, write_junit, write_markdown
     from harness.spec import registry
 

@@ -17,9 +17,9 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from harness.errors import CassetteError
+from harness.recording.persist import CASSETTE_SUFFIXES
 
 __all__ = [
-    "CASSETTE_SUFFIXES",
     "Interaction",
     "RecordedRequest",
     "RecordedResponse",
@@ -29,8 +29,6 @@ __all__ = [
     "load_cassette",
     "load_cassettes",
 ]
-
-CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True)

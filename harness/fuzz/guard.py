@@ -4,7 +4,8 @@
 stateful), so the sandbox guard lives there rather than in generation: whatever produced a
 case, an invoice-generating call to a guarded target leaves with its dry-run field false.
 Schemathesis dispatches ``before_call`` only from its global hook registry; the hook is
-registered once and does nothing for schemas that were not loaded through ``aria_schema``.
+registered while a run needs it (``harness.fuzz.hooks``) and does nothing for schemas that
+were not loaded through ``aria_schema``.
 """
 
 from __future__ import annotations
@@ -117,4 +118,12 @@ def substitute_known_values(hook_context: HookContext, case: Any) -> Any:
     return case
 
 
-GLOBAL_HOOK_DISPATCHER.register_hook_with_name(prepare_call, "before_call")
+def register_call_hook() -> None:
+    """Put ``prepare_call`` in schemathesis's global hooks (see ``harness.fuzz.hooks``)."""
+    if prepare_call not in GLOBAL_HOOK_DISPATCHER.get_all_by_name("before_call"):
+        GLOBAL_HOOK_DISPATCHER.register_hook_with_name(prepare_call, "before_call")
+
+
+def unregister_call_hook() -> None:
+    """Take ``prepare_call`` out of schemathesis's global hooks."""
+    GLOBAL_HOOK_DISPATCHER.unregister(prepare_call)

@@ -83,7 +83,10 @@ def run_fuzz(config: FuzzConfig) -> FuzzResult:
         schema = _load(config)
     except UnknownMethodError as exc:
         return _usage(str(exc))
-    return _execute(schema, config, target)
+    from harness.fuzz.hooks import hooks_installed, hypothesis_storage_outside_working_folder
+
+    with hooks_installed(), hypothesis_storage_outside_working_folder():
+        return _execute(schema, config, target)
 
 
 def _usage(message: str) -> FuzzResult:
@@ -110,7 +113,7 @@ def _reachable(base_url: str) -> bool:
 
 
 def _load(config: FuzzConfig) -> Any:
-    from harness.fuzz.schema import aria_schema
+    from harness.fuzz.schema import build_schema
 
     common: dict[str, Any] = {
         "methods": list(config.methods) or None,
@@ -123,9 +126,9 @@ def _load(config: FuzzConfig) -> Any:
         "sequence_seeds": config.sequence_seeds,
     }
     if config.base_url is not None:
-        schema = aria_schema(base_url=config.base_url, examples=config.examples, **common)
+        schema = build_schema(base_url=config.base_url, examples=config.examples, **common)
     elif config.app is not None:
-        schema = aria_schema(app=config.app, examples=config.examples, **common)
+        schema = build_schema(app=config.app, examples=config.examples, **common)
     else:
         stub = config.stub
         if stub is None:
@@ -134,7 +137,7 @@ def _load(config: FuzzConfig) -> Any:
             stub = Stub()
         from harness.fuzz.stubinfo import prime_stub
 
-        schema = aria_schema(stub=stub, examples=prime_stub(stub), **common)
+        schema = build_schema(stub=stub, examples=prime_stub(stub), **common)
     modes = ["positive", "negative"] if config.mode == "all" else [config.mode]
     schema.config.generation.update(
         modes=modes, max_examples=config.max_examples, database=config.database

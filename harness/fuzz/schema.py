@@ -7,8 +7,9 @@ or a base URL that is treated as a sandbox), and carries a ``FuzzContext`` for t
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ParamSpec
 
 import schemathesis
 
@@ -19,7 +20,7 @@ from harness.fuzz.context import Budget, FuzzContext, attach
 from harness.fuzz.sequences import seed_sequence_step
 from harness.spec import registry
 
-__all__ = ["aria_schema", "IN_PROCESS_BASE_URL", "skip_reason"]
+__all__ = ["aria_schema", "build_schema", "IN_PROCESS_BASE_URL", "skip_reason"]
 
 # Never used on the network: requests to an in-process app go straight to the WSGI callable.
 IN_PROCESS_BASE_URL = "http://aria-stub.invalid"
@@ -33,7 +34,7 @@ def skip_reason(name: str) -> str:
     )
 
 
-def aria_schema(
+def build_schema(
     *,
     app: Callable[..., Any] | None = None,
     base_url: str | None = None,
@@ -50,14 +51,14 @@ def aria_schema(
 ) -> Any:
     """A schemathesis schema of the Aria methods with the Aria checks applied.
 
+    ``aria_schema`` also installs the Aria call hook and form serializer in schemathesis for
+    the rest of the process; ``run_fuzz`` installs them for its run only.
+
     Give exactly one target: ``stub`` (a ``harness.stub.Stub``, fuzzed in-process, with its
     demo credentials, known identifiers and state digest), ``app`` (a WSGI callable treated as
     the embedded stub) or ``base_url`` (treated as a sandbox: invoice-generating calls are
     sent only as dry runs unless ``allow_invoicing``).
     """
-    from harness.stub.schemathesis_support import register_form_serializer
-
-    register_form_serializer()  # Aria6 form bodies: arrays of objects as pipe columns
     targets = [target for target in (app, base_url, stub) if target is not None]
     if len(targets) != 1:
         raise ValueError("give exactly one target: stub=, app= or base_url=")
@@ -99,7 +100,8 @@ def aria_schema(
             if spec.invoicing.generates and spec.invoicing.dry_run_field is None:
                 context.skipped[name] = skip_reason(name)
                 names.remove(name)
-    document = copy.deepcopy(dict(reg.document))
+    # Only the operations fuzzed (and the core ones their links name): not all 250 methods.
+    document = copy.deepcopy(reg.document_for(names))
     for name, bodies in (examples or {}).items():
         _add_examples(document, reg[name].path, name, bodies)
     schema = schemathesis.openapi.from_dict(document)
@@ -107,6 +109,12 @@ def aria_schema(
     if app is not None:
         schema.app = app
     schema.config.checks.update(included_check_names=list(ARIA_CHECKS))
+    # Strings from every character but lone surrogates: the very set the default "utf-8" codec
+    # allows, without Hypothesis building its per-codec table (~7 s and ~200 MiB on a first
+    # run, one tuple per code point).
+    schema.config.generation.codec = None
+    # Recorded as an explicit choice, so the per-phase configurations merged over it keep it.
+    schema.config.generation._mark_source_keys(("codec",))
     schema.hooks.register_hook_with_name(_guard.substitute_known_values, "map_case")
     # After the substitution: a seeded body replaces the generated one whole, coherent as it is.
     schema.hooks.register_hook_with_name(seed_sequence_step, "map_case")
@@ -116,6 +124,26 @@ def aria_schema(
     schema = schema.include(operation_id=names) if names else schema.include(operation_id=[""])
     attach(schema, context)
     return schema
+
+
+_P = ParamSpec("_P")
+
+
+def _installing_hooks(build: Callable[_P, Any]) -> Callable[_P, Any]:
+    @functools.wraps(build)
+    def schema_with_hooks(*args: _P.args, **kwargs: _P.kwargs) -> Any:
+        from harness.fuzz.hooks import install_hooks
+
+        install_hooks()
+        return build(*args, **kwargs)
+
+    return schema_with_hooks
+
+
+# For a consumer's own pytest fuzzing, whose tests run after the schema is made: the Aria call
+# hook and form serializer stay installed in schemathesis for the rest of the process.
+aria_schema = _installing_hooks(build_schema)
+aria_schema.__name__ = aria_schema.__qualname__ = "aria_schema"
 
 
 def _add_examples(

@@ -96,7 +96,7 @@ class Interception:
         *,
         cassette: str | os.PathLike[str] | None = None,
         record_mode: str | None = None,
-        cassette_format: str = "yaml",
+        cassette_format: str | None = None,
         base_url: str | None = None,
         stub: Any = None,
         patterns: Iterable[str | re.Pattern[str]] = (),
@@ -109,7 +109,7 @@ class Interception:
         self.target = AriaTarget.parse(target)
         if self.target in (AriaTarget.CASSETTE, AriaTarget.RECORD) and cassette is None:
             raise ValueError(f"the {self.target.value} target needs a cassette path")
-        self.cassette_path = None if cassette is None else Path(cassette)
+        self.cassette_path = None if cassette is None else _existing_cassette(cassette)
         self.record_mode = record_mode
         self.cassette_format = cassette_format
         self.base_url = base_url
@@ -226,6 +226,7 @@ class Interception:
             return None
         from harness.recording.config import aria_vcr
         from harness.recording.index import AriaCassette
+        from harness.recording.persist import format_of_path
 
         if self.target is AriaTarget.CASSETTE:
             if not self.cassette_path.exists():
@@ -236,7 +237,8 @@ class Interception:
             mode = "none"
         else:
             mode = self.record_mode or "all"
-        config = aria_vcr(record_mode=mode, fmt=self.cassette_format).get_merged_config(
+        fmt = format_of_path(self.cassette_path, self.cassette_format)
+        config = aria_vcr(record_mode=mode, fmt=fmt).get_merged_config(
             path=os.fspath(self.cassette_path)
         )
         for key in ("path_transformer", "func_path_generator", "record_on_exception"):
@@ -293,3 +295,10 @@ def intercept(
     if function is not None:
         return interception(function)
     return interception
+
+
+def _existing_cassette(path: str | os.PathLike[str]) -> Path:
+    # a recording made as name.yaml keeps replaying when the name asked for is name.json
+    from harness.recording.config import existing_cassette
+
+    return existing_cassette(path)

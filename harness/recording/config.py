@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import enum
 import os
+from pathlib import Path
 from typing import Any
 
 import vcr
 
 from harness.recording.index import AriaCassette
 from harness.recording.matcher import aria_call
-from harness.recording.persist import AriaPersister, JsonSerializer, YamlSerializer
+from harness.recording.persist import (
+    CASSETTE_SUFFIXES,
+    DEFAULT_FORMAT,
+    AriaPersister,
+    JsonSerializer,
+    YamlSerializer,
+    format_of_path,
+    serializer_for,
+)
 
-__all__ = ["AriaVCR", "RecordMode", "aria_vcr", "use_cassette"]
+__all__ = ["AriaVCR", "RecordMode", "aria_vcr", "existing_cassette", "use_cassette"]
 
 
 class RecordMode(enum.StrEnum):
@@ -44,14 +53,14 @@ class AriaVCR(vcr.VCR):
         return AriaCassette.use_arg_getter(functools.partial(self.get_merged_config, **kwargs))
 
 
-def aria_vcr(*, record_mode: str = "none", fmt: str = "yaml") -> AriaVCR:
+def aria_vcr(*, record_mode: str = "none", fmt: str = DEFAULT_FORMAT) -> AriaVCR:
     """A VCR configured for Aria's RPC dispatcher; record mode ``none`` unless told."""
     from harness.recording.logs import mask_logs
 
     mask_logs()  # vcrpy logs raw responses at INFO while a cassette is active
     recorder = AriaVCR(
         record_mode=RecordMode.parse(record_mode).value,
-        serializer=fmt,
+        serializer=serializer_for(fmt).name,
         match_on=("aria_call",),
         # gzip bodies are decoded before scrubbing; whatever stays encoded is refused
         decode_compressed_response=True,
@@ -65,8 +74,31 @@ def aria_vcr(*, record_mode: str = "none", fmt: str = "yaml") -> AriaVCR:
     return recorder
 
 
+def existing_cassette(path: str | os.PathLike[str]) -> Path:
+    """The cassette file to use for ``path``: itself, or a recording of it in another format.
+
+    A cassette recorded as ``name.yaml`` before JSON became the default keeps replaying when
+    the configured name is now ``name.json`` (and the other way round); it is also re-recorded
+    in place, in its own format.
+    """
+    wanted = Path(path)
+    if wanted.exists() or wanted.suffix.lower() not in CASSETTE_SUFFIXES:
+        return wanted
+    for suffix in CASSETTE_SUFFIXES:
+        other = wanted.with_suffix(suffix)
+        if other.is_file():
+            return other
+    return wanted
+
+
 def use_cassette(
-    path: str | os.PathLike[str], *, record_mode: str = "none", fmt: str = "yaml"
+    path: str | os.PathLike[str], *, record_mode: str = "none", fmt: str | None = None
 ) -> Any:
-    """A context manager that records to or replays from one Aria cassette."""
-    return aria_vcr(record_mode=record_mode, fmt=fmt).use_cassette(os.fspath(path))
+    """A context manager that records to or replays from one Aria cassette.
+
+    The format of a new cassette is the one its suffix names, else ``fmt``, else JSON; an
+    existing one is read in the format its content shows.
+    """
+    target = existing_cassette(path)
+    recorder = aria_vcr(record_mode=record_mode, fmt=format_of_path(target, fmt))
+    return recorder.use_cassette(os.fspath(target))

@@ -1,18 +1,26 @@
 """One registry of the Aria methods the harness knows, read from the bundled description.
 
-Every fact about a method (its fields, its documented error codes, whether and when it
-generates an invoice, its dry-run field) comes from ``openapi/aria.yaml``; nothing here
-repeats a field list.
+The description has two layers: ``openapi/generated/aria-a7-19.json``, every method of Aria's
+Swagger converted by ``harness.swagger.convert``, and the hand-built ``openapi/aria.yaml`` from
+Aria's documentation pages, which overrides it per method (its operation's keys win; an entry
+that omits the request or response keeps the generated ones). Every fact about a method (its
+fields, its documented error codes, whether and when it generates an invoice, its dry-run
+field) comes from those files; nothing here repeats a field list.
+
+Loading is lazy: the hand-built layer is read on the first ``registry()``; the generated one
+only when a method outside it, the whole list or the merged document is first asked for; a
+``MethodSpec`` is built when its method is first asked for.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import SpecError, UnknownMethodError
+from harness.spec.invoicing import Rule, parse_rule
 from harness.spec.resources import load_document
 
 __all__ = [
@@ -27,6 +35,10 @@ __all__ = [
 
 DISPATCHER_PATH = "/api/ws/api_ws_class_dispatcher.php"
 OPENAPI_FILE = "aria.yaml"
+GENERATED_FILE = "generated/aria-a7-19.json"
+HAND_BUILT = "hand-built"
+GENERATED = "generated"
+REFINED = "refined"
 _SCHEMA_PREFIX = "#/components/schemas/"
 
 
@@ -47,6 +59,8 @@ class Invoicing:
     generates: bool
     when: str | None = None
     dry_run_field: str | None = None
+    # ``when`` as a rule on the call's inputs (harness.spec.invoicing); None: on every call.
+    rule: Rule | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,9 @@ class MethodSpec:
     invoicing: Invoicing
     source: str
     array_fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # "hand-built" when openapi/aria.yaml describes the method whole, "refined" when it adds
+    # facts from the docs to a generated operation, "generated" when only Swagger does.
+    layer: str = HAND_BUILT
 
     @property
     def allowed_codes(self) -> frozenset[int]:
@@ -83,8 +100,22 @@ class MethodSpec:
         return dry is not None and is_false(params.get(dry))
 
     def may_generate_invoice(self, params: Mapping[str, Any]) -> bool:
-        """True when this call, as given, could generate an invoice."""
-        return self.invoicing.generates and not self.is_dry_run(params)
+        """True when this call, as given, could generate an invoice.
+
+        False for a method that never does, a dry run, or inputs that rule the documented
+        condition out (``bill_immediately`` not set where the invoice needs it); a condition
+        that depends on the account's state counts as holding.
+        """
+        if not self.invoicing.generates or self.is_dry_run(params):
+            return False
+        rule = self.invoicing.rule
+        return rule is None or rule.may_hold(params)
+
+    def invoice_condition(self, params: Mapping[str, Any]) -> str | None:
+        """The documented condition when this call could generate an invoice, else None."""
+        if not self.may_generate_invoice(params):
+            return None
+        return self.invoicing.when or f"{self.name} is documented as generating invoices"
 
 
 def is_false(value: Any) -> bool:
@@ -97,31 +128,119 @@ def is_false(value: Any) -> bool:
 
 
 class Registry:
-    """The methods of the bundled description, by name."""
+    """The methods of the bundled description (both layers), by name."""
 
-    def __init__(self, document: Mapping[str, Any]) -> None:
-        self.document = document
+    def __init__(
+        self,
+        document: Mapping[str, Any],
+        generated: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+    ) -> None:
+        self._hand = document
+        self._generated_source = generated
         generic = {
             int(entry["code"]): ErrorCode(int(entry["code"]), str(entry["message"]), generic=True)
             for entry in document.get("x-aria-generic-error-codes", [])
         }
         self.generic_codes: Mapping[int, ErrorCode] = generic
-        self.other_invoicing_methods: Mapping[str, str] = {
-            str(entry["method"]): str(entry["when"])
-            for entry in document.get("x-aria-other-invoicing-methods", [])
+        self._hand_operations = _operations(document)
+        # Per-method facts from the docs over a generated operation (x-aria-invoicing, codes).
+        self._refinements: Mapping[str, Mapping[str, Any]] = {
+            str(name): entry for name, entry in (document.get("x-aria-refinements") or {}).items()
         }
-        self._methods: dict[str, MethodSpec] = {}
-        for path, item in document.get("paths", {}).items():
-            operation = item.get("post")
-            if operation is None or "x-aria-method" not in operation:
-                continue
-            spec = self._method_from_operation(path, operation)
-            self._methods[spec.name] = spec
-        if not self._methods:
+        # The invoice-generating methods the hand-built layer refines rather than describes
+        # whole, with their documented condition (for callers judging a name alone).
+        self.other_invoicing_methods: Mapping[str, str] = {
+            name: str(entry["x-aria-invoicing"]["when"])
+            for name, entry in self._refinements.items()
+            if (entry.get("x-aria-invoicing") or {}).get("generates")
+        }
+        self._specs: dict[str, MethodSpec] = {}
+        if not self._hand_operations and generated is None:
             raise SpecError("the bundled description describes no Aria method")
 
-    def _method_from_operation(self, path: str, operation: Mapping[str, Any]) -> MethodSpec:
-        name = str(operation["x-aria-method"])
+    @functools.cached_property
+    def _generated(self) -> Mapping[str, Any]:
+        source = self._generated_source
+        if source is None:
+            return {}
+        document = source() if callable(source) else source
+        if not isinstance(document, Mapping):
+            raise SpecError("the generated layer of the description is not an object")
+        return document
+
+    @functools.cached_property
+    def _generated_operations(self) -> dict[str, tuple[str, Mapping[str, Any]]]:
+        return _operations(self._generated)
+
+    @functools.cached_property
+    def _all_names(self) -> tuple[str, ...]:
+        hand = self._hand_operations
+        return (*hand, *(name for name in self._generated_operations if name not in hand))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The methods the hand-built layer describes whole, in its order (no generated read).
+
+        These are the core methods: the stub simulates them, and fuzzing and drift cover them
+        by default. ``all_names`` adds every method of the generated layer.
+        """
+        return tuple(self._hand_operations)
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """Every described method: the hand-built layer's, then the generated layer's."""
+        return self._all_names
+
+    @functools.cached_property
+    def document(self) -> Mapping[str, Any]:
+        """The merged description: the generated layer with the hand-built one over it."""
+        generated = self._generated
+        paths: dict[str, Any] = {}
+        for name in self._all_names:
+            path, operation = self._operation(name)
+            paths[path] = {"post": operation}
+        schemas = {
+            **(generated.get("components") or {}).get("schemas", {}),
+            **(self._hand.get("components") or {}).get("schemas", {}),
+        }
+        return {**self._hand, "paths": paths, "components": {"schemas": schemas}}
+
+    def document_for(self, names: Iterable[str]) -> dict[str, Any]:
+        """A description with every hand-built method and ``names``: cheaper than ``document``.
+
+        Holds the components the chosen operations reach, so a tool that loads the whole
+        description (schemathesis) pays only for the methods it will use.
+        """
+        paths = {path: {"post": operation} for path, operation in self._hand_operations.values()}
+        for name in names:
+            if name not in self._hand_operations:
+                path, operation = self._operation(name)
+                paths[path] = {"post": operation}
+        schemas: dict[str, Any] = {}
+        pending = [ref for item in paths.values() for ref in _refs(item)]
+        while pending:
+            name = pending.pop()[len(_SCHEMA_PREFIX) :]
+            if name not in schemas:
+                schemas[name] = self.schema(name)
+                pending.extend(_refs(schemas[name]))
+        return {**self._hand, "paths": paths, "components": {"schemas": schemas}}
+
+    def _operation(self, name: str) -> tuple[str, Mapping[str, Any]]:
+        hand = self._hand_operations.get(name)
+        if hand is not None:
+            return hand
+        if name not in self._generated_operations:
+            raise UnknownMethodError(name, known=sorted(self._all_names))
+        path, operation = self._generated_operations[name]
+        refinement = self._refinements.get(name)
+        if refinement is None:
+            return path, operation
+        # A refinement from the docs over a generated operation: its keys win.
+        return path, {**operation, **refinement}
+
+    def _method_from_operation(
+        self, name: str, path: str, operation: Mapping[str, Any]
+    ) -> MethodSpec:
         content = operation["requestBody"]["content"]
         request_name = _schema_name(content["application/json"]["schema"])
         response = operation["responses"]["200"]["content"]["application/json"]["schema"]
@@ -160,41 +279,77 @@ class Registry:
                 generates=bool(invoicing.get("generates", False)),
                 when=invoicing.get("when"),
                 dry_run_field=invoicing.get("dry_run_field"),
+                rule=(
+                    parse_rule(invoicing["rule"], where=f"{name} x-aria-invoicing.rule")
+                    if invoicing.get("rule") is not None
+                    else None
+                ),
             ),
             source=str(operation.get("x-aria-source", "")),
             array_fields=arrays,
+            layer=self._layer(name),
         )
 
+    def _layer(self, name: str) -> str:
+        if name in self._hand_operations:
+            return HAND_BUILT
+        return REFINED if name in self._refinements else GENERATED
+
     def schema(self, name: str) -> Mapping[str, Any]:
-        """A component schema of the description, by name."""
-        try:
-            return self.document["components"]["schemas"][name]
-        except KeyError:
-            raise SpecError(f"the description has no schema {name!r}") from None
+        """A component schema of the description, by name (the hand-built layer's first)."""
+        for document in (self._hand, None):
+            schemas = ((document or self._generated).get("components") or {}).get("schemas", {})
+            if name in schemas:
+                return schemas[name]
+        raise SpecError(f"the description has no schema {name!r}")
 
     def __getitem__(self, name: str) -> MethodSpec:
-        try:
-            return self._methods[name]
-        except KeyError:
-            raise UnknownMethodError(name, known=sorted(self._methods)) from None
+        spec = self._specs.get(name)
+        if spec is None:
+            if name not in self:
+                raise UnknownMethodError(name, known=sorted(self._all_names))
+            path, operation = self._operation(name)
+            spec = self._specs[name] = self._method_from_operation(name, path, operation)
+        return spec
 
     def __contains__(self, name: object) -> bool:
-        return name in self._methods
+        if name in self._hand_operations:
+            return True
+        return isinstance(name, str) and name in self._generated_operations
 
     def __iter__(self) -> Iterator[MethodSpec]:
-        return iter(self._methods.values())
+        return (self[name] for name in self._all_names)
 
     def __len__(self) -> int:
-        return len(self._methods)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Method names in the order the description lists them."""
-        return tuple(self._methods)
+        return len(self._all_names)
 
     def invoicing_methods(self) -> tuple[MethodSpec, ...]:
         """The methods that can generate an invoice."""
         return tuple(spec for spec in self if spec.invoicing.generates)
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every local component $ref under a node."""
+    if isinstance(node, Mapping):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_SCHEMA_PREFIX):
+            yield ref
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def _operations(document: Mapping[str, Any]) -> dict[str, tuple[str, Mapping[str, Any]]]:
+    """The Aria operations of one layer: method name -> (path, POST operation)."""
+    found: dict[str, tuple[str, Mapping[str, Any]]] = {}
+    for path, item in (document.get("paths") or {}).items():
+        operation = item.get("post") if isinstance(item, Mapping) else None
+        if operation is None or "x-aria-method" not in operation:
+            continue
+        found[str(operation["x-aria-method"])] = (str(path), operation)
+    return found
 
 
 def _schema_name(schema: Mapping[str, Any]) -> str:
@@ -206,5 +361,8 @@ def _schema_name(schema: Mapping[str, Any]) -> str:
 
 @functools.cache
 def registry() -> Registry:
-    """The registry of the bundled description, loaded once per process."""
-    return Registry(load_document("openapi", OPENAPI_FILE))
+    """The registry of the bundled description, loaded once per process (lazily, see above)."""
+    return Registry(
+        load_document("openapi", OPENAPI_FILE),
+        generated=lambda: load_document("openapi", GENERATED_FILE),
+    )

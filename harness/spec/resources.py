@@ -15,7 +15,11 @@ import yaml
 
 from harness.errors import SpecError
 
-__all__ = ["data_dir", "load_document"]
+__all__ = ["GENERATED_CONTRACTS", "data_dir", "load_document"]
+
+# Contracts generated with the description's generated layer; a hand-written contract of the
+# same name, at the top of contracts/, replaces its generated one.
+GENERATED_CONTRACTS = "generated"
 
 _KINDS = ("openapi", "contracts", "cassettes")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -36,8 +40,10 @@ def data_dir(kind: str) -> Traversable:
 
 
 def load_document(kind: str, name: str) -> Any:
-    """Parse one bundled JSON or YAML file."""
+    """Parse one bundled JSON or YAML file (a contract: hand-written, else generated)."""
     entry = data_dir(kind) / name
+    if kind == "contracts" and not entry.is_file():
+        entry = data_dir(kind) / GENERATED_CONTRACTS / name
     if not entry.is_file():
         raise SpecError(f"bundled file {kind}/{name} not found")
     text = entry.read_text(encoding="utf-8")

@@ -40,6 +40,7 @@ __all__ = [
     "MethodNotFound",
     "MissingParameter",
     "NoDataFound",
+    "NotSimulated",
     "UnexpectedError",
     "error_envelope",
 ]
@@ -68,6 +69,20 @@ class UnexpectedError(AriaFault):
 
     code = 1001
     default_message = "unexpected error"
+
+
+class NotSimulated(UnexpectedError):
+    """A method the description has (so it is real Aria's) that the stub does not simulate.
+
+    Aria has no such answer; 1001 is the generic code every method may answer with, so the
+    envelope still passes the method's contract, and the message says what happened.
+    """
+
+    def __init__(self, method: str) -> None:
+        super().__init__(
+            f"{method} is described but not simulated by the aria-harness stub: replay it from "
+            "a cassette or call a sandbox"
+        )
 
 
 class NoDataFound(AriaFault):

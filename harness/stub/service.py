@@ -13,6 +13,7 @@ import hmac
 import json
 import logging
 import os
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from harness.stub.exceptions import (
     AriaFault,
     AuthenticationError,
     InvalidInput,
+    NotSimulated,
     UnexpectedError,
     error_envelope,
 )
@@ -44,9 +46,9 @@ class StubService:
 
     def __init__(self, *, fixtures: FixtureSource = None, db: str | os.PathLike | None = None):
         self._world: World = build_world(read_fixture(fixtures))
-        self._outputs = {
-            spec.name: spec.output_fields for spec in registry() if spec.name in ROUTES
-        }
+        self._outputs = {name: registry()[name].output_fields for name in ROUTES}
+        # Calls of described methods the stub does not simulate, by method (for summaries).
+        self.not_simulated: Counter[str] = Counter()
         self._store = Store(db)
         with self._store.transaction() as tx:
             # a file database written with the same fixture keeps its state across restarts
@@ -58,6 +60,8 @@ class StubService:
         """Answer one Aria call with its whole envelope; never raises."""
         outputs = self._outputs.get(method) if isinstance(method, str) else None
         if outputs is None:
+            if isinstance(method, str) and method in registry():
+                return self._not_simulated(method, params)
             name = method if isinstance(method, str) else repr(method)
             return {"error_code": -1, "error_msg": f"method not found: {name[:100]}"}
         try:
@@ -75,6 +79,18 @@ class StubService:
             name: 0 if name == "error_code" else "OK" if name == "error_msg" else answer.get(name)
             for name in outputs
         }
+
+    def _not_simulated(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """A described method without a route: inputs and credentials checked, then 1001."""
+        outputs = registry()[method].output_fields
+        self.not_simulated[method] += 1
+        try:
+            if not isinstance(params, Mapping):
+                raise InvalidInput("the request parameters must be an object")
+            self._authenticate(coerce_params(method, params))
+            raise NotSimulated(method)
+        except AriaFault as fault:
+            return error_envelope(outputs, fault)
 
     def _authenticate(self, params: Mapping[str, Any]) -> Tenant:
         tenant = self._world.tenants.get(params.get("client_no"))  # type: ignore[arg-type]

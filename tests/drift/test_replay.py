@@ -95,12 +95,14 @@ def test_against_the_embedded_stub_everything_runs_as_recorded(tmp_path: Path) -
 
 
 def test_unknown_methods_are_skipped_unless_they_are_reads(tmp_path: Path) -> None:
-    skip = prepare(one(tmp_path, "update_acct_contact_m"), target_for(BASE), allow_invoicing=False)
+    skip = prepare(one(tmp_path, "update_no_such_thing_m"), target_for(BASE), allow_invoicing=False)
     assert isinstance(skip, Skip) and "not in the bundled description" in skip.reason
-    # Aria's list of other invoice-generating methods names this one: its condition is given
-    skip = prepare(one(tmp_path, "update_acct_plan_m"), target_for(BASE), allow_invoicing=False)
-    assert isinstance(skip, Skip) and "unit quantity increase" in skip.reason
-    assert isinstance(prepared(tmp_path, "get_acct_details_all_m"), Prepared)
+    assert isinstance(prepared(tmp_path, "get_no_such_thing_m"), Prepared)
+
+
+def test_a_described_invoicing_method_outside_the_core_replays_as_a_dry_run(tmp_path: Path) -> None:
+    call = prepared(tmp_path, "update_acct_plan_m")
+    assert json.loads(call.body or b"")["do_write"] == "false" and call.dry_run_forced
 
 
 def call_for(fake: FakeAria, tmp_path: Path, method: str, **params) -> Prepared:

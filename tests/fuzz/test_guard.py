@@ -28,7 +28,8 @@ def test_url_target_receives_no_invoice_generating_call_without_dry_run(
         )
     )
     assert result.exit_code == ExitCode.CLEAN, [r.message for r in result.failures]
-    generating = [spec for spec in registry() if spec.invoicing.generates]
+    fuzzed = [registry()[name] for name in registry().names]  # the default: the core methods
+    generating = [spec for spec in fuzzed if spec.invoicing.generates]
     for spec in generating:
         calls = _calls(app, spec.name)
         if spec.invoicing.dry_run_field is None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
-import yaml
 
 import harness.recording.config  # noqa: F401  (one copy of vcrpy's loaders per session)
 import harness.recording.persist  # noqa: F401
@@ -83,19 +83,19 @@ def test_record_then_replay_with_a_planted_break_fails_at_teardown(
 ) -> None:
     run = consumer.runpytest_subprocess("-p", "no:cacheprovider", "--aria-target=record")
     run.assert_outcomes(passed=2)
-    cassette = consumer.path / "cassettes" / "test_app" / "test_clock.yaml"
+    cassette = consumer.path / "cassettes" / "test_app" / "test_clock.json"
     assert cassette.is_file() and AUTH_KEY not in cassette.read_text()
-    assert not (consumer.path / "cassettes" / "test_app" / "test_invoice.yaml").exists()
+    assert not (consumer.path / "cassettes" / "test_app" / "test_invoice.json").exists()
     monkeypatch.delenv("ARIA_BASE_URL")
     replay = consumer.runpytest_subprocess(
         "-p", "no:cacheprovider", "--aria-target=cassette", "-k", "clock"
     )
     replay.assert_outcomes(passed=1)
-    data = yaml.safe_load(cassette.read_text())
+    data = json.loads(cassette.read_text())
     data["interactions"][0]["response"]["body"]["string"] = (
         '{"error_code": 0, "error_msg": "Success"}'
     )
-    cassette.write_text(yaml.safe_dump(data))
+    cassette.write_text(json.dumps(data, indent=2))
     broken = consumer.runpytest_subprocess(
         "-p", "no:cacheprovider", "--aria-target=cassette", "-k", "clock"
     )

@@ -70,12 +70,12 @@ def test_record_against_the_stub_then_replay_with_the_network_blocked(pytester, 
     run.assert_outcomes(passed=4)
     cassettes = sorted(p.name for p in (pytester.path / "cassettes" / "test_consumer").iterdir())
     assert cassettes == [
-        "test_dry_run_order_GADGET.yaml",
-        "test_dry_run_order_WIDGET.yaml",
-        "test_invoice_then_details.yaml",
-        "test_virtual_clock.yaml",
+        "test_dry_run_order_GADGET.json",
+        "test_dry_run_order_WIDGET.json",
+        "test_invoice_then_details.json",
+        "test_virtual_clock.json",
     ]
-    text = (pytester.path / "cassettes" / "test_consumer" / "test_virtual_clock.yaml").read_text()
+    text = (pytester.path / "cassettes" / "test_consumer" / "test_virtual_clock.json").read_text()
     assert "stub-demo-auth-key" not in text and "ARIA_AUTH_KEY" in text
 
     monkeypatch.setenv("RESULTS", str(replayed))

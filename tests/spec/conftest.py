@@ -20,3 +20,9 @@ def aria_docs() -> Path:
         if candidate and Path(candidate, "gen_invoice_m.txt").is_file():
             return Path(candidate)
     pytest.skip("Aria's documentation pages not found: set ARIA_DOCS_DIR to the aria-docs folder")
+
+
+# Aria's Swagger releases (skipped with a reason where absent), shared with tests/swagger.
+from tests.swagger.conftest import aria_swagger  # noqa: E402
+
+__all__ = ["aria_docs", "aria_swagger"]

@@ -49,6 +49,7 @@ def test_description_is_valid_openapi_3_1() -> None:
 
 def test_registry_describes_every_invoice_method() -> None:
     assert list(registry().names) == METHODS
+    assert list(registry().all_names[: len(METHODS)]) == METHODS
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -103,6 +104,7 @@ def test_invoicing_facts_follow_the_invoice_page() -> None:
         "gen_rb_m",
         "create_order_m",
         "manage_pending_invoice_m",
+        *registry().other_invoicing_methods,
     }
     dry_run = {spec.name: spec.invoicing.dry_run_field for spec in registry()}
     assert dry_run["create_order_m"] == dry_run["gen_rb_m"] == "do_write"
@@ -113,7 +115,7 @@ def test_invoicing_facts_follow_the_invoice_page() -> None:
 
 def test_dry_run_is_read_from_the_dry_run_field() -> None:
     order = registry()["create_order_m"]
-    assert order.may_generate_invoice({"do_write": "true"})
+    assert order.may_generate_invoice({"do_write": "true", "bill_immediately": 1})
     assert not order.may_generate_invoice({"do_write": "false"})
     assert not order.may_generate_invoice({"do_write": False})
     assert registry()["gen_invoice_m"].may_generate_invoice({"do_write": "false"})

@@ -137,7 +137,7 @@ def test_body_parameters_win_over_query_parameters() -> None:
         (b'{"rest_call": null}', JSON, "", 1010, "Missing required parameter: rest_call"),
         (b"client_no=1", FORM, "", 1010, "Missing required parameter: rest_call"),
         (b'{"rest_call": "no_such_m"}', JSON, "", -1, "method not found: 'no_such_m'"),
-        (b"rest_call=get_acct_details_all_m", FORM, "", -1, "method not found"),
+        (b"rest_call=get_no_such_thing_m", FORM, "", -1, "method not found"),
         (b'{"rest_call": 5}', JSON, "", 1016, "rest_call must be a string"),
         (b'{"rest_call": ["gen_invoice_m"]}', JSON, "", 1016, "rest_call must be a string"),
         (b"rest_call[]=gen_invoice_m", FORM, "", 1016, "rest_call must be a string"),

@@ -110,8 +110,8 @@ def test_bundled_description_reads_the_registrys_fields() -> None:
     model = load_description("bundled")
     assert model.format == "openapi3"
     assert set(model.methods) == set(registry().names)
-    for spec in registry():
-        method = model[spec.name]
+    for name in registry().names:
+        spec, method = registry()[name], model[name]
         assert tuple(method.inputs) == tuple(
             name for name in spec.input_fields if name not in {"client_no", "auth_key"}
         )

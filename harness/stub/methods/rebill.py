@@ -57,15 +57,19 @@ def _rebill_lines(original: list[dict[str, Any]], items: list[dict[str, Any]]) -
 def gen_rb_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Rebill an invoice (or, with do_write=false, show what the rebill would be)."""
     tenant = ctx.tenant
-    account = resolve_account(tenant, params)
+    # acct_no OR client_acct_id, neither required (gen_rb_m.txt lost its Req column; Swagger
+    # requires neither): without them the original invoice names the account, as in Aria.
+    named = params.get("acct_no") is not None or params.get("client_acct_id") is not None
+    account = resolve_account(tenant, params) if named else None
     dry_run = params.get("do_write") == "false"
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         found = load_invoice(db, tenant, params["orig_invoice_no"])
-        if found is None or found[0]["acct_no"] != account.acct_no:
-            raise NoDataFound(
-                f"no data found: invoice {params['orig_invoice_no']} of account {account.acct_no}"
-            )
+        if found is not None and account is None:
+            account = tenant.accounts.get(found[0]["acct_no"])
+        if found is None or account is None or found[0]["acct_no"] != account.acct_no:
+            owner = f" of account {account.acct_no}" if account is not None else ""
+            raise NoDataFound(f"no data found: invoice {params['orig_invoice_no']}{owner}")
         row, body = found
         if row["status"] != "posted" or row["kind"] == "credit_memo":
             raise InvalidInput(

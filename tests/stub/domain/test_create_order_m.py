@@ -71,20 +71,11 @@ def test_dry_run_returns_lines_and_totals_and_stores_nothing(ok, service):
     assert service.state_digest() == before
 
 
-def test_rate_schedules_and_currency_default(ok):
-    promo = order(
-        ok,
-        order_line_items_list=[
-            {"client_sku": "GADGET", "units": 1, "client_rate_schedule_id": "gadget-promo"}
-        ],
-    )
-    assert promo["invoice_line_items_list"][0]["rate_per_unit"] == 89.0
-    by_no = order(
-        ok, order_line_items_list=[{"client_sku": "GADGET", "units": 1, "rate_schedule_no": 9011}]
-    )
-    assert by_no["invoice_line_items_list"][0]["rate_per_unit"] == 99.0
+def test_the_default_rate_schedule_of_the_accounts_currency_is_chosen(ok):
+    usd = order(ok, order_line_items_list=[{"client_sku": "GADGET", "units": 1}])
+    assert usd["invoice_line_items_list"][0]["rate_per_unit"] == 99.0  # gadget-usd, not promo
     euro = order(ok, UMBRELLA)
-    assert euro["invoice_line_items_list"][0]["client_rate_schedule_id"] == "widget-eur"
+    assert euro["invoice_line_items_list"][0]["rate_per_unit"] == 18.50  # widget-eur
 
 
 def test_amount_and_unit_discount(ok):
@@ -156,12 +147,6 @@ def test_rebilling_a_couponed_order_offsets_its_credit_too(ok, service):
         {"order_line_items_list": [{"client_sku": "NOPE", "units": 1}]},
         {"order_line_items_list": [{"units": 1}]},
         {"order_line_items_list": [{"client_sku": "WIDGET", "units": 0}]},
-        {"order_line_items_list": [{"client_sku": "WIDGET", "units": 1, "rate_schedule_no": 1}]},
-        {
-            "order_line_items_list": [
-                {"client_sku": "WIDGET", "units": 1, "client_rate_schedule_id": "x"}
-            ]
-        },
         {
             "order_line_items_list": [
                 {"client_sku": "WIDGET", "units": 1, "unit_discount_amount": 50}
@@ -174,8 +159,6 @@ def test_rebilling_a_couponed_order_offsets_its_credit_too(ok, service):
         "sku",
         "no-sku",
         "zero-units",
-        "schedule-no",
-        "schedule-id",
         "discount",
         "bill-flag",
     ],

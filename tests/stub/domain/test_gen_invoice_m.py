@@ -177,12 +177,12 @@ def test_long_cycle_combines_missed_periods_short_cycle_bills_one(service):
 def test_force_pending_creates_a_pending_invoice_that_blocks_the_next(ok, err, call):
     first = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001, force_pending="true")
     invoice_no = first["invoice_no"]
-    assert ok("get_invoice_details_m", invoice_no=invoice_no)["is_pending_ind_2"] == 1
+    assert ok("get_invoice_details_m", invoice_no=invoice_no)["is_pending_ind"] == 1
     ok("advance_virtual_datetime_m", offset_hours=24 * 40)
     blocked = err(3108, "gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)
     assert "another invoice in progress" in blocked["error_msg"]
     ok("manage_pending_invoice_m", invoice_no=invoice_no, alt_collect_on_approve="false")
-    assert ok("get_invoice_details_m", invoice_no=invoice_no)["is_pending_ind_2"] == 0
+    assert ok("get_invoice_details_m", invoice_no=invoice_no)["is_pending_ind"] == 0
     ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)
 
 
@@ -255,7 +255,7 @@ def test_client_pending_setting_makes_invoices_pending_and_force_false_cannot_un
         "get_invoice_details_m",
         {"client_no": 9, "auth_key": "k", "invoice_no": answer["invoice_no"]},
     )
-    assert details["is_pending_ind_2"] == 1
+    assert details["is_pending_ind"] == 1
 
 
 def test_lines_tax_and_totals_add_up():

@@ -178,3 +178,14 @@ def test_a_declined_rebill_collection_answers_its_error_code(ok):
     assert answer["proc_status_code"] == "2"
     assert answer["collection_error_cd"] == 4011
     assert answer["collection_error_msg"] == answer["proc_status_text"]
+
+
+def test_without_an_account_the_original_invoice_names_it(ok, err, original):
+    answer = ok(
+        "gen_rb_m",
+        orig_invoice_no=original["invoice_no"],
+        reason_cd=1,
+        rb_line_items=[{"line_no": 1}],
+    )
+    assert answer["invoice_no"] != original["invoice_no"]
+    err(1002, "gen_rb_m", orig_invoice_no=987654, reason_cd=1, rb_line_items=[{"line_no": 1}])

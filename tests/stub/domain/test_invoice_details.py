@@ -11,7 +11,7 @@ def test_details_show_the_generated_lines(ok):
         line["line_amount"] for line in entry["invoice_items"]
     ]
     assert len(details["tax_details"]) == len(entry["tax_details"])
-    assert details["billing_group_no_2"] == 70001
+    assert details["billing_group_no"] == 70001
     assert details["client_billing_group_no"] == "ACME-BG-1"
     assert details["invoice_type_cd"] == "I" and details["rb_flag"] == 0
     assert details["from_date"] <= details["to_date"]

@@ -22,7 +22,7 @@ def test_approve_is_the_default_and_collects_per_client_setting(ok, pending):
     assert answer["acct_no"] == ACME and answer["billing_group_no"] == 70001
     assert answer["collection_error_code"] == 0
     assert answer["proc_status_code"] == "1" and answer["proc_payment_id"]
-    assert ok("get_invoice_details_m", invoice_no=pending)["is_pending_ind_2"] == 0
+    assert ok("get_invoice_details_m", invoice_no=pending)["is_pending_ind"] == 0
 
 
 def test_alt_collect_on_approve_false_skips_collection(ok, pending, service):
@@ -51,7 +51,7 @@ def test_approve_by_master_plan_instance(ok, pending):
         client_master_plan_instance_id="ACME-GOLD-1",
         alt_collect_on_approve="0",
     )
-    assert ok("get_invoice_details_m", invoice_no=pending)["is_pending_ind_2"] == 0
+    assert ok("get_invoice_details_m", invoice_no=pending)["is_pending_ind"] == 0
 
 
 def test_discard_frees_the_period_for_a_new_invoice(ok, err, pending):
@@ -65,7 +65,7 @@ def test_regenerate_replaces_the_pending_invoice(ok, err, pending):
     answer = ok("manage_pending_invoice_m", invoice_no=pending, action_directive=3)
     new = answer["new_invoice_no"]
     assert new and new != pending
-    assert ok("get_invoice_details_m", invoice_no=new)["is_pending_ind_2"] == 1
+    assert ok("get_invoice_details_m", invoice_no=new)["is_pending_ind"] == 1
     err(1002, "manage_pending_invoice_m", invoice_no=pending)
 
 
