@@ -19,13 +19,16 @@
     ├── StoreError           the stub's database file cannot be opened or is not the stub's
     └── InjectedTransportFault  an in-process stub call hit a wire-only injected fault
 
-Context is keyword-only, so messages stay readable and fields stay inspectable.
+Context is keyword-only, so messages stay readable and fields stay inspectable. Messages that
+quote what a server answered (``AriaError``, ``ContractViolation``) pass through the one masker,
+``harness.recording.secrets.mask_text``: an echoed card, key or e-mail never reaches a traceback;
+given ``sent=`` (the call's parameters), values sent in sensitive fields are hunted too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from harness.contracts.violations import Violation
@@ -51,6 +54,17 @@ __all__ = [
 ]
 
 
+def _masked(text: str, sent: Mapping[str, Any] | None = None) -> str:
+    """Secret shapes masked, and echoes of what the call sent in sensitive fields."""
+    from harness.recording.secrets import mask_text
+
+    if sent:
+        from harness.recording.scrub import scrub_text, sensitive_values
+
+        text = scrub_text(text, secrets=sensitive_values(sent))
+    return mask_text(text)
+
+
 class HarnessError(Exception):
     """The root of every error aria-harness raises."""
 
@@ -74,22 +88,30 @@ class UnknownMethodError(HarnessError, KeyError):
 class ContractViolation(HarnessError, AssertionError):
     """A response that breaks its method's contract; pytest shows it as a plain assertion."""
 
-    def __init__(self, method: str, *, violations: Sequence[Violation]) -> None:
+    def __init__(
+        self,
+        method: str,
+        *,
+        violations: Sequence[Violation],
+        sent: Mapping[str, Any] | None = None,
+    ) -> None:
         self.method = method
         self.violations = tuple(violations)
         lines = [f"{method}: {len(self.violations)} contract violation(s)"]
         lines += [f"  - {v}" for v in self.violations]
-        super().__init__("\n".join(lines))
+        super().__init__(_masked("\n".join(lines), sent))
 
 
 class AriaError(HarnessError):
     """Aria answered with a non-zero error_code."""
 
-    def __init__(self, method: str, *, code: int, message: str) -> None:
+    def __init__(
+        self, method: str, *, code: int, message: str, sent: Mapping[str, Any] | None = None
+    ) -> None:
         self.method = method
         self.code = code
-        self.message = message
-        super().__init__(f"{method} failed with error_code {code}: {message}")
+        self.message = _masked(str(message), sent)
+        super().__init__(f"{method} failed with error_code {code}: {self.message}")
 
 
 class InvoiceGuardError(HarnessError):

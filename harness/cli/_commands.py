@@ -12,7 +12,9 @@ COMMANDS: dict[str, str] = {
     "diff": "harness.cli.diff:diff_command",
     "drift": "harness.cli.drift:drift_command",
     "fuzz": "harness.cli.fuzz:fuzz_command",
+    "import": "harness.cli.import_:import_command",
     "scan": "harness.cli.scan:scan_command",
+    "scrub": "harness.cli.scrub:scrub_command",
     "stub": "harness.cli.stub:stub_command",
     "validate": "harness.cli.validate:validate_command",
 }

@@ -1,11 +1,13 @@
 """Reports of a fuzz run: the summary table, failures with reproductions, JUnit and Markdown.
 
-Every request shown is masked first: the sensitive inputs of DESIGN.md never reach a
-terminal or a report file.
+Every request shown is masked first (sensitive fields replaced by the recorder's placeholders)
+and every line written passes through the one masker, ``mask_text``: an echoed card, key or
+e-mail in an error message or an HTML error page never reaches a terminal or a report file.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from collections.abc import Mapping
@@ -15,29 +17,32 @@ from xml.etree import ElementTree as ET
 
 from harness.fuzz.checks import ARIA_CHECKS
 from harness.fuzz.result import RUN_CHECK, FailureRecord, FuzzResult
-from harness.recording.sensitive import is_sensitive
+from harness.recording.secrets import PLACEHOLDER, mask_text
 
 __all__ = ["MASK", "mask", "render_summary", "write_junit", "write_markdown"]
 
-MASK = "***"
+MASK = PLACEHOLDER
 
 _ALL_CHECKS = (*ARIA_CHECKS, RUN_CHECK)
 
 
 def mask(value: Any) -> Any:
-    """A deep copy of a body with every sensitive field's value replaced by a mask."""
-    if isinstance(value, Mapping):
-        return {
-            key: MASK if is_sensitive(str(key)) and item is not None else mask(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [mask(item) for item in value]
-    return value
+    """A deep copy of a body with every sensitive field replaced and every string masked."""
+    from harness.recording.scrub import scrub_json
+
+    if isinstance(value, tuple):
+        value = list(value)
+    return scrub_json(value) if isinstance(value, Mapping | list) else value
 
 
 def render_summary(result: FuzzResult, out: TextIO) -> None:
     """Print the per-method table, the skips, and every failure with its reproduction."""
+    buffer = io.StringIO()
+    _render_summary(result, buffer)
+    out.write(mask_text(buffer.getvalue()))
+
+
+def _render_summary(result: FuzzResult, out: TextIO) -> None:
     checks = [
         name for name in _ALL_CHECKS if any(s.failures[name] for s in result.methods.values())
     ]
@@ -98,12 +103,16 @@ def write_junit(result: FuzzResult, path: str | os.PathLike[str]) -> None:
     for name, stats in result.methods.items():
         case = ET.SubElement(suite, "testcase", classname="aria", name=name)
         for record in by_method.get(name, []):
-            failure = ET.SubElement(case, "failure", type=record.check, message=record.message)
+            failure = ET.SubElement(
+                case, "failure", type=record.check, message=mask_text(record.message)
+            )
             failure.text = _reproduction(record)
         ET.SubElement(case, "system-out").text = f"{stats.cases} cases, {stats.successes} successes"
     for name, reason in result.skipped.items():
         ET.SubElement(
-            ET.SubElement(suite, "testcase", classname="aria", name=name), "skipped", message=reason
+            ET.SubElement(suite, "testcase", classname="aria", name=name),
+            "skipped",
+            message=mask_text(reason),
         )
     tree = ET.ElementTree(suite)
     ET.indent(tree)
@@ -140,15 +149,17 @@ def write_markdown(result: FuzzResult, path: str | os.PathLike[str]) -> None:
             "```",
         ]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    Path(path).write_text(mask_text("\n".join(lines)) + "\n", encoding="utf-8")
 
 
 def _reproduction(record: FailureRecord) -> str:
-    return "\n".join(
-        [
-            record.message,
-            f"seed: {record.seed}",
-            "request: " + json.dumps(record.request, sort_keys=True),
-            "response: " + record.response,
-        ]
+    return mask_text(
+        "\n".join(
+            [
+                record.message,
+                f"seed: {record.seed}",
+                "request: " + json.dumps(record.request, sort_keys=True),
+                "response: " + record.response,
+            ]
+        )
     )

@@ -55,6 +55,9 @@ class AriaVCR(vcr.VCR):
 
 def aria_vcr(*, record_mode: str = "none", fmt: str = DEFAULT_FORMAT) -> AriaVCR:
     """A VCR configured for Aria's RPC dispatcher; record mode ``none`` unless told."""
+    from harness.recording.logs import mask_logs
+
+    mask_logs()  # vcrpy logs raw responses at INFO while a cassette is active
     recorder = AriaVCR(
         record_mode=RecordMode.parse(record_mode).value,
         serializer=serializer_for(fmt).name,

@@ -77,8 +77,19 @@ class CassetteIndex:
         return key in self._positions
 
 
+class _Unprinted(dict):
+    """Cassette data whose repr names no value: a refused save's traceback shows its frames."""
+
+    def __repr__(self) -> str:
+        return f"<cassette data: {len(self.get('requests', ()))} interaction(s), not shown>"
+
+
 class AriaCassette(Cassette):
     """A Cassette with O(1) lookups; interactions loaded from disk are not re-filtered."""
+
+    def _persist(self, cassette_dict: Any) -> None:
+        __tracebackhide__ = True  # pytest prints frame arguments: the unscrubbed interactions
+        super()._persist(_Unprinted(cassette_dict))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

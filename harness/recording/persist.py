@@ -229,8 +229,10 @@ def render_cassette(
     path: str | None = None,
 ) -> str:
     """Scrub, serialise and scan interactions; the text of the cassette to write."""
-    from harness.recording.scan import scan_data
-    from harness.recording.scrub import scrub_interaction
+    from harness.recording.scan import locate_secrets
+    from harness.recording.scrub import scrub_interaction, scrub_json
+
+    __tracebackhide__ = True  # pytest would print the unscrubbed interactions as arguments
 
     rendered = []
     for request, response in interactions:
@@ -246,10 +248,11 @@ def render_cassette(
         )
     data: dict[str, Any] = {"interactions": rendered, "version": FORMAT_VERSION}
     if metadata:
-        data["metadata"] = dict(metadata)
-    kinds = scan_data(data["interactions"])
-    if kinds:
-        raise CassetteError(f"not written: it would still contain {', '.join(kinds)}", path=path)
+        data["metadata"] = scrub_json(dict(metadata))
+    places = locate_secrets(data["interactions"])
+    if places:
+        # the field and the kind, never the value
+        raise CassetteError(f"not written: it would still contain {'; '.join(places)}", path=path)
     return serializer.serialize(data)
 
 
@@ -270,6 +273,7 @@ def write_cassette(
     merge: bool = True,
 ) -> None:
     """Scrub and write interactions (vcrpy dict form) to a cassette, atomically."""
+    __tracebackhide__ = True
     _save(Path(path), list(interactions), serializer_for(fmt), metadata, merge=merge)
 
 
@@ -281,6 +285,7 @@ def _save(
     *,
     merge: bool,
 ) -> None:
+    __tracebackhide__ = True
     with _folder_lock(path.parent):
         if merge and path.exists():
             on_disk = [
@@ -324,6 +329,7 @@ class AriaPersister:
         cassette_path: str | os.PathLike[str], cassette_dict: Mapping[str, Any], serializer: Any
     ) -> None:
         """Scrub, merge with what is on disk, and write atomically."""
+        __tracebackhide__ = True
         pairs = [
             (request._to_dict(), dict(response))
             for request, response in zip(

@@ -3,9 +3,12 @@
 Small pure functions on deep copies: the live request and response are never touched. Bodies
 are parsed (JSON of any ``application/json; charset=...`` type, form bodies with Aria6 pipe
 columns and PHP bracketed keys, plain text), every sensitive field is replaced wherever it
-occurs, and every sensitive value of the request is also replaced where the response echoes it
-(raw, percent-encoded or JSON-escaped). A body that cannot be parsed is refused: scrubbing
-fails closed with a CassetteError rather than writing what it could not check.
+occurs (bracketed keys included), every sensitive value of the request is also replaced where
+the response echoes it, in whatever transform (``harness.recording.echo``), and every other
+string passes through the one masker (``harness.recording.secrets.mask_text``). A body that
+cannot be read as what it claims (compressed bytes labelled identity, a charset the scanner
+cannot read, binary) is refused: scrubbing fails closed with a CassetteError rather than
+writing what it could not check.
 """
 
 from __future__ import annotations
@@ -15,15 +18,19 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from harness.errors import CassetteError
+from harness.recording.echo import Echoes, echoes_of
+from harness.recording.secrets import PLACEHOLDER, mask_text, sensitive_name
 from harness.recording.sensitive import (
     SENSITIVE_HEADERS,
     is_placeholder,
     is_sensitive,
     placeholder_for,
 )
+
+Secrets = Iterable[str] | Echoes
 
 __all__ = [
     "collect_secrets",
@@ -33,13 +40,11 @@ __all__ = [
     "scrub_headers",
     "scrub_interaction",
     "scrub_json",
+    "scrub_text",
     "scrub_uri",
+    "sensitive_values",
 ]
 
-_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
-# Values shorter than this are not hunted for in free text: "12" (an expiry month) would
-# otherwise be replaced inside every date of the response.
-_MIN_ECHO = 6
 _TEXT_TYPES = frozenset({"text/plain", "text/html"})
 _IDENTITY = frozenset({"", "identity"})
 
@@ -58,17 +63,42 @@ def _is_json(kind: str) -> bool:
     return kind in {"application/json", "text/json"} or kind.endswith("+json")
 
 
-def _field_names(key: str) -> list[str]:
-    """The names a form key speaks of: ``a[0][cc_number]`` -> ``["a", "0", "cc_number"]``."""
-    base = key.split("[", 1)[0]
-    return [base, *_SEGMENT.findall(key)]
+# magic numbers of compressed and archive formats: such bytes are never readable text
+_BINARY_MAGIC = (b"\x1f\x8b", b"\x78\x9c", b"\x78\x01", b"\x78\xda", b"PK\x03\x04", b"BZh",
+                 b"\x28\xb5\x2f\xfd", b"\xfd7zXZ")  # fmt: skip
+_PROBE = 'rest_call=x&{"a": 1}'
 
 
 def _sensitive_form_key(key: str) -> str | None:
-    for name in reversed(_field_names(key)):
-        if is_sensitive(name):
-            return name
-    return None
+    """The sensitive name a form or JSON key speaks of: ``a[0][cc_number]`` -> cc_number."""
+    return sensitive_name(key)
+
+
+def _readable(raw: bytes, content_type: str | None, where: str) -> str:
+    """Body bytes as text, or CassetteError when they are not the text they claim to be."""
+    __tracebackhide__ = True  # its arguments hold the unscrubbed values
+    kind = media_type(content_type) or "binary"
+    if raw.startswith(_BINARY_MAGIC) or b"\x00" in raw:
+        raise CassetteError(
+            f"{where}: a {kind} body that is not text (compressed or binary bytes) cannot be "
+            "scrubbed; not written"
+        )
+    charset = _charset(content_type)
+    try:
+        ascii_compatible = _PROBE.encode(charset) == _PROBE.encode("ascii")
+        text = raw.decode(charset)
+    except (UnicodeError, LookupError):
+        raise CassetteError(
+            f"{where}: a {kind} body that is not {charset} text cannot be scrubbed; not written"
+        ) from None
+    if not ascii_compatible:
+        raise CassetteError(
+            f"{where}: charset {charset!r} cannot be scanned once written; not written"
+        )
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r")
+    if controls > max(2, len(text) // 100):
+        raise CassetteError(f"{where}: a {kind} body holds binary bytes; not written")
+    return text
 
 
 def _mask(name: str, value: Any) -> Any:
@@ -82,16 +112,23 @@ def _mask(name: str, value: Any) -> Any:
     return placeholder_for(name, str(value))
 
 
-def _replace_secrets(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, "ARIA_REDACTED")
-    return text
+def _echoes(secrets: Secrets) -> Echoes:
+    return secrets if isinstance(secrets, Echoes) else echoes_of(secrets)
 
 
-def scrub_json(value: Any, *, secrets: Iterable[str] = ()) -> Any:
+def _replace_secrets(text: str, secrets: Secrets) -> str:
+    """Free text with echoed values and every secret-shaped value masked."""
+    return mask_text(_echoes(secrets).hide(text))
+
+
+def scrub_text(text: str, *, secrets: Secrets = ()) -> str:
+    """Free text (a message, a reason phrase, a log line) with echoes and secret shapes masked."""
+    return _replace_secrets(text, secrets)
+
+
+def scrub_json(value: Any, *, secrets: Secrets = ()) -> Any:
     """A copy of a parsed JSON value with every sensitive field (and echoed secret) replaced."""
-    secrets = tuple(secrets)
+    secrets = _echoes(secrets)
     if isinstance(value, Mapping):
         return {
             key: _mask(key, child) if is_sensitive(str(key)) else scrub_json(child, secrets=secrets)
@@ -99,35 +136,37 @@ def scrub_json(value: Any, *, secrets: Iterable[str] = ()) -> Any:
         }
     if isinstance(value, list):
         return [scrub_json(child, secrets=secrets) for child in value]
-    if isinstance(value, str) and secrets:
+    if isinstance(value, str):
         return _replace_secrets(value, secrets)
     return value
 
 
-def _scrub_pairs(pairs: list[tuple[str, str]], secrets: tuple[str, ...]) -> list[tuple[str, str]]:
+def _scrub_pairs(pairs: list[tuple[str, str]], secrets: Echoes) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for key, value in pairs:
         name = _sensitive_form_key(key)
         if name is None:
-            out.append((key, _replace_secrets(value, secrets) if secrets else value))
+            out.append((key, _replace_secrets(value, secrets)))
         else:
             # Aria6 pipe columns: one value per array item, each masked on its own
             out.append((key, "|".join(str(_mask(name, part)) for part in value.split("|"))))
     return out
 
 
-def scrub_form(text: str, *, secrets: Iterable[str] = ()) -> str:
+def scrub_form(text: str, *, secrets: Secrets = ()) -> str:
     """A form body (or query string) with every sensitive parameter replaced."""
     pairs = parse_qsl(text, keep_blank_values=True)
-    return urlencode(_scrub_pairs(pairs, tuple(secrets)))
+    return urlencode(_scrub_pairs(pairs, _echoes(secrets)))
 
 
-def scrub_uri(uri: str, *, secrets: Iterable[str] = ()) -> str:
-    """A URI whose query string has every sensitive parameter replaced."""
+def scrub_uri(uri: str, *, secrets: Secrets = ()) -> str:
+    """A URI whose query string has every sensitive parameter (and any password) replaced."""
     parts = urlsplit(uri)
-    if not parts.query:
-        return uri
-    return urlunsplit(parts._replace(query=scrub_form(parts.query, secrets=secrets)))
+    if "@" in parts.netloc:
+        parts = parts._replace(netloc=f"{PLACEHOLDER}@{parts.netloc.rsplit('@', 1)[1]}")
+    if parts.query:
+        parts = parts._replace(query=scrub_form(parts.query, secrets=secrets))
+    return urlunsplit(parts) if parts.query or "@" in parts.netloc else uri
 
 
 def _header_values(value: Any) -> list[str]:
@@ -136,9 +175,9 @@ def _header_values(value: Any) -> list[str]:
     return [str(value)]
 
 
-def scrub_headers(headers: Mapping[str, Any], *, secrets: Iterable[str] = ()) -> dict[str, Any]:
+def scrub_headers(headers: Mapping[str, Any], *, secrets: Secrets = ()) -> dict[str, Any]:
     """Headers with credentials and sensitive fields replaced; lists stay lists."""
-    secrets = tuple(secrets)
+    secrets = _echoes(secrets)
     out: dict[str, Any] = {}
     for name, value in headers.items():
         values = _header_values(value)
@@ -164,10 +203,11 @@ def scrub_body(
     body: bytes | str | None,
     content_type: str | None,
     *,
-    secrets: Iterable[str] = (),
+    secrets: Secrets = (),
     where: str = "body",
 ) -> bytes | None:
     """A body with its secrets replaced, or CassetteError when it cannot be checked."""
+    __tracebackhide__ = True  # its arguments hold the unscrubbed values
     if body is None:
         return None
     raw = body.encode("utf-8") if isinstance(body, str) else body
@@ -178,13 +218,9 @@ def scrub_body(
     if not raw.strip():
         return bytes(raw)
     kind = media_type(content_type)
-    try:
-        text = bytes(raw).decode(_charset(content_type))
-    except (UnicodeDecodeError, LookupError):
-        raise CassetteError(
-            f"{where}: a {kind or 'binary'} body that is not text cannot be scrubbed; not written"
-        ) from None
-    secrets = tuple(secrets)
+    text = _readable(bytes(raw), content_type, where)
+    charset = _charset(content_type)
+    secrets = _echoes(secrets)
     if _is_json(kind):
         try:
             parsed = json.loads(text)
@@ -195,22 +231,30 @@ def scrub_body(
         cleaned = scrub_json(parsed, secrets=secrets)
         if cleaned == parsed:
             return bytes(raw)
-        return json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return _encode(json.dumps(cleaned, ensure_ascii=False, separators=(",", ":")), charset)
     if kind == "application/x-www-form-urlencoded":
-        return scrub_form(text, secrets=secrets).encode("utf-8")
+        cleaned_form = scrub_form(text, secrets=secrets)
+        return bytes(raw) if cleaned_form == text else _encode(cleaned_form, charset)
     if kind in _TEXT_TYPES:
-        # Free text has no fields to find: hide what the request sent, then let the scanner
-        # (run at write time) refuse anything that still looks like a secret.
-        return _replace_secrets(text, secrets).encode("utf-8")
+        # Free text has no fields to find: hide what the request sent and every secret shape,
+        # then let the scanner (run at write time) refuse anything that still looks secret.
+        cleaned_text = _replace_secrets(text, secrets)
+        return bytes(raw) if cleaned_text == text else _encode(cleaned_text, charset)
     raise CassetteError(
         f"{where}: content type {content_type or '(none)'!r} cannot be scrubbed; not written"
     )
 
 
-def _echo_forms(value: str) -> set[str]:
-    forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
-    forms.add(json.dumps(value, ensure_ascii=False)[1:-1])
-    return {form for form in forms if len(form) >= _MIN_ECHO}
+def _encode(text: str, charset: str) -> bytes:
+    """Scrubbed text in the body's declared charset (placeholders are ASCII, so it fits)."""
+    try:
+        return text.encode(charset)
+    except (UnicodeError, LookupError):
+        return text.encode("utf-8")
+
+
+def _parts(value: str) -> list[str]:
+    return [part for part in value.split("|") if part]
 
 
 def _collect(value: Any, name: str | None, found: set[str]) -> None:
@@ -222,23 +266,34 @@ def _collect(value: Any, name: str | None, found: set[str]) -> None:
             _collect(child, name, found)
     elif name is not None and value is not None and not is_placeholder(value):
         if isinstance(value, str):
-            for part in value.split("|"):
-                found.update(_echo_forms(part))
+            found.update(_parts(value))
         elif not isinstance(value, bool):
-            found.update(_echo_forms(str(value)))
+            found.add(str(value))
+
+
+def sensitive_values(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The values of a call's parameters that sit in sensitive fields (at any depth)."""
+    found: set[str] = set()
+    _collect(params, None, found)
+    return tuple(sorted(found))
 
 
 def collect_secrets(request: Mapping[str, Any]) -> tuple[str, ...]:
-    """Every sensitive value a recorded request carries, in the forms an echo may take."""
+    """Every sensitive value a recorded request carries (its echoes are hunted by Echoes)."""
     found: set[str] = set()
     headers = request.get("headers") or {}
     for name, value in headers.items():
         if name.lower() in SENSITIVE_HEADERS or is_sensitive(name):
             for item in _header_values(value):
-                found.update(_echo_forms(item))
+                found.add(item)
+                # "Basic abc" / "Bearer abc": the credential alone may be echoed too
+                found.update(item.split()[1:] if " " in item.strip() else ())
     pairs = parse_qsl(urlsplit(request.get("uri") or "").query, keep_blank_values=True)
     body = request.get("body")
     content_type = _header(headers, "content-type")
+    netloc = urlsplit(request.get("uri") or "").netloc
+    if "@" in netloc:
+        found.update(part for part in netloc.rsplit("@", 1)[0].split(":") if part)
     if isinstance(body, bytes | str) and body:
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         kind = media_type(content_type)
@@ -253,11 +308,12 @@ def collect_secrets(request: Mapping[str, Any]) -> tuple[str, ...]:
         name = _sensitive_form_key(key)
         if name is not None:
             _collect(value, name, found)
-    # longest first, so a secret is never half-replaced through a shorter one inside it
+    found = {value.strip() for value in found if value.strip()}
     return tuple(sorted(found, key=lambda s: (-len(s), s)))
 
 
-def _scrub_request(request: Mapping[str, Any], secrets: tuple[str, ...]) -> dict[str, Any]:
+def _scrub_request(request: Mapping[str, Any], secrets: Echoes) -> dict[str, Any]:
+    __tracebackhide__ = True
     out = copy.deepcopy(dict(request))
     headers = out.get("headers") or {}
     out["uri"] = scrub_uri(out.get("uri") or "", secrets=secrets)
@@ -271,9 +327,8 @@ def _scrub_request(request: Mapping[str, Any], secrets: tuple[str, ...]) -> dict
     return out
 
 
-def _scrub_response(
-    response: Mapping[str, Any], secrets: tuple[str, ...], where: str
-) -> dict[str, Any]:
+def _scrub_response(response: Mapping[str, Any], secrets: Echoes, where: str) -> dict[str, Any]:
+    __tracebackhide__ = True
     out = copy.deepcopy(dict(response))
     headers = out.get("headers") or {}
     encoding = (_header(headers, "content-encoding") or "").strip().lower()
@@ -288,6 +343,9 @@ def _scrub_response(
     )
     out["body"] = body
     out["headers"] = scrub_headers(headers, secrets=secrets)
+    status = out.get("status")
+    if isinstance(status, Mapping) and isinstance(status.get("message"), str):
+        out["status"] = {**status, "message": _replace_secrets(status["message"], secrets)}
     return out
 
 
@@ -295,7 +353,8 @@ def scrub_interaction(
     request: Mapping[str, Any], response: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One interaction in vcrpy's dict form, scrubbed; the inputs are left as they were."""
-    secrets = collect_secrets(request)
+    __tracebackhide__ = True  # its arguments hold the unscrubbed values
+    secrets = echoes_of(collect_secrets(request))
     clean_request = _scrub_request(request, secrets)
     where = f"response to {clean_request.get('method', 'POST')} {clean_request['uri']}"
     return clean_request, _scrub_response(response, secrets, where)

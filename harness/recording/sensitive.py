@@ -1,13 +1,23 @@
-"""The one list of sensitive Aria fields and the placeholders that replace their values.
+"""The named list of sensitive Aria fields and the placeholders that replace their values.
 
-Sources: the sensitive inputs of the Aria documentation (credentials, card data, bank data,
-contact PII). A field is matched by its exact name, case-insensitively, wherever it occurs:
-top level, nested objects, arrays of objects, form columns and bracketed form keys.
+Sources: the sensitive inputs of DESIGN.md and the Aria documentation (credentials, card data,
+bank data, contact PII) and the names any careful user expects hidden. ``SENSITIVE_FIELDS``
+lists them for people and tests; whether a name is sensitive is decided by
+``harness.recording.secrets`` (case-folded, separators stripped, contact prefixes, secret-like
+words), wherever it occurs: top level, nested objects, arrays, form columns, bracketed keys.
 """
 
 from __future__ import annotations
 
-import re
+from harness.recording.secrets import (
+    ARIA_AUTH_KEY_PLACEHOLDER,
+    ARIA_CLIENT_NO_PLACEHOLDER,
+    PLACEHOLDER,
+    card_placeholder,
+    is_placeholder,
+    name_placeholder,
+    sensitive_name,
+)
 
 __all__ = [
     "ARIA_AUTH_KEY_PLACEHOLDER",
@@ -24,15 +34,11 @@ __all__ = [
     "placeholder_for",
 ]
 
-ARIA_AUTH_KEY_PLACEHOLDER = "ARIA_AUTH_KEY"
-ARIA_CLIENT_NO_PLACEHOLDER = "ARIA_CLIENT_NO"
-PLACEHOLDER = "ARIA_REDACTED"
-_CARD_PREFIX = "ARIA_CARD_LAST4_"
-
 CREDENTIAL_FIELDS: dict[str, str] = {
     "auth_key": ARIA_AUTH_KEY_PLACEHOLDER,
     "client_no": ARIA_CLIENT_NO_PLACEHOLDER,
 }
+# the documented name; its other spellings (cc-number, card_number, pan) are in secrets.py
 CARD_NUMBER_FIELDS = frozenset({"cc_number"})
 
 SENSITIVE_FIELDS: frozenset[str] = frozenset(
@@ -74,6 +80,33 @@ SENSITIVE_FIELDS: frozenset[str] = frozenset(
         "bill_cell_phone",
         "bill_work_phone",
         "bill_work_phone_extension",
+        # contact data Aria keeps outside bill_* (accounts, contacts, statements)
+        "first_name",
+        "middle_initial",
+        "last_name",
+        "company_name",
+        "address1",
+        "address2",
+        "address3",
+        "city",
+        "locality",
+        "state_prov",
+        "zip",
+        "postal_code",
+        "country",
+        "email",
+        "phone",
+        "cell_phone",
+        "work_phone",
+        "birthdate",
+        # what a careful user expects hidden whatever the API calls it
+        "password",
+        "secret_key",
+        "secret_question_answer",
+        "api_key",
+        "token",
+        "session_id",
+        "pin",
     }
 )
 
@@ -83,44 +116,15 @@ VOLATILE_FIELDS: frozenset[str] = frozenset({"client_receipt_id", "application_d
 # Header names (lower case) that carry credentials in HTTP generally; header names that
 # spell a sensitive field (X-Auth-Key, auth_key) are caught by is_sensitive as well.
 SENSITIVE_HEADERS: frozenset[str] = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
-)
-
-_PLACEHOLDER_RE = re.compile(
-    rf"^(?:{ARIA_AUTH_KEY_PLACEHOLDER}|{ARIA_CLIENT_NO_PLACEHOLDER}|{PLACEHOLDER}"
-    rf"|{_CARD_PREFIX}\d{{0,4}})$"
+    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"}
 )
 
 
 def is_sensitive(name: str) -> bool:
-    """True when a field (or header) name is one of the sensitive fields."""
-    key = name.strip().lower().replace("-", "_")
-    if key in SENSITIVE_FIELDS:
-        return True
-    return key.startswith("x_") and key[2:] in SENSITIVE_FIELDS
-
-
-def card_placeholder(value: str) -> str:
-    """A card number reduced to its last four digits (none if it is too short to hide)."""
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return _CARD_PREFIX + (digits[-4:] if len(digits) >= 12 else "")
+    """True when a field, header or bracketed key names something secret."""
+    return sensitive_name(str(name)) is not None
 
 
 def placeholder_for(name: str, value: str) -> str:
     """The placeholder that replaces one sensitive value."""
-    key = name.strip().lower().replace("-", "_")
-    if key.startswith("x_") and key not in SENSITIVE_FIELDS:
-        key = key[2:]
-    if key in CREDENTIAL_FIELDS:
-        return CREDENTIAL_FIELDS[key]
-    if key in CARD_NUMBER_FIELDS:
-        return value if is_placeholder(value) else card_placeholder(value)
-    return PLACEHOLDER
-
-
-def is_placeholder(value: object) -> bool:
-    """True for values scrubbing writes (and empty values, which hide nothing)."""
-    if value is None:
-        return True
-    text = str(value)
-    return text == "" or bool(_PLACEHOLDER_RE.match(text))
+    return name_placeholder(str(name), str(value))

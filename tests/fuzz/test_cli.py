@@ -63,7 +63,7 @@ def test_failures_exit_1_and_print_a_masked_reproduction(
     out = capsys.readouterr().out
     assert code == 1
     assert "aria_documented_error_code failed" in out
-    assert "--seed 9" in out and '"auth_key": "***"' in out
+    assert "--seed 9" in out and '"auth_key": "ARIA_AUTH_KEY"' in out
     assert DEMO_KEY not in out and DEMO_KEY not in markdown.read_text()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +30,8 @@ class FakeAria:
 
     received: list[dict[str, Any]] = field(default_factory=list)
     clock: int = 0
+    # a hostile answer for the attack tests: params -> (status line, headers, body)
+    hostile: Callable[[dict[str, Any]], tuple[str, list[tuple[str, str]], bytes]] | None = None
 
     def params(self, environ: dict[str, Any]) -> dict[str, Any]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -78,6 +80,10 @@ class FakeAria:
             return [b"not found"]
         params = self.params(environ)
         self.received.append(params)
+        if self.hostile is not None:
+            status, headers, payload = self.hostile(params)
+            start_response(status, headers)
+            return [payload]
         content_type, payload = self.answer(params)
         start_response("200 OK", [("Content-Type", content_type)])
         return [payload]

@@ -1,0 +1,211 @@
+"""Hunt the values a request sent in sensitive fields wherever the answer echoes them.
+
+An echo survives many transforms: case, separators inside a number (spaces, dashes, dots,
+slashes, tab, NBSP), percent-encoding (once or twice), HTML entities (named, decimal, hex),
+JSON escapes, base64, Unicode normalisation, a card number split in two. Rather than listing
+every spelling, a string is read back through all of them (its canonical views) and the values
+are looked for there. Known spellings are then replaced in place; a string that still carries
+an echo after that is replaced whole: what cannot be located is not kept.
+
+Every value is hunted whatever its length; values shorter than six characters (a CVV, an
+expiry month, a state) only as whole tokens, and never inside a date or time, where "12" is a
+month rather than an echo.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from harness.recording.secrets import (
+    PLACEHOLDER,
+    base64_bytes,
+    is_placeholder,
+    looks_base64,
+    unescaped,
+)
+
+__all__ = ["Echoes", "echoes_of"]
+
+_SHORT = 6
+_DIGIT_RUN = re.compile(
+    r"\d(?:(?:[\s\-./\\\u00a0\u2007\u202f+]|&nbsp;|&#0*160;|%20|%C2%A0|%2520){0,3}\d){5,}"
+)
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-./\\\u00a0\u2007\u202f+]{1,3}(?=\d)")
+_DATE_OR_TIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4}"
+)
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_TOKEN_SPLIT = re.compile(r"[^\w]+|_")
+
+
+def _canonical(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold() if not text.isascii() else text.lower()
+
+
+def _views(text: str) -> Iterator[tuple[str, bool]]:
+    """The text read back through every transform an echo survives, case-folded (and whether
+    the view was base64, where only long values are looked for: short ones would match noise)."""
+    readings = unescaped(text)
+    for reading in readings:
+        yield _canonical(reading), False
+    for reading in readings:
+        for match in _BASE64_RUN.finditer(reading):
+            decoded_run = _base64(match.group())
+            if decoded_run is not None:
+                yield _canonical(decoded_run), True
+
+
+def _base64(token: str) -> str | None:
+    if not looks_base64(token):
+        return None
+    for shift in range(4):  # an echo may start mid-way through an encoded text
+        chunk = token[shift:]
+        chunk = chunk[: len(chunk) - len(chunk) % 4] if "=" not in chunk else chunk
+        raw = base64_bytes(chunk)
+        if raw is None:
+            continue
+        text = raw.decode("utf-8", "ignore")
+        if len(text) >= 6 and sum(ch.isprintable() for ch in text) >= len(text) * 0.9:
+            return text
+    return None
+
+
+def _text_forms(value: str) -> set[str]:
+    """The spellings of a value that can be replaced in place."""
+    from urllib.parse import quote, quote_plus
+
+    forms = {value, unicodedata.normalize("NFKC", value), unicodedata.normalize("NFD", value)}
+    for text in list(forms):
+        forms |= {html.escape(text), html.escape(text, quote=False)}
+        forms.add("".join(f"&#{ord(c)};" for c in text))
+        forms.add("".join(f"&#x{ord(c):x};" for c in text))
+        once = quote(text, safe="")
+        forms |= {once, quote_plus(text), quote(text), quote(once, safe=""), quote_plus(once)}
+        escaped = json.dumps(text)[1:-1]
+        forms |= {escaped, json.dumps(text, ensure_ascii=False)[1:-1], json.dumps(escaped)[1:-1]}
+    return {form for form in forms if form}
+
+
+@lru_cache(maxsize=4096)
+def _forms(value: str) -> tuple[str, ...]:
+    """A value's spellings, lower case, longest first (computed once per value)."""
+    return tuple(sorted({form.lower() for form in _text_forms(value)}, key=len, reverse=True))
+
+
+def _word_char(text: str, index: int) -> bool:
+    return 0 <= index < len(text) and (text[index].isalnum())
+
+
+def _replace_literal(text: str, form: str, placeholder: str, *, whole_token: bool) -> str:
+    """Case-insensitive replacement of one spelling (as a whole token when asked)."""
+    lower = text.lower()
+    if len(lower) != len(text) or form not in lower:
+        return text
+    out: list[str] = []
+    cursor = start = 0
+    while (start := lower.find(form, start)) >= 0:
+        end = start + len(form)
+        if whole_token and (_word_char(text, start - 1) or _word_char(text, end)):
+            start += 1
+            continue
+        out += [text[cursor:start], placeholder]
+        cursor = start = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def _spellings(value: str, text: str, placeholder: str, *, whole_token: bool) -> str:
+    for form in _forms(value):
+        text = _replace_literal(text, form, placeholder, whole_token=whole_token)
+    return text
+
+
+@lru_cache(maxsize=256)
+def _cached(values: tuple[str, ...]) -> Echoes:
+    return Echoes(values)
+
+
+def echoes_of(values: Iterable[str]) -> Echoes:
+    """The hunter of a set of values (reused while the same values recur)."""
+    return _cached(tuple(sorted({str(v) for v in values if v is not None})))
+
+
+class Echoes:
+    """The sensitive values of one request, hunted in any text."""
+
+    def __init__(self, values: Iterable[str]) -> None:
+        cleaned = {str(v).strip() for v in values if v is not None and not is_placeholder(v)}
+        self.values = tuple(sorted(cleaned, key=lambda v: (-len(v), v)))
+        self._exact = frozenset(_canonical(v) for v in self.values)
+        self._long = tuple(_canonical(v) for v in self.values if len(v) >= _SHORT)
+        self._short = frozenset(_canonical(v) for v in self.values if 2 <= len(v) < _SHORT)
+        digits: set[str] = set()
+        for value in self.values:
+            run = "".join(ch for ch in value if ch.isdigit())
+            if len(run) >= _SHORT and len(run) >= len(value) - 6:
+                digits.add(run)
+                if len(run) >= 12:  # a card number split in two
+                    digits |= {run[: len(run) // 2], run[len(run) // 2 :]}
+        self._digits = tuple(digits)
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    def present(self, text: str) -> bool:
+        """True when any value is echoed in the text, in any transform."""
+        for view, from_base64 in _views(text):
+            if any(value in view for value in self._long):
+                return True
+            if from_base64:
+                continue
+            if view.strip() in self._exact:
+                return True
+            if self._digits and any(d in _DIGIT_SEPARATORS.sub("", view) for d in self._digits):
+                return True
+            if self._short:
+                undated = _DATE_OR_TIME.sub(" ", view)
+                if not self._short.isdisjoint(_TOKEN_SPLIT.split(undated)):
+                    return True
+        return False
+
+    def hide(self, text: str, placeholder: str = PLACEHOLDER) -> str:
+        """The text with every echo of the values replaced by the placeholder."""
+        if not self.values or not text or not self.present(text):
+            return text
+        if _canonical(text.strip()) in self._exact:
+            return placeholder
+        hidden = self._replace_numbers(text, placeholder)
+        for value in self.values:
+            if len(value) >= 2:
+                hidden = self._replace(value, hidden, placeholder)
+        return hidden if not self.present(hidden) else placeholder
+
+    def _replace(self, value: str, text: str, placeholder: str) -> str:
+        if len(value) >= _SHORT:
+            return _spellings(value, text, placeholder, whole_token=False)
+        # short values: whole tokens, outside dates and times
+        out: list[str] = []
+        cursor = 0
+        for match in _DATE_OR_TIME.finditer(text):
+            out.append(
+                _spellings(value, text[cursor : match.start()], placeholder, whole_token=True)
+            )
+            out.append(match.group())
+            cursor = match.end()
+        out.append(_spellings(value, text[cursor:], placeholder, whole_token=True))
+        return "".join(out)
+
+    def _replace_numbers(self, text: str, placeholder: str) -> str:
+        """Runs of digits with separators that hold a number sent (a card with dots, NBSP...)."""
+
+        def replace(match: re.Match[str]) -> str:
+            digits = "".join(ch for ch in match.group() if ch.isdigit())
+            return placeholder if any(d in digits for d in self._digits) else match.group()
+
+        return _DIGIT_RUN.sub(replace, text) if self._digits else text

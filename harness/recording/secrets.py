@@ -1,0 +1,600 @@
+"""The one model of what is secret: names, value shapes, and the masker for free text.
+
+Names are compared after case-folding and stripping separators, so ``cc_number``,
+``CC-Number``, ``ccNumber`` and ``cc.number`` are one name; bracketed and dotted keys
+(``acct[0][cvv]``) are sensitive when any segment is. Shapes: card numbers of every brand
+(issuer ranges and lengths, Luhn), track 1/2 data, IBANs (country length and mod-97),
+auth-key-like tokens, e-mail addresses and passwords in URLs. ``find_shapes`` locates them in
+text with separators (space, dash, dot, slash, tab, NBSP) and ``mask_text`` replaces them, also
+inside percent-, HTML-entity- and base64-encoded tokens. The refusal, the scrubbers, the scanner
+and every message, log and report use these functions.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import unquote_plus
+
+__all__ = [
+    "ARIA_AUTH_KEY_PLACEHOLDER",
+    "ARIA_CLIENT_NO_PLACEHOLDER",
+    "CARD_PREFIX",
+    "EXAMPLE_IBANS",
+    "PLACEHOLDER",
+    "Shape",
+    "base64_bytes",
+    "card_brand",
+    "card_placeholder",
+    "find_shapes",
+    "find_fields",
+    "fold_name",
+    "holds_no_card",
+    "iban_valid",
+    "is_card_name",
+    "is_placeholder",
+    "looks_base64",
+    "looks_placeholder",
+    "luhn_valid",
+    "mask_text",
+    "name_placeholder",
+    "sensitive_name",
+    "unescaped",
+]
+
+ARIA_AUTH_KEY_PLACEHOLDER = "ARIA_AUTH_KEY"
+ARIA_CLIENT_NO_PLACEHOLDER = "ARIA_CLIENT_NO"
+PLACEHOLDER = "ARIA_REDACTED"
+CARD_PREFIX = "ARIA_CARD_LAST4_"
+
+# ---------------------------------------------------------------------------------- names
+
+_CREDENTIALS = {"authkey": ARIA_AUTH_KEY_PLACEHOLDER, "clientno": ARIA_CLIENT_NO_PLACEHOLDER}
+_CARD_NUMBER_NAMES = frozenset(
+    {"ccnumber", "ccnum", "ccno", "cardnumber", "cardno", "creditcardnumber", "pan"}
+)
+_EXACT = frozenset(
+    [
+        *_CREDENTIALS,
+        *_CARD_NUMBER_NAMES,
+        # card data (DESIGN.md) and its common spellings
+        *"cvv cvv2 cvc cvc2 cid securitycode cardsecuritycode existingpaymethodcvv ccexpiremm "
+        "ccexpireyyyy expmonth expyear expirymonth expiryyear expirationdate expirydate expdate "
+        "trackdata trackdata1 trackdata2 track1 track2".split(),
+        # bank data
+        *"bankacctnum bankacctno bankroutingnum routingnumber iban bankswiftcd swift bic "
+        "bankidcd bankbranchcd mandateid".split(),
+        # what any careful user expects hidden whatever the API calls it
+        *"pin pwd sessionid authorization proxyauthorization cookie setcookie ssn taxid".split(),
+    ]
+)
+# contact data: these stems alone or after a contact prefix (bill_, alt_, stmt_, ship_ ...)
+_CONTACT_STEMS = frozenset(
+    "firstname middleinitial lastname fullname companyname address address1 address2 address3 "
+    "street city locality stateprov state zip zipcode postalcode postcode country email "
+    "emailaddress phone phonenumber phoneextension cellphone mobile mobilephone workphone "
+    "workphoneextension fax birthdate dateofbirth dob".split()
+)
+_CONTACT_PREFIXES = tuple(
+    "billing bill alt stmt shipping ship contact customer cust payer cardholder holder x".split()
+)
+_CONTAINS = tuple(
+    "password passwd passphrase apikey token authkey privatekey accesskey clientsecret secret "
+    "securityanswer questionanswer".split()
+)
+_SEGMENT = re.compile(r"[\[\].]+")
+# identifiers and amounts: a Luhn-valid number under such a name is not a card
+_NON_CARD_SUFFIXES = tuple(
+    "no id ids num number seq ref code cd count qty amount total time timestamp date offset "
+    "version".split()
+)
+
+
+@lru_cache(maxsize=4096)
+def fold_name(name: str) -> str:
+    """A name case-folded with every separator stripped: ``X-Api_Key`` -> ``xapikey``."""
+    text = unicodedata.normalize("NFKC", str(name)).casefold()
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+@lru_cache(maxsize=4096)
+def _folded_sensitive(folded: str) -> bool:
+    if not folded:
+        return False
+    if folded in _EXACT or folded in _CONTACT_STEMS:
+        return True
+    if any(part in folded for part in _CONTAINS):
+        return True
+    # contact prefixes may stack: alt_bill_first_name, x_bill_email
+    for prefix in _CONTACT_PREFIXES:
+        if folded.startswith(prefix) and len(folded) > len(prefix):
+            if _folded_sensitive(folded[len(prefix) :]):
+                return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def sensitive_name(name: str) -> str | None:
+    """The sensitive part of a field, header or bracketed key (``a[0][cvv]`` -> ``cvv``)."""
+    text = str(name).strip()
+    if _folded_sensitive(fold_name(text)):
+        return text
+    segments = [part for part in _SEGMENT.split(text) if part]
+    for segment in reversed(segments[:-1] if len(segments) > 1 else []):
+        if _folded_sensitive(fold_name(segment)):
+            return segment
+    if len(segments) > 1 and _folded_sensitive(fold_name(segments[-1])):
+        return segments[-1]
+    return None
+
+
+def is_card_name(name: str) -> bool:
+    """True for a field that holds a card number (``cc_number``, ``cc-number``, ``a[0][pan]``)."""
+    found = sensitive_name(name)
+    return found is not None and _strip_x(fold_name(found)) in _CARD_NUMBER_NAMES
+
+
+def _strip_x(folded: str) -> str:
+    return folded[1:] if folded.startswith("x") and folded not in _EXACT else folded
+
+
+def name_placeholder(name: str, value: str) -> str:
+    """The placeholder that replaces one value of a sensitive field."""
+    found = sensitive_name(name) or name
+    folded = _strip_x(fold_name(found))
+    if folded in _CREDENTIALS:
+        return _CREDENTIALS[folded]
+    if folded in _CARD_NUMBER_NAMES:
+        return value if is_placeholder(value) else card_placeholder(value)
+    return PLACEHOLDER
+
+
+def holds_no_card(name: str) -> bool:
+    """True for identifiers and amounts (``invoice_no``, ``order_id``): never a card number."""
+    if sensitive_name(name) is not None:
+        return False
+    folded = fold_name(name.rsplit("[", 1)[-1])
+    return folded.endswith(_NON_CARD_SUFFIXES)
+
+
+def card_placeholder(value: str) -> str:
+    """A card number reduced to its last four digits (none if it is too short to hide)."""
+    digits = "".join(ch for ch in str(value) if ch.isdigit())
+    return CARD_PREFIX + (digits[-4:] if len(digits) >= 12 else "")
+
+
+# ---------------------------------------------------------------------------- placeholders
+
+_OUR_PLACEHOLDER = re.compile(
+    rf"^(?:{ARIA_AUTH_KEY_PLACEHOLDER}|{ARIA_CLIENT_NO_PLACEHOLDER}|{PLACEHOLDER}"
+    rf"|{CARD_PREFIX}\d{{0,4}})$"
+)
+_MASK_CHARS = set("*xX#•·●_-. ")
+_PLACEHOLDER_WORDS = re.compile(
+    r"redact|filter|masked|hidden|remov|placeholder|omitted|censor|elided|scrubbed",
+    re.IGNORECASE,
+)
+_WRAPPED = re.compile(
+    r"^(?:\$?\{\{[^{}]*\}\}|<[^<>]*>|\[[^\[\]]*\]|\{\{[^{}]*\}\}|\$\{[^{}]*\}|\{[A-Za-z_][^{}]*\}|%\([a-z_]+\)s"
+    r"|%[A-Za-z_]+%|\$[A-Z_][A-Z0-9_]*)$"
+)
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# first six / last four with the middle masked, as PCI DSS allows: 411111******1111
+_MASKED_CARD = re.compile(r"^\d{0,6}[ -]?(?:[*xX#•][ -]?){4,}\d{0,4}$")
+
+
+def is_placeholder(value: object) -> bool:
+    """True for values scrubbing writes (and empty values, which hide nothing)."""
+    if value is None:
+        return True
+    text = str(value)
+    return text == "" or bool(_OUR_PLACEHOLDER.match(text))
+
+
+def looks_placeholder(value: object) -> bool:
+    """True for values that hide nothing: ours, masks, ``<redacted>``, ``${VAR}``, empty.
+
+    For precision (the scanner, the masker); the scrubber replaces anything but its own.
+    """
+    if is_placeholder(value):
+        return True
+    text = str(value).strip().strip("'\"`")
+    if text == "" or _OUR_PLACEHOLDER.match(text) or all(ch in _MASK_CHARS for ch in text):
+        return True
+    if text.lower() in {"null", "none", "nil", "~", "[]", "{}", "n/a", "false", "true"}:
+        return True
+    return bool(
+        _WRAPPED.match(text)
+        or _ENV_NAME.match(text)
+        or _MASKED_CARD.match(text)
+        or (_PLACEHOLDER_WORDS.search(text) and len(text) <= 40 and " " not in text)
+    )
+
+
+# ---------------------------------------------------------------------------------- cards
+
+# (brand, lowest prefix, highest prefix, lengths): the networks' published issuer ranges
+# (the longest prefixes first, so RuPay's 508 is named before Maestro's 50)
+_BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
+    sorted(
+        (
+            (brand, low, high, frozenset(lengths))
+            for brand, low, high, lengths in (
+                ("visa", "4", "4", (13, 16, 19)),
+                ("mastercard", "51", "55", (16,)),
+                ("mastercard", "2221", "2720", (16,)),
+                ("amex", "34", "34", (15,)),
+                ("amex", "37", "37", (15,)),
+                ("discover", "6011", "6011", (16, 17, 18, 19)),
+                ("discover", "644", "649", (16, 17, 18, 19)),
+                ("discover", "65", "65", (16, 17, 18, 19)),
+                ("diners", "300", "305", (14, 15, 16, 17, 18, 19)),
+                ("diners", "3095", "3095", (14, 15, 16, 17, 18, 19)),
+                ("diners", "36", "36", (14, 15, 16, 17, 18, 19)),
+                ("diners", "38", "39", (14, 15, 16, 17, 18, 19)),
+                ("jcb", "3528", "3589", (16, 17, 18, 19)),
+                ("unionpay", "62", "62", (16, 17, 18, 19)),
+                ("unionpay", "81", "81", (16, 17, 18, 19)),
+                ("maestro", "50", "50", (12, 13, 14, 15, 16, 17, 18, 19)),
+                ("maestro", "56", "58", (12, 13, 14, 15, 16, 17, 18, 19)),
+                ("maestro", "6", "6", (12, 13, 14, 15, 16, 17, 18, 19)),
+                ("mir", "2200", "2204", (16, 17, 18, 19)),
+                ("rupay", "60", "60", (16,)),
+                ("rupay", "508", "508", (16,)),
+                ("rupay", "353", "353", (16,)),
+                ("rupay", "356", "356", (16,)),
+                ("rupay", "82", "82", (16,)),
+                ("uatp", "1", "1", (15,)),
+                ("troy", "9792", "9792", (16,)),
+                ("verve", "506099", "506198", (16, 18, 19)),
+                ("verve", "650002", "650027", (16, 18, 19)),
+            )
+        ),
+        key=lambda entry: -len(entry[1]),
+    )
+)
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn (mod 10) check of a string of digits."""
+    if not digits.isdigit():
+        return False
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if position % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def card_brand(digits: str) -> str | None:
+    """The brand of a Luhn-valid card number of the right length for its range, else None."""
+    if not (12 <= len(digits) <= 19 and digits.isdigit() and luhn_valid(digits)):
+        return None
+    for brand, low, high, lengths in _BRANDS:
+        if len(digits) in lengths and low <= digits[: len(low)] <= high:
+            return brand
+    return None
+
+
+# ---------------------------------------------------------------------------------- IBANs
+
+_IBAN_LENGTHS = {
+    entry[:2]: int(entry[2:])
+    for entry in (
+        "AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22 CY28 CZ24 DE22 DK18 "
+        "DO28 EE20 EG29 ES24 FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21 HU28 IE22 IL23 "
+        "IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 MC27 MD24 ME22 MK19 MR27 "
+        "MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 SC31 SE24 SI19 SK24 SM27 "
+        "ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20"
+    ).split()
+}
+
+
+# the example IBANs the standard and the banks publish (drift sends one as a stand-in): public
+EXAMPLE_IBANS = frozenset(
+    "DE89370400440532013000 GB29NWBK60161331926819 GB82WEST12345698765432 "
+    "FR1420041010050500013M02606 NL91ABNA0417164300 CH9300762011623852957".split()
+)
+
+
+def iban_valid(candidate: str) -> bool:
+    """An IBAN (any case, spaces or dashes) of its country's length with a valid mod-97."""
+    text = re.sub(r"[\s-]", "", candidate).upper()
+    if _IBAN_LENGTHS.get(text[:2]) != len(text) or not text[2:4].isdigit():
+        return False
+    if not text.isalnum() or not text.isascii():
+        return False
+    rotated = text[4:] + text[:4]
+    return int("".join(str(int(ch, 36)) for ch in rotated)) % 97 == 1
+
+
+# --------------------------------------------------------------------------------- shapes
+
+_NOT_DIGITS = re.compile(r"\D+")
+_SEP = r"(?:[ \t\-./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
+_CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d(?:{_SEP}\d){{11,18}}(?!\d)", re.IGNORECASE)
+_TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
+_TRACK2 = re.compile(r";?(?<!\d)\d{12,19}[=dD]\d{4}\d*\??")
+_IBAN_RUN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![A-Za-z0-9])"
+)
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_\-+/])[A-Za-z0-9_\-]{20,128}(?![A-Za-z0-9_\-+/])")
+_JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")
+_EMAIL = re.compile(r"(?<![\w.+'%-])[\w.+'%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_URL_PASSWORD = re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)")
+_SCHEME_CREDENTIAL = re.compile(r"\b(?:Basic|Bearer|Digest|Token)\s+([A-Za-z0-9._~+/=-]{8,})")
+
+
+class Shape(NamedTuple):
+    """A secret-shaped span in text."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def _token_shaped(token: str) -> bool:
+    """Mixed case and digits, no word structure: how auth keys and API tokens look."""
+    core = token.replace("-", "").replace("_", "")
+    if len(core) < 20 or _ENV_NAME.match(token) or core.isdigit():
+        return False
+    upper = sum(c.isupper() for c in core)
+    lower = sum(c.islower() for c in core)
+    digits = sum(c.isdigit() for c in core)
+    return upper >= 2 and lower >= 2 and digits >= 2
+
+
+_NAME_BEFORE = re.compile(
+    r"(?:([A-Za-z_][\w\-\[\]]{0,60})[\"']?\s*[:=]\s*[\"']?|<([A-Za-z_][\w\-]*)[^<>]*>\s*)$"
+)
+
+
+def _name_before(text: str, start: int) -> str:
+    """The field an assignment or XML element just before ``start`` names (``order_no=``)."""
+    match = _NAME_BEFORE.search(text[max(0, start - 80) : start])
+    return (match.group(1) or match.group(2)) if match else ""
+
+
+def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
+    """Secret-shaped spans of one text (raw, not decoded); published test cards unless asked."""
+    from harness.recording.cards import TEST_CARD_NUMBERS
+
+    found: list[Shape] = []
+    if len(_NOT_DIGITS.sub("", text)) < 12:  # no card or track data without 12 digits
+        return _other_shapes(text, found)
+    for match in _TRACK1.finditer(text):
+        found.append(Shape(match.start(), match.end(), "track data"))
+    for match in _TRACK2.finditer(text):
+        number = re.split(r"[=dD]", match.group().lstrip(";"))[0]
+        if card_brand(number):
+            found.append(Shape(match.start(), match.end(), "track data"))
+    for match in _CARD_RUN.finditer(text):
+        digits = "".join(ch for ch in match.group() if ch.isdigit())
+        for candidate, _offset in _card_candidates(digits):
+            if card_brand(candidate) and (test_cards or candidate not in TEST_CARD_NUMBERS):
+                if not holds_no_card(_name_before(text, match.start())):
+                    found.append(Shape(match.start(), match.end(), "card number"))
+                break
+    return _other_shapes(text, found)
+
+
+def _other_shapes(text: str, found: list[Shape]) -> list[Shape]:
+    """IBANs, tokens, credentials and e-mail addresses (shapes that need no digit run)."""
+    for match in _IBAN_RUN.finditer(text):
+        end = _iban_end(match.group())
+        compact = re.sub(r"[\s-]", "", match.group()[:end]).upper()
+        if end and compact not in EXAMPLE_IBANS:
+            found.append(Shape(match.start(), match.start() + end, "IBAN"))
+    for match in _JWT.finditer(text):
+        found.append(Shape(match.start(), match.end(), "auth_key-shaped value"))
+    for match in _TOKEN.finditer(text):
+        if _token_shaped(match.group()) and not looks_placeholder(match.group()):
+            found.append(Shape(match.start(), match.end(), "auth_key-shaped value"))
+    schemes = ("Basic", "Bearer", "Digest", "Token")
+    for match in _SCHEME_CREDENTIAL.finditer(text) if any(w in text for w in schemes) else ():
+        if not looks_placeholder(match.group(1)):
+            found.append(Shape(match.start(1), match.end(1), "credential"))
+    if "@" not in text:
+        return found
+    for match in _URL_PASSWORD.finditer(text):
+        found.append(Shape(match.start(), match.end(), "password in URL"))
+    for match in _EMAIL.finditer(text):
+        if not looks_placeholder(match.group()):
+            found.append(Shape(match.start(), match.end(), "e-mail address"))
+    return found
+
+
+def _iban_end(run: str) -> int:
+    """The length of the IBAN a run of letters and digits starts with (0 if none)."""
+    length = _IBAN_LENGTHS.get(run[:2].upper())
+    if length is None:
+        return 0
+    seen = 0
+    for index, char in enumerate(run):
+        seen += char.isalnum()
+        if seen == length:
+            return index + 1 if iban_valid(run[: index + 1]) else 0
+    return 0
+
+
+def _card_candidates(digits: str) -> Iterator[tuple[str, int]]:
+    """The whole run first, then the card-length windows inside a longer run of digits."""
+    yield digits, 0
+    if len(digits) > 19:
+        for size in (16, 15, 19, 14, 13):
+            for offset in range(len(digits) - size + 1):
+                yield digits[offset : offset + size], offset
+
+
+# --------------------------------------------------------------------------------- masker
+
+_FIELD_NAME = re.compile(
+    r"(?<![\w\-\]])[A-Za-z_][\w\-]*(?:\[[^\[\]\s]*\])*[\"']?\]?\s*(?::|=|%3[Dd])\s*[\"']?"
+)
+_PIPE = re.compile(r"\||%7[Cc]")  # Aria6 pipe columns, raw or percent-encoded
+_NAME_PART = re.compile(r"[\w\-\[\]]*")
+_FIELD_VALUE = re.compile(
+    r"\$?\{\{[^{}\n]*\}\}|\$\{[^{}\n]*\}|<[^<>\n]*>|\[[^\[\]\n]*\]|[^\"'&\s,;}\]\[<|`)]*"
+)
+# an unquoted value that reads as code (``auth_key=auth_key``, ``key: settings.api_key``)
+_CODE_REFERENCE = re.compile(r"[A-Za-z_]+(?:[._][A-Za-z_]+)+|[A-Za-z_]+\(")
+_RUN = re.compile(r"[^\s\"'<>]+")
+_ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#?\w+;")
+_BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+
+
+def _mask_shapes(text: str) -> str:
+    shapes = find_shapes(text)
+    if not shapes:
+        return text
+    out: list[str] = []
+    cursor = 0
+    for start, end, kind in sorted(shapes):
+        if start < cursor:
+            continue
+        out.append(text[cursor:start])
+        out.append(card_placeholder(text[start:end]) if kind == "card number" else PLACEHOLDER)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def find_fields(text: str) -> list[tuple[int, str, str]]:
+    """``(offset of the value, name, value)`` of each sensitive ``name=value`` in text.
+
+    Assignments of any notation: ``name=v``, ``name: v``, ``"name": "v"``, ``name%3Dv``,
+    bracketed keys (``acct[0][cvv]=v``); values that look like placeholders are left out.
+    """
+    if "=" not in text and ":" not in text and "%3" not in text:
+        return []
+    found: list[tuple[int, str, str]] = []
+    cursor = 0
+    for match in _FIELD_NAME.finditer(text):
+        if match.start() < cursor:
+            continue
+        name = _NAME_PART.match(match.group()).group()  # type: ignore[union-attr]
+        if sensitive_name(name.rstrip("]")) is None:
+            continue
+        value = _FIELD_VALUE.match(text, match.end()).group()  # type: ignore[union-attr]
+        quoted = match.group().rstrip()[-1:] in "\"'"
+        following = text[match.end() + len(value) : match.end() + len(value) + 1]
+        code = (
+            not quoted
+            and following not in ("'", "@", "+", "%")
+            and (
+                _CODE_REFERENCE.fullmatch(value)
+                or fold_name(value) == fold_name(name)
+                or following in ("(", "[", ".")
+            )
+        )
+        if value and not code and not all(looks_placeholder(p) for p in _PIPE.split(value)):
+            found.append((match.end(), name, value))
+            cursor = match.end() + len(value)
+    return found
+
+
+def _mask_fields(text: str) -> str:
+    out: list[str] = []
+    cursor = 0
+    for offset, name, value in find_fields(text):
+        out += [text[cursor:offset], name_placeholder(name, value)]
+        cursor = offset + len(value)
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\(.)")
+_JSON_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+
+
+def _json_unescaped(text: str) -> str:
+    """JSON escapes read back (``\\u00e9``, ``\\"``), also inside a larger JSON text."""
+
+    def unescape(match: re.Match[str]) -> str:
+        if match.group(1):
+            return chr(int(match.group(1), 16))
+        return _JSON_SIMPLE.get(match.group(2), match.group(2))
+
+    return _JSON_ESCAPE.sub(unescape, text)
+
+
+def unescaped(text: str, *, depth: int = 3) -> list[str]:
+    """The text, then its reading with percent, HTML and JSON escapes undone, again and again
+    (an echo encoded twice or three times), each reading once."""
+    readings = [text]
+    current = text
+    for _ in range(depth):
+        step = unquote_plus(current) if "%" in current else current
+        step = html.unescape(step) if "&" in step else step
+        step = _json_unescaped(step) if "\\" in step else step
+        if step == current:
+            break
+        readings.append(step)
+        current = step
+    return readings
+
+
+def _decoded(token: str) -> str | None:
+    """A token's readable form when it is percent-, HTML- or base64-encoded, else None."""
+    if "%" not in token and "&" not in token:
+        return _base64_decoded(token)
+    text = unescaped(token)[-1]
+    return text if text != token else None
+
+
+def looks_base64(token: str) -> bool:
+    """Encoded text mixes cases (and usually digits); a plain word or a run of one letter not."""
+    return len(set(token)) > 4 and not (token.isalpha() and (token.islower() or token.isupper()))
+
+
+def base64_bytes(token: str) -> bytes | None:
+    """The bytes a base64 token encodes (standard or URL-safe, padded or not), else None."""
+    padded = token.rstrip("=") + "=" * (-len(token.rstrip("=")) % 4)
+    try:
+        return base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _base64_decoded(token: str) -> str | None:
+    if not (_BASE64_TOKEN.fullmatch(token) and looks_base64(token)):
+        return None
+    raw = base64_bytes(token)
+    try:
+        decoded = raw.decode("utf-8") if raw is not None else None
+    except UnicodeDecodeError:
+        return None
+    return decoded if decoded is not None and decoded.isprintable() else None
+
+
+def mask_text(text: str) -> str:
+    """Text with every secret-shaped value and every sensitive ``name=value`` masked."""
+    if not text:
+        return text
+    text = str(text)
+    masked = _mask_fields(_mask_shapes(text))
+    normal = masked if masked.isascii() else unicodedata.normalize("NFKC", masked)
+    if normal != masked and _mask_shapes(normal) != normal:
+        masked = _mask_fields(_mask_shapes(normal))
+
+    def encoded(match: re.Match[str]) -> str:
+        token = match.group()
+        decoded = _decoded(token)
+        if decoded is None:
+            return token
+        cleaned = mask_text(decoded) if len(decoded) < len(token) * 2 else decoded
+        return PLACEHOLDER if cleaned != decoded else token
+
+    if "%" in masked or "&" in masked:
+        masked = _RUN.sub(lambda m: encoded(m) if _ENCODED.search(m.group()) else m.group(), masked)
+    return _BASE64_TOKEN.sub(encoded, masked)

@@ -1,0 +1,295 @@
+"""Each attack of the red-team pass as a test: nothing sent reaches a cassette, a message or a log.
+
+The fake Aria on 127.0.0.1 echoes what it receives in the shapes an attacker chooses (free
+text, transforms, reason phrases, headers, lying bodies); every test asserts on what a user
+could commit or publish: the cassette on disk, exception messages, log records.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import html
+import json
+import logging
+from urllib.parse import quote, urlencode
+
+import pytest
+import requests
+
+from harness.errors import AriaError, CassetteError, ContractViolation
+from harness.recording import use_cassette
+from harness.recording.persist import load_interactions, write_cassette
+from harness.spec import DISPATCHER_PATH
+from tests.recording.test_secrets import BRANDS, LIVE, card
+
+URL = "https://sandbox.example/api/ws/api_ws_class_dispatcher.php"
+# one request and response as the recorder writes them
+PLACEHOLDER_CASSETTE = """\
+interactions:
+- request:
+    body: '{"auth_key":"ARIA_AUTH_KEY","client_no":"ARIA_CLIENT_NO","cc_number":"ARIA_CARD_LAST4_1111","cvv":"ARIA_REDACTED","bill_email":"ARIA_REDACTED","acct_no":1234567}'
+    headers:
+      Authorization:
+      - ARIA_REDACTED
+    method: POST
+    uri: https://x.example/api?auth_key=ARIA_AUTH_KEY&bill_email=ARIA_REDACTED%7CARIA_REDACTED
+  response:
+    body:
+      string: '{"error_code":0,"error_msg":"OK","transaction_id":1700000000000,"total":1234.56}'
+    status:
+      code: 200
+      message: OK
+version: 1
+"""  # noqa: E501
+SECRETS = {
+    "cvv": "123",
+    "cc_expire_mm": "12",
+    "bill_first_name": "Jo",
+    "bill_zip": "90210",
+    "bill_state_prov": "CA",
+    "bill_country": "US",
+    "bill_email": "jo.o'neil+7@example.com",
+    "cc_number": LIVE,
+    "auth_key": "fake-aria-auth-key-42",
+    "password": "hunter2hunter2",
+    "secret_key": "sk_live_opensesame",
+    "api_key": "apikey-0001",
+    "token": "tok-bbbbbbbb",
+    "session_id": "sess-4242",
+    "pin": "4321",
+    "secret_question_answer": "rosebud",
+}
+
+
+def _json_request(params: dict) -> dict:
+    return {
+        "method": "POST",
+        "uri": URL,
+        "body": json.dumps({"rest_call": "update_acct_complete_m", **params}),
+        "headers": {"Content-Type": ["application/json"]},
+    }
+
+
+def _response(body: bytes | str, content_type: str = "application/json", **headers) -> dict:
+    raw = body.encode() if isinstance(body, str) else body
+    extra = {name.replace("_", "-"): [value] for name, value in headers.items()}
+    return {
+        "status": {"code": 200, "message": "OK"},
+        "headers": {"Content-Type": [content_type], **extra},
+        "body": {"string": raw},
+    }
+
+
+def _written(tmp_path, request: dict, response: dict) -> str:
+    path = tmp_path / "c.yaml"
+    write_cassette(path, [(request, response)], merge=False)
+    return path.read_text(encoding="utf-8")
+
+
+def _absent(text: str, *values: str) -> None:
+    for value in values:
+        assert value not in text, f"{value!r} reached the output"
+
+
+# ------------------------------------------------------------- short and transformed values
+
+SHORT = ["123", "12", "Jo", "90210", "CA", "US", "4321"]
+
+
+def test_short_values_echoed_in_free_text_are_hunted_whatever_their_length(tmp_path):
+    message = "declined: cvv 123, expiry 12/29, name Jo, zip 90210, state CA, country US, pin 4321"
+    answer = {"error_code": 1016, "error_msg": message, "date": "2026-12-12"}
+    _written(tmp_path, _json_request(SECRETS), _response(json.dumps(answer)))
+    (_, response), *_ = load_interactions(tmp_path / "c.yaml")[0]
+    written = json.loads(response["body"]["string"])
+    for value in SHORT:
+        assert value not in written["error_msg"].split(), value
+    assert written["date"] == "2026-12-12"  # a date is not an echo of the expiry month
+
+
+TRANSFORMS = {
+    "upper-cased": lambda v: v.upper(),
+    "double percent-encoded": lambda v: quote(quote(v, safe=""), safe=""),
+    "HTML entities": lambda v: "".join(f"&#{ord(c)};" for c in v),
+    "HTML named entities": lambda v: html.escape(v, quote=True),
+    "JSON escaped twice": lambda v: json.dumps(json.dumps(v))[1:-1],
+    "NFKC fullwidth": lambda v: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in v),
+    "base64": lambda v: base64.b64encode(f"echo:{v}".encode()).decode(),
+}
+
+
+@pytest.mark.parametrize("transform", TRANSFORMS.values(), ids=list(TRANSFORMS))
+@pytest.mark.parametrize("field", ["bill_email", "password", "auth_key", "secret_question_answer"])
+def test_echoes_survive_no_transform(tmp_path, transform, field):
+    echoed = transform(SECRETS[field])
+    answer = {"error_code": 0, "error_msg": f"saw {echoed} here"}
+    text = _written(tmp_path, _json_request(SECRETS), _response(json.dumps(answer)))
+    _absent(text, echoed, SECRETS[field], transform(SECRETS[field]).replace("'", "''"))
+
+
+PAN_FORMS = {
+    "dots": ".".join(LIVE[i : i + 4] for i in range(0, 16, 4)),
+    "NBSP": "\u00a0".join(LIVE[i : i + 4] for i in range(0, 16, 4)),
+    "slashes": "/".join(LIVE[i : i + 4] for i in range(0, 16, 4)),
+    "base64": base64.b64encode(LIVE.encode()).decode(),
+    "split in two": f"{LIVE[:8]} ... {LIVE[8:]}",
+}
+
+
+@pytest.mark.parametrize("form", PAN_FORMS.values(), ids=list(PAN_FORMS))
+def test_a_pan_echoed_in_any_form_is_hunted(tmp_path, form):
+    answer = {"error_code": 0, "error_msg": f"card {form} declined"}
+    text = _written(tmp_path, _json_request(SECRETS), _response(json.dumps(answer)))
+    digits_left = "".join(ch for ch in text if ch.isdigit())
+    _absent(text, form, LIVE[:8], LIVE[8:])
+    assert LIVE not in digits_left
+
+
+# ------------------------------------------------------------------ shapes the scrubber missed
+
+
+def test_php_bracket_keys_in_a_json_body(tmp_path):
+    request = _json_request({"acct[0][cvv]": "987", "acct[0][cc_number]": LIVE})
+    text = _written(tmp_path, request, _response('{"error_code":0}'))
+    _absent(text, "987", LIVE)
+
+
+def test_the_reason_phrase_is_scrubbed(tmp_path):
+    response = _response('{"error_code":0}')
+    response["status"]["message"] = f"Bad card {LIVE} for jo.o'neil+7@example.com"
+    text = _written(tmp_path, _json_request(SECRETS), response)
+    _absent(text, LIVE, "jo.o''neil", "o'neil")
+
+
+@pytest.mark.parametrize("header", ["X-Api-Token", "Api-Key", "X-Auth-Token", "X-Session-Token"])
+def test_token_like_headers_with_lower_case_values(tmp_path, header):
+    request = _json_request({})
+    request["headers"][header] = ["lowercasevalue0001"]
+    response = _response('{"error_code":0}')
+    response["headers"][header] = ["lowercasevalue0002"]
+    text = _written(tmp_path, request, response)
+    _absent(text, "lowercasevalue0001", "lowercasevalue0002")
+
+
+CONTACT = {
+    "first_name": "Marguerite",
+    "email": "marguerite@example.org",
+    "address1": "12 Quai des Orfevres",
+    "phone": "+33 1 23 45 67 89",
+    "birthdate": "1971-04-02",
+    "password": "correcthorsebattery",
+}
+
+
+def test_server_side_contact_fields_that_are_not_bill_star(tmp_path):
+    answer = {"error_code": 0, "account": {"contact": CONTACT}}
+    text = _written(tmp_path, _json_request({}), _response(json.dumps(answer)))
+    _absent(text, *CONTACT.values())
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["password", "secret_key", "api_key", "token", "session_id", "pin", "secret_question_answer"],
+)
+def test_inputs_a_careful_user_expects_scrubbed(tmp_path, field):
+    form = {
+        "method": "POST",
+        "uri": URL,
+        "body": urlencode({"rest_call": "x", field: SECRETS[field]}),
+        "headers": {"Content-Type": ["application/x-www-form-urlencoded"]},
+    }
+    text = _written(tmp_path, form, _response(json.dumps({"error_code": 0, "echo": SECRETS})))
+    _absent(text, SECRETS[field])
+
+
+def test_cassette_metadata_is_scrubbed(tmp_path):
+    path = tmp_path / "c.yaml"
+    metadata = {"recorded_by": {"auth_key": SECRETS["auth_key"]}, "note": f"card {LIVE}"}
+    write_cassette(path, [], metadata=metadata, merge=False)
+    _absent(path.read_text(), SECRETS["auth_key"], LIVE)
+
+
+LYING = {
+    "gzip sent as identity": _response(gzip.compress(json.dumps(SECRETS).encode())),
+    "EBCDIC charset": _response(
+        json.dumps({"note": LIVE}).encode("cp500"), "application/json; charset=cp500"
+    ),
+    "UTF-16 without saying so": _response(json.dumps({"note": LIVE}).encode("utf-16")),
+}
+
+
+@pytest.mark.parametrize("response", LYING.values(), ids=list(LYING))
+def test_a_body_whose_declared_encoding_lies_is_refused_not_written(tmp_path, response):
+    path = tmp_path / "c.yaml"
+    with pytest.raises(CassetteError, match="not written") as caught:
+        write_cassette(path, [(_json_request(SECRETS), response)], merge=False)
+    assert not path.exists()
+    _absent(str(caught.value), LIVE, SECRETS["auth_key"])
+
+
+@pytest.mark.parametrize("brand", ["maestro", "mir", "rupay", "uatp", "troy"])
+def test_every_card_brand_is_scrubbed_from_free_text(tmp_path, brand):
+    number = BRANDS[brand]
+    answer = {"error_code": 0, "error_msg": f"card on file {number}"}
+    text = _written(tmp_path, _json_request({}), _response(json.dumps(answer)))
+    _absent(text, number)
+
+
+# ------------------------------------------------------------------ messages and log records
+
+
+def test_aria_error_masks_what_the_server_echoed():
+    error = AriaError("authorize_electronic_payment_m", code=1016, message=f"card {LIVE} bad")
+    _absent(str(error), LIVE)
+    _absent(repr(error), LIVE)
+    assert LIVE not in error.message
+
+
+def test_contract_violation_masks_echoed_values():
+    from harness.contracts.violations import Violation
+
+    violation = Violation(
+        method="get_acct_details_all_m",
+        pointer="/bill_email",
+        message="unexpected value",
+        expected="string",
+        actual=f'"{LIVE} / marguerite@example.org"',
+        rule="type",
+    )
+    error = ContractViolation("get_acct_details_all_m", violations=[violation])
+    _absent(str(error), LIVE, "marguerite@example.org")
+
+
+def test_a_refused_save_names_the_place_never_the_value(tmp_path):
+    response = _response(b"\x1f\x8b" + json.dumps(SECRETS).encode())
+    with pytest.raises(CassetteError) as caught:
+        write_cassette(tmp_path / "c.yaml", [(_json_request(SECRETS), response)], merge=False)
+    assert "response" in str(caught.value)
+    _absent(str(caught.value), *[v for v in SECRETS.values() if len(v) > 3])
+
+
+def test_vcrpy_and_harness_log_records_are_masked(fake_aria, tmp_path, caplog):
+    echo = f"bad card {LIVE} for {SECRETS['bill_email']}; key {SECRETS['auth_key']}"
+
+    def hostile(params):
+        body = json.dumps({"error_code": 0, "error_msg": echo, "echo": params}).encode()
+        return "200 OK", [("Content-Type", "application/json")], body
+
+    fake_aria.app.hostile = hostile
+    caplog.set_level(logging.DEBUG)
+    with use_cassette(tmp_path / "c.yaml", record_mode="once"):
+        requests.post(
+            fake_aria.url + DISPATCHER_PATH + "?auth_key=" + SECRETS["auth_key"],
+            json={"rest_call": "echo_m", **SECRETS},
+            timeout=10,
+        )
+    logging.getLogger("harness.stub").warning("stub saw %s", json.dumps(SECRETS))
+    assert any(r.name.startswith("vcr") for r in caplog.records)  # vcrpy did log the exchange
+    logged = caplog.text + "".join(r.getMessage() for r in caplog.records)
+    _absent(logged, LIVE, SECRETS["auth_key"], SECRETS["bill_email"], SECRETS["password"])
+    _absent((tmp_path / "c.yaml").read_text(), LIVE, SECRETS["auth_key"], SECRETS["password"])
+
+
+def test_a_fresh_live_card_never_equals_a_published_test_card():
+    assert card("4000", 16) == LIVE
