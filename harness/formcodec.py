@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from harness.facts import aria_bool
+
 __all__ = [
     "MAX_ARRAY_INDEX",
     "FormDecodeError",
@@ -41,7 +43,7 @@ class FormDecodeError(ValueError):
 def stringify(value: Any) -> str:
     """A scalar as Aria's form encoding writes it (booleans as true/false)."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return aria_bool(value)
     if isinstance(value, float) and value.is_integer():
         return repr(value)
     return str(value)

@@ -59,7 +59,7 @@ class MaskingFilter(logging.Filter):
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
-        record._aria_masked = True  # type: ignore[attr-defined]
+        record._aria_masked = True
         return True
 
 

@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from harness.facts import yaml_loader
 from harness.recording.secrets import (
     base64_bytes,
     card_brand,
@@ -404,9 +405,8 @@ def _structured(text: str, name: str) -> set[Finding] | None:
         return None
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=loader)
+        root = yaml.compose(text, Loader=yaml_loader())
     except yaml.YAMLError:
         return None
     if not isinstance(root, yaml.MappingNode | yaml.SequenceNode):

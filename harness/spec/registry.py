@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import SpecError, UnknownMethodError
+from harness.facts import reads_false as is_false
 from harness.spec.invoicing import Rule, parse_rule
 from harness.spec.resources import load_document
 
@@ -117,15 +118,6 @@ class MethodSpec:
         if not self.may_generate_invoice(params):
             return None
         return self.invoicing.when or f"{self.name} is documented as generating invoices"
-
-
-def is_false(value: Any) -> bool:
-    """Aria's reading of a boolean-ish input as false ("false", False, "0", 0)."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, int):
-        return value == 0
-    return isinstance(value, str) and value.strip().lower() in {"false", "0"}
 
 
 class Registry:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.facts import aria_bool
 from harness.spec import MethodSpec, registry
 from harness.stub.exceptions import (
     AriaFault,
@@ -225,7 +226,7 @@ def _to_string(rule: InputRule, value: Any, label: str) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, bool):
-        text = "true" if value else "false"
+        text = aria_bool(value)
     elif isinstance(value, int | float):
         text = str(value)
     else:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from harness.errors import FixtureError
+from harness.facts import load_yaml
 from harness.stub.models import (
     Account,
     BillingGroup,
@@ -34,8 +35,6 @@ from harness.stub.models import (
 from harness.stub.store import SEQUENCE_START
 
 __all__ = ["FixtureError", "build_world", "default_fixture_text", "read_fixture"]
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_fixture_text() -> str:
@@ -58,7 +57,7 @@ def read_fixture(source: str | os.PathLike[str] | Mapping[str, Any] | None) -> d
     else:
         text = source
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise FixtureError(f"the fixture is not valid YAML: {exc}") from None
     if not isinstance(data, Mapping):

@@ -14,7 +14,7 @@ from harness.stub.gateway import ProcessorResult, card_approves, charge
 from harness.stub.models import Account
 from harness.stub.store import _Tx
 
-__all__ = ["DECLINED_COLLECTION_CODE", "Collection", "collect", "collection_outcome", "is_true"]
+__all__ = ["DECLINED_COLLECTION_CODE", "Collection", "collect", "collection_outcome"]
 
 DECLINED_COLLECTION_CODE = 4011
 
@@ -46,13 +46,6 @@ def collection_outcome(collection: Collection, *, code_field: str) -> dict[str, 
         outcome[code_field] = DECLINED_COLLECTION_CODE
         outcome["collection_error_msg"] = collection.result.status_text
     return outcome
-
-
-def is_true(value: Any) -> bool:
-    """Aria's reading of a boolean-ish string input as true ("true", "1", "y", "yes")."""
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in {"true", "1", "y", "yes", "t"}
 
 
 def collect(

@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from harness.facts import reads_true
 from harness.stub.billing import add_months
 from harness.stub.context import CallContext, resolve_account
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
@@ -23,7 +24,7 @@ from harness.stub.invoicing import (
     store_invoice,
 )
 from harness.stub.models import Account
-from harness.stub.payments import collect, collection_outcome, is_true
+from harness.stub.payments import collect, collection_outcome
 from harness.stub.store import _Tx
 
 __all__ = ["manage_pending_invoice_m"]
@@ -149,7 +150,7 @@ def manage_pending_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
             "client_billing_group_id": group.client_billing_group_id if group else None,
         }
         if action == DISCARD:
-            cancel = is_true(params.get("cancel_orders_on_discard", "false"))
+            cancel = reads_true(params.get("cancel_orders_on_discard", "false"))
             _undo(db, ctx, row, body, orders_to="cancelled" if cancel else "waiting")
             return answer
         if action == REGENERATE:
@@ -160,7 +161,7 @@ def manage_pending_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
             (tenant.client_no, row["invoice_no"]),
         )
         override = params.get("alt_collect_on_approve")
-        wanted = tenant.params.collect_on_approve if override is None else is_true(override)
+        wanted = tenant.params.collect_on_approve if override is None else reads_true(override)
         if wanted:
             collection = collect(
                 db,
