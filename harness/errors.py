@@ -21,7 +21,7 @@
 
 Context is keyword-only, so messages stay readable and fields stay inspectable. Messages that
 quote what a server answered (``AriaError``, ``ContractViolation``) pass through the one masker,
-``harness.recording.secrets.mask_text``: an echoed card, key or e-mail never reaches a traceback;
+``harness.secrets.mask_text``: an echoed card, key or e-mail never reaches a traceback;
 given ``sent=`` (the call's parameters), values sent in sensitive fields are hunted too.
 """
 
@@ -56,13 +56,9 @@ __all__ = [
 
 def _masked(text: str, sent: Mapping[str, Any] | None = None) -> str:
     """Secret shapes masked, and echoes of what the call sent in sensitive fields."""
-    from harness.recording.secrets import mask_text
+    from harness.echoes import mask_message
 
-    if sent:
-        from harness.recording.scrub import scrub_text, sensitive_values
-
-        text = scrub_text(text, secrets=sensitive_values(sent))
-    return mask_text(text)
+    return mask_message(text, sent)
 
 
 class HarnessError(Exception):

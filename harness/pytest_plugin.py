@@ -36,12 +36,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from harness.recordmodes import RECORD_MODES, parse_record_mode
+
 __all__ = ["DEFAULT_CONFIG"]
 
 # The interception's fixtures (aria_intercept, aria_target) live in their own module.
 pytest_plugins = ["harness.pytest_intercept"]
 
-RECORD_MODES = ("none", "once", "new_episodes", "all")
 TARGETS = ("stub", "cassette", "record", "live")
 DEFAULT_CONFIG: dict[str, Any] = {
     "base_url": None,  # None: the embedded stub (and, when recording, ARIA_BASE_URL if set)
@@ -298,10 +299,10 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
         yield client
         _summarise(request, client)
         return
-    from harness.recording.config import RecordMode, use_cassette
+    from harness.recording.config import use_cassette
 
     try:
-        mode = RecordMode.parse(setting(request, aria_config, "record_mode")).value
+        mode = parse_record_mode(setting(request, aria_config, "record_mode"))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
     path = cassette_path(request, aria_config, marker)

@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 
 from harness.fuzz.checks import ARIA_CHECKS
 from harness.fuzz.result import RUN_CHECK, FailureRecord, FuzzResult
-from harness.recording.secrets import PLACEHOLDER, mask_text
+from harness.secrets import PLACEHOLDER, mask_text
 
 __all__ = ["MASK", "mask", "render_summary", "write_junit", "write_markdown"]
 

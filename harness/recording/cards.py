@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.facts import TEST_CARD_NUMBERS
-from harness.recording.secrets import (
+from harness.secrets import (
     card_brand,
     find_shapes,
     holds_no_card,

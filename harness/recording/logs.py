@@ -45,7 +45,7 @@ class MaskingFilter(logging.Filter):
     """Formats a record's message, scrubbed and masked, before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from harness.recording.secrets import mask_text
+        from harness.secrets import mask_text
 
         if getattr(record, "_aria_masked", False):
             return True

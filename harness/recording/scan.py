@@ -1,6 +1,6 @@
 """Find secrets in cassettes, reports, logs and docs, independently of how they were written.
 
-Kinds are those of ``harness.recording.secrets``: card numbers of every brand (separators
+Kinds are those of ``harness.secrets``: card numbers of every brand (separators
 allowed), track data, IBANs, auth-key-shaped tokens, credentials after ``Basic``/``Bearer``,
 passwords in URLs, and a sensitive field holding anything but a placeholder. A finding names the
 file, the line and the kind, never the value.
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.facts import yaml_loader
-from harness.recording.secrets import (
+from harness.secrets import (
     base64_bytes,
     card_brand,
     find_fields,
