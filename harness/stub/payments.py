@@ -12,7 +12,7 @@ from typing import Any
 from harness.stub.context import CallContext
 from harness.stub.gateway import ProcessorResult, card_approves, charge
 from harness.stub.models import Account
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
 __all__ = ["DECLINED_COLLECTION_CODE", "Collection", "collect", "collection_outcome"]
 
@@ -49,7 +49,7 @@ def collection_outcome(collection: Collection, *, code_field: str) -> dict[str, 
 
 
 def collect(
-    db: _Tx,
+    db: Transaction,
     ctx: CallContext,
     account: Account,
     *,

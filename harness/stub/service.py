@@ -33,7 +33,7 @@ from harness.stub.exceptions import (
 from harness.stub.fixtures import build_world, read_fixture
 from harness.stub.models import Tenant, World
 from harness.stub.routes import ROUTES
-from harness.stub.store import Store, _Tx
+from harness.stub.store import Store, Transaction
 
 __all__ = ["StubService"]
 
@@ -101,7 +101,7 @@ class StubService:
             raise AuthenticationError()
         return tenant
 
-    def _seed(self, tx: _Tx) -> None:
+    def _seed(self, tx: Transaction) -> None:
         tx.set_meta("fixture_digest", self._world.digest)
         tx.start_sequences(dict(self._world.id_sequences))
         for tenant in self._world.tenants.values():

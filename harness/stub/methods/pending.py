@@ -25,7 +25,7 @@ from harness.stub.invoicing import (
 )
 from harness.stub.models import Account
 from harness.stub.payments import collect, collection_outcome
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
 __all__ = ["manage_pending_invoice_m"]
 
@@ -34,7 +34,7 @@ __all__ = ["manage_pending_invoice_m"]
 APPROVE, DISCARD, REGENERATE = 1, 2, 3
 
 
-def _find_pending(db: _Tx, ctx: CallContext, params: dict[str, Any]) -> tuple[Any, dict]:
+def _find_pending(db: Transaction, ctx: CallContext, params: dict[str, Any]) -> tuple[Any, dict]:
     tenant = ctx.tenant
     if "invoice_no" in params:
         row = db.one(
@@ -70,7 +70,7 @@ def _find_pending(db: _Tx, ctx: CallContext, params: dict[str, Any]) -> tuple[An
     raise NoDataFound(f"no data found: no pending invoice on master plan instance {mpi_no}")
 
 
-def _undo(db: _Tx, ctx: CallContext, row: Any, body: dict, *, orders_to: str) -> None:
+def _undo(db: Transaction, ctx: CallContext, row: Any, body: dict, *, orders_to: str) -> None:
     """Discard a pending invoice: its periods, carryover and orders become unbilled again."""
     client_no = ctx.tenant.client_no
     db.execute(
@@ -95,7 +95,7 @@ def _undo(db: _Tx, ctx: CallContext, row: Any, body: dict, *, orders_to: str) ->
         )
 
 
-def _regenerate(db: _Tx, ctx: CallContext, account: Account, row: Any, body: dict) -> int:
+def _regenerate(db: Transaction, ctx: CallContext, account: Account, row: Any, body: dict) -> int:
     tenant = ctx.tenant
     _undo(db, ctx, row, body, orders_to="waiting")
     draft = Draft(account, row["billing_group_no"])
