@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from harness.stub.billing import Totals, add_months
+from harness.stub.billing import Totals, add_months, periods_between
 from harness.stub.context import CallContext, resolve_account
 from harness.stub.exceptions import (
     AriaFault,
@@ -356,8 +356,4 @@ def _periods(next_date: str, today: str, interval: int, request: _Request) -> in
     # 2 (short cycle) and advance invoices bill one period per call
     if request.combine == 2 or request.invoice_mode == 1:
         return 1
-    periods, current = 0, next_date
-    while current <= today and periods < 120:
-        periods += 1
-        current = add_months(current, interval)
-    return max(periods, 1)
+    return periods_between(next_date, today, interval, through_end=True)

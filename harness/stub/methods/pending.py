@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.facts import reads_true
-from harness.stub.billing import add_months
+from harness.stub.billing import periods_between
 from harness.stub.context import CallContext, resolve_account
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
 from harness.stub.invoicing import (
@@ -108,12 +108,9 @@ def _regenerate(db: Transaction, ctx: CallContext, account: Account, row: Any, b
         )
         assert stored is not None, "an account's plan instance has its row from the seed"
         count = stored[0]
-        periods, current = 0, old_date
         interval = tenant.plans[mpi.plan_no].billing_interval_months
-        while current < new_date and periods < 120:
-            periods += 1
-            current = add_months(current, interval)
-        bill_mpi(draft, tenant, MpiState(mpi, old_date, count), periods=max(periods, 1))
+        periods = periods_between(old_date, new_date, interval, through_end=False)
+        bill_mpi(draft, tenant, MpiState(mpi, old_date, count), periods=periods)
     orders = [
         (r[0], json.loads(r[1]))
         for r in db.all(
