@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import random
 import signal
-import time
 
 import pytest
 
@@ -41,45 +39,78 @@ def _generation(count: int) -> list:
     return [_interaction(n, count) for n in range(count)]
 
 
-def _writer(path: str) -> None:  # runs in a forked child until it is killed
-    count = load_interactions(path)[1]["count"]  # go on from what is on disk
-    while True:
-        count = 10 if count >= 60 else count + 1
-        write_cassette(path, _generation(count), metadata={"count": count}, merge=False)
+def _die_at(point: str) -> None:
+    """In a forked writer: SIGKILL itself at one step of the atomic write."""
+    import harness.recording.persist as persist
+
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    real_fdopen, real_replace = os.fdopen, os.replace
+
+    class HalfWriter:
+        def __init__(self, handle: object) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> HalfWriter:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()  # type: ignore[attr-defined]
+
+        def write(self, text: str) -> int:
+            self.handle.write(text[: len(text) // 2])  # type: ignore[attr-defined]
+            self.handle.flush()  # type: ignore[attr-defined]
+            die()
+            return 0
+
+    def replace_then_die(src: str, dst: str) -> None:
+        real_replace(src, dst)
+        die()
+
+    patches = {
+        "half written": ("fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k))),
+        "before fsync": ("fsync", lambda fd: die()),
+        "before rename": ("replace", lambda src, dst: die()),
+        "after rename": ("replace", replace_then_die),
+    }
+    name, replacement = patches[point]
+    setattr(persist.os, name, replacement)
+
+
+# Where the writer dies, and which cassette a reader then finds: the old one until the rename,
+# the complete new one from the rename on; never a part of either.
+KILL_POINTS = [
+    ("half written", 10),
+    ("before fsync", 10),
+    ("before rename", 10),
+    ("after rename", 11),
+]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_sigkill_mid_write_leaves_the_old_or_the_complete_new_cassette(tmp_path):
+@pytest.mark.parametrize(("point", "survivor"), KILL_POINTS, ids=[p for p, _ in KILL_POINTS])
+def test_sigkill_mid_write_leaves_the_old_or_the_complete_new_cassette(tmp_path, point, survivor):
     path = tmp_path / "c.yaml"
-    # the kill window spans two writes of a mid-sized generation on this machine, as loaded as
-    # it is now, so the kills land all over the writing loop however fast writing is
-    write_cassette(path, _generation(25), metadata={"count": 25}, merge=False)  # warm
-    started = time.perf_counter()
-    write_cassette(path, _generation(25), metadata={"count": 25}, merge=False)
-    window = max(0.03, 2 * (time.perf_counter() - started))
     write_cassette(path, _generation(10), metadata={"count": 10}, merge=False)
-    rng = random.Random(1234)
-    seen = set()
-    for _ in range(200):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child never returns
-            try:
-                _writer(str(path))
-            finally:
-                os._exit(0)
-        time.sleep(rng.uniform(0.0, window))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        interactions, metadata = load_interactions(path)
-        assert len(interactions) == metadata["count"]
-        assert all(
-            json.loads(response["body"]["string"])["generation"] == metadata["count"]
-            for _, response in interactions
-        )
-        seen.add(metadata["count"])
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child dies by its own SIGKILL
+        try:
+            _die_at(point)
+            write_cassette(path, _generation(11), metadata={"count": 11}, merge=False)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL  # it died there
+    interactions, metadata = load_interactions(path)
+    assert metadata["count"] == survivor
+    assert len(interactions) == survivor
+    assert all(
+        json.loads(response["body"]["string"])["generation"] == survivor
+        for _, response in interactions
+    )
     write_cassette(path, _generation(3), metadata={"count": 3}, merge=False)
-    assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]  # killed writers' temp files go
-    assert len(seen) > 10  # the kills landed at many different points of the writing loop
+    assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]  # a killed writer's temp file goes
 
 
 @pytest.mark.parametrize(
