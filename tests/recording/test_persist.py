@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import random
 import signal
-import time
 
 import pytest
 
@@ -41,45 +39,78 @@ def _generation(count: int) -> list:
     return [_interaction(n, count) for n in range(count)]
 
 
-def _writer(path: str) -> None:  # runs in a forked child until it is killed
-    count = load_interactions(path)[1]["count"]  # go on from what is on disk
-    while True:
-        count = 10 if count >= 60 else count + 1
-        write_cassette(path, _generation(count), metadata={"count": count}, merge=False)
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _kill_at(point: str) -> None:
+    """Make this (forked) process SIGKILL itself at one point of writing a cassette."""
+    real_fdopen, real_fsync, real_replace = os.fdopen, os.fsync, os.replace
+
+    def fdopen(fd: int, *args, **kwargs):
+        handle = real_fdopen(fd, *args, **kwargs)
+        if point == "before-write":
+            _die()
+        if point == "mid-write":
+            real_write = handle.write
+
+            def half_then_die(text: str) -> int:
+                real_write(text[: len(text) // 2])
+                handle.flush()
+                _die()
+                return 0
+
+            handle.write = half_then_die
+        return handle
+
+    def fsync(fd: int) -> None:
+        if point == "before-fsync":
+            _die()
+        real_fsync(fd)
+
+    def replace(src, dst) -> None:
+        if point == "before-replace":
+            _die()
+        real_replace(src, dst)
+        if point == "after-replace":
+            _die()
+
+    os.fdopen, os.fsync, os.replace = fdopen, fsync, replace
+
+
+# Every step of an atomic write, and what a reader finds on disk when the writer dies there.
+KILL_POINTS = {
+    "before-write": "old",
+    "mid-write": "old",
+    "before-fsync": "old",
+    "before-replace": "old",
+    "after-replace": "new",
+}
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_sigkill_mid_write_leaves_the_old_or_the_complete_new_cassette(tmp_path):
+@pytest.mark.parametrize(("point", "expected"), KILL_POINTS.items(), ids=list(KILL_POINTS))
+def test_sigkill_mid_write_leaves_the_old_or_the_complete_new_cassette(tmp_path, point, expected):
     path = tmp_path / "c.yaml"
-    # the kill window spans two writes of a mid-sized generation on this machine, as loaded as
-    # it is now, so the kills land all over the writing loop however fast writing is
-    write_cassette(path, _generation(25), metadata={"count": 25}, merge=False)  # warm
-    started = time.perf_counter()
-    write_cassette(path, _generation(25), metadata={"count": 25}, merge=False)
-    window = max(0.03, 2 * (time.perf_counter() - started))
     write_cassette(path, _generation(10), metadata={"count": 10}, merge=False)
-    rng = random.Random(1234)
-    seen = set()
-    for _ in range(200):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child never returns
-            try:
-                _writer(str(path))
-            finally:
-                os._exit(0)
-        time.sleep(rng.uniform(0.0, window))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        interactions, metadata = load_interactions(path)
-        assert len(interactions) == metadata["count"]
-        assert all(
-            json.loads(response["body"]["string"])["generation"] == metadata["count"]
-            for _, response in interactions
-        )
-        seen.add(metadata["count"])
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child never returns
+        try:
+            _kill_at(point)
+            write_cassette(path, _generation(25), metadata={"count": 25}, merge=False)
+        finally:
+            os._exit(0)  # reached only if the kill point was never passed
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, point
+    interactions, metadata = load_interactions(path)
+    count = {"old": 10, "new": 25}[expected]
+    assert metadata["count"] == count and len(interactions) == count
+    assert all(
+        json.loads(response["body"]["string"])["generation"] == count
+        for _, response in interactions
+    )
     write_cassette(path, _generation(3), metadata={"count": 3}, merge=False)
-    assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]  # killed writers' temp files go
-    assert len(seen) > 10  # the kills landed at many different points of the writing loop
+    assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]  # a killed writer's temp file goes
 
 
 @pytest.mark.parametrize(
