@@ -39,74 +39,74 @@ def _generation(count: int) -> list:
     return [_interaction(n, count) for n in range(count)]
 
 
-def _die_at(point: str) -> None:
-    """In a forked writer: SIGKILL itself at one step of the atomic write."""
-    import harness.recording.persist as persist
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
 
-    def die() -> None:
-        os.kill(os.getpid(), signal.SIGKILL)
 
-    real_fdopen, real_replace = os.fdopen, os.replace
+def _kill_at(point: str) -> None:
+    """Make this (forked) process SIGKILL itself at one point of writing a cassette."""
+    real_fdopen, real_fsync, real_replace = os.fdopen, os.fsync, os.replace
 
-    class HalfWriter:
-        def __init__(self, handle: object) -> None:
-            self.handle = handle
+    def fdopen(fd: int, *args, **kwargs):
+        handle = real_fdopen(fd, *args, **kwargs)
+        if point == "before-write":
+            _die()
+        if point == "mid-write":
+            real_write = handle.write
 
-        def __enter__(self) -> HalfWriter:
-            return self
+            def half_then_die(text: str) -> int:
+                real_write(text[: len(text) // 2])
+                handle.flush()
+                _die()
+                return 0
 
-        def __exit__(self, *exc: object) -> None:
-            self.handle.close()  # type: ignore[attr-defined]
+            handle.write = half_then_die
+        return handle
 
-        def write(self, text: str) -> int:
-            self.handle.write(text[: len(text) // 2])  # type: ignore[attr-defined]
-            self.handle.flush()  # type: ignore[attr-defined]
-            die()
-            return 0
+    def fsync(fd: int) -> None:
+        if point == "before-fsync":
+            _die()
+        real_fsync(fd)
 
-    def replace_then_die(src: str, dst: str) -> None:
+    def replace(src, dst) -> None:
+        if point == "before-replace":
+            _die()
         real_replace(src, dst)
-        die()
+        if point == "after-replace":
+            _die()
 
-    patches = {
-        "half written": ("fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k))),
-        "before fsync": ("fsync", lambda fd: die()),
-        "before rename": ("replace", lambda src, dst: die()),
-        "after rename": ("replace", replace_then_die),
-    }
-    name, replacement = patches[point]
-    setattr(persist.os, name, replacement)
+    os.fdopen, os.fsync, os.replace = fdopen, fsync, replace
 
 
-# Where the writer dies, and which cassette a reader then finds: the old one until the rename,
-# the complete new one from the rename on; never a part of either.
-KILL_POINTS = [
-    ("half written", 10),
-    ("before fsync", 10),
-    ("before rename", 10),
-    ("after rename", 11),
-]
+# Every step of an atomic write, and what a reader finds on disk when the writer dies there.
+KILL_POINTS = {
+    "before-write": "old",
+    "mid-write": "old",
+    "before-fsync": "old",
+    "before-replace": "old",
+    "after-replace": "new",
+}
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-@pytest.mark.parametrize(("point", "survivor"), KILL_POINTS, ids=[p for p, _ in KILL_POINTS])
-def test_sigkill_mid_write_leaves_the_old_or_the_complete_new_cassette(tmp_path, point, survivor):
+@pytest.mark.parametrize(("point", "expected"), KILL_POINTS.items(), ids=list(KILL_POINTS))
+def test_sigkill_mid_write_leaves_the_old_or_the_complete_new_cassette(tmp_path, point, expected):
     path = tmp_path / "c.yaml"
     write_cassette(path, _generation(10), metadata={"count": 10}, merge=False)
     pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child dies by its own SIGKILL
+    if pid == 0:  # pragma: no cover - the child never returns
         try:
-            _die_at(point)
-            write_cassette(path, _generation(11), metadata={"count": 11}, merge=False)
+            _kill_at(point)
+            write_cassette(path, _generation(25), metadata={"count": 25}, merge=False)
         finally:
-            os._exit(0)
+            os._exit(0)  # reached only if the kill point was never passed
     _, status = os.waitpid(pid, 0)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL  # it died there
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, point
     interactions, metadata = load_interactions(path)
-    assert metadata["count"] == survivor
-    assert len(interactions) == survivor
+    count = {"old": 10, "new": 25}[expected]
+    assert metadata["count"] == count and len(interactions) == count
     assert all(
-        json.loads(response["body"]["string"])["generation"] == survivor
+        json.loads(response["body"]["string"])["generation"] == count
         for _, response in interactions
     )
     write_cassette(path, _generation(3), metadata={"count": 3}, merge=False)
