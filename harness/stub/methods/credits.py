@@ -310,42 +310,60 @@ def _moves(ctx: CallContext, params: dict[str, Any], *, unapply: bool) -> list[d
     return moves
 
 
+# the answer fields of a move, in the order of _move_values, for each direction
+_APPLIED = (
+    "applied_to_invoice_no",
+    "applied_to_invoice_line_no",
+    "invoice_line_transaction_id",
+    "cm_no_out",
+    "cm_line_no_out",
+    "cm_transaction_id_out",
+    "line_amt_applied",
+    "line_tax_amt_applied",
+)
+_UNAPPLIED = (
+    "invoice_no_out",
+    "invoice_line_no_out",
+    "invoice_line_trans_id_out",
+    "cm_no_out",
+    "cm_line_no_out",
+    "cm_transaction_id_out",
+    "line_amt_unapplied",
+    "line_tax_amt_unapplied",
+)
+
+
+def _rows(moves: list[dict[str, Any]], names: tuple[str, ...]) -> list[dict[str, Any]]:
+    # invoice lines carry no transaction ids in the stub; memo credit is gross (no tax part)
+    return [
+        dict(
+            zip(
+                names,
+                (
+                    move["invoice_no"],
+                    move["line_no"],
+                    None,
+                    move["cm_no"],
+                    move["cm_line_no"],
+                    move["cm_transaction_id"],
+                    move["amount"],
+                    0.0,
+                ),
+                strict=True,
+            )
+        )
+        for move in moves
+    ]
+
+
 def apply_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Apply unapplied credit memo line credit to invoice lines."""
-    return {
-        "applied_cm_line_details": [
-            {
-                "applied_to_invoice_no": move["invoice_no"],
-                "applied_to_invoice_line_no": move["line_no"],
-                "invoice_line_transaction_id": None,
-                "cm_no_out": move["cm_no"],
-                "cm_line_no_out": move["cm_line_no"],
-                "cm_transaction_id_out": move["cm_transaction_id"],
-                "line_amt_applied": move["amount"],
-                "line_tax_amt_applied": 0.0,
-            }
-            for move in _moves(ctx, params, unapply=False)
-        ]
-    }
+    return {"applied_cm_line_details": _rows(_moves(ctx, params, unapply=False), _APPLIED)}
 
 
 def unapply_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Take applied credit memo line credit back off invoice lines."""
-    return {
-        "unapplied_cm_details": [
-            {
-                "invoice_no_out": move["invoice_no"],
-                "invoice_line_no_out": move["line_no"],
-                "invoice_line_trans_id_out": None,
-                "cm_no_out": move["cm_no"],
-                "cm_line_no_out": move["cm_line_no"],
-                "cm_transaction_id_out": move["cm_transaction_id"],
-                "line_amt_unapplied": move["amount"],
-                "line_tax_amt_unapplied": 0.0,
-            }
-            for move in _moves(ctx, params, unapply=True)
-        ]
-    }
+    return {"unapplied_cm_details": _rows(_moves(ctx, params, unapply=True), _UNAPPLIED)}
 
 
 def get_cm_details_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -196,49 +196,44 @@ def test_unapply_more_than_applied_is_refused(err, invoice, general_memo):
     )
 
 
-def test_dry_run_apply_and_unapply_write_nothing(ok, invoice, general_memo, service):
-    item = {
-        "cm_no": general_memo["cm_no"],
+def _application(memo, invoice, amount=3) -> dict:
+    return {
+        "cm_no": memo["cm_no"],
         "cm_line_no": 1,
         "apply_to_invoice_no": invoice["invoice_no"],
         "apply_to_invoice_line_no": 1,
-        "gross_line_application_amt": 3,
+        "gross_line_application_amt": amount,
     }
-    count = service.change_count()
-    ok("apply_cm_m", do_write="false", credit_application_details=[item])
-    assert service.change_count() == count
-    ok("apply_cm_m", credit_application_details=[item])
-    count = service.change_count()
-    back = {
-        "cm_no": item["cm_no"],
+
+
+def _unapplication(memo, invoice) -> dict:
+    return {
+        "cm_no": memo["cm_no"],
         "cm_line_no": 1,
         "invoice_no": invoice["invoice_no"],
         "invoice_line_no": 1,
     }
-    ok("unapply_cm_m", do_write="false", cm_unapply_details=[back])
-    assert service.change_count() == count
-    assert (
-        ok("get_cm_details_m", cm_no=item["cm_no"])["cm_applied_details"][0]["cm_applied_amount"]
-        == 3
+
+
+def test_dry_run_apply_and_unapply_write_nothing(ok, invoice, general_memo, service):
+    count = service.change_count()
+    ok(
+        "apply_cm_m",
+        do_write="false",
+        credit_application_details=[_application(general_memo, invoice)],
     )
+    assert service.change_count() == count
+    ok("apply_cm_m", credit_application_details=[_application(general_memo, invoice)])
+    count = service.change_count()
+    ok("unapply_cm_m", do_write="false", cm_unapply_details=[_unapplication(general_memo, invoice)])
+    assert service.change_count() == count
+    applied = ok("get_cm_details_m", cm_no=general_memo["cm_no"])["cm_applied_details"]
+    assert applied[0]["cm_applied_amount"] == 3
 
 
 def test_apply_and_unapply_generate_no_invoice(ok, invoice, general_memo, service):
-    item = {
-        "cm_no": general_memo["cm_no"],
-        "cm_line_no": 1,
-        "apply_to_invoice_no": invoice["invoice_no"],
-        "apply_to_invoice_line_no": 1,
-        "gross_line_application_amt": 3,
-    }
-    ok("apply_cm_m", credit_application_details=[item])
-    back = {
-        "cm_no": item["cm_no"],
-        "cm_line_no": 1,
-        "invoice_no": invoice["invoice_no"],
-        "invoice_line_no": 1,
-    }
-    ok("unapply_cm_m", cm_unapply_details=[back])
+    ok("apply_cm_m", credit_application_details=[_application(general_memo, invoice)])
+    ok("unapply_cm_m", cm_unapply_details=[_unapplication(general_memo, invoice)])
     assert len(_invoices(service)) == 1
 
 

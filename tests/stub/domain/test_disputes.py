@@ -10,6 +10,7 @@ from harness.stub.methods.disputes import DISPUTE_DAYS
 
 ACME = 1000001
 GLOBEX = 1000002
+_REQUEST = {"reason_code": 1, "comments": "x"}
 
 
 def _balance(ok) -> float:
@@ -90,13 +91,7 @@ def test_dispute_holds_without_changing_the_balance(ok, err, invoice):
     assert lines[0]["dispute_expiry_date"] > lines[0]["dispute_creation_date"]
     assert _balance(ok) == before
     # the held amount is out of reach of a write-off and of a credit memo
-    err(
-        1016,
-        "create_writeoff_or_dispute_m",
-        invoice_no=invoice["invoice_no"],
-        reason_code=1,
-        comments="x",
-    )
+    err(1016, "create_writeoff_or_dispute_m", **_REQUEST, invoice_no=invoice["invoice_no"])
     err(
         1016,
         "create_cm_m",
@@ -178,8 +173,7 @@ def test_bad_writeoff_date_is_refused(err, invoice):
     err(
         1016,
         "create_writeoff_or_dispute_m",
+        **_REQUEST,
         invoice_no=invoice["invoice_no"],
-        reason_code=1,
-        comments="x",
         writeoff_date="yesterday",
     )

@@ -21,6 +21,14 @@ def paid(ok):
     return order
 
 
+def _reversing(paid, amount=None) -> list[dict]:
+    """invoice_trans_to_reverse for line 1 of the paid order's invoice."""
+    item = {"invoice_no": paid["invoice_no"], "invoice_line_no": 1}
+    if amount is not None:
+        item["invoice_line_reversing_amount"] = amount
+    return [item]
+
+
 def _balance(ok) -> float:
     return float(ok("get_acct_balance_m", acct_no=ACME)["acct_balance"])
 
@@ -52,13 +60,7 @@ def test_refund_with_reversal_creates_a_credit_invoice(ok, paid, service):
         payment_transaction_id=paid["transaction_id"],
         reason_code=1,
         auto_calc_refund="true",
-        invoice_trans_to_reverse=[
-            {
-                "invoice_no": paid["invoice_no"],
-                "invoice_line_no": 1,
-                "invoice_line_reversing_amount": 4,
-            }
-        ],
+        invoice_trans_to_reverse=_reversing(paid, 4),
     )
     assert answer["applied_total_refund_amount"] == 4 == answer["applied_total_reversal_amount"]
     reversed_line = answer["reversed_invoice_transactions"][0]
@@ -81,7 +83,7 @@ def test_reversal_defaults_to_the_whole_open_line(ok, paid):
         payment_transaction_id=paid["transaction_id"],
         reason_code=1,
         auto_calc_refund="true",
-        invoice_trans_to_reverse=[{"invoice_no": paid["invoice_no"], "invoice_line_no": 1}],
+        invoice_trans_to_reverse=_reversing(paid),
     )
     assert answer["applied_total_reversal_amount"] == line_amount
 
@@ -93,13 +95,7 @@ def test_refund_details_show_the_refund_and_its_reversals(ok, paid):
         reason_code=3,
         total_refund_amount=5,
         refund_check_number="CHK-1",
-        invoice_trans_to_reverse=[
-            {
-                "invoice_no": paid["invoice_no"],
-                "invoice_line_no": 1,
-                "invoice_line_reversing_amount": 5,
-            }
-        ],
+        invoice_trans_to_reverse=_reversing(paid, 5),
     )
     details = ok("get_refund_details_m", acct_no=ACME)["refund_details"]
     assert len(details) == 1
@@ -122,7 +118,7 @@ def test_dry_run_refund_writes_nothing(ok, paid, service):
         reason_code=1,
         do_write="false",
         auto_calc_refund="true",
-        invoice_trans_to_reverse=[{"invoice_no": paid["invoice_no"], "invoice_line_no": 1}],
+        invoice_trans_to_reverse=_reversing(paid),
     )
     assert answer["out_transaction_id"] is None and answer["applied_total_refund_amount"] > 0
     assert service.change_count() == count
@@ -179,13 +175,7 @@ def test_reversal_beyond_the_line_is_refused(err, paid):
         payment_transaction_id=paid["transaction_id"],
         reason_code=1,
         auto_calc_refund="true",
-        invoice_trans_to_reverse=[
-            {
-                "invoice_no": paid["invoice_no"],
-                "invoice_line_no": 1,
-                "invoice_line_reversing_amount": line_amount + 0.01,
-            }
-        ],
+        invoice_trans_to_reverse=_reversing(paid, line_amount + 0.01),
     )
 
 
