@@ -93,6 +93,18 @@ def _memo_line(item: dict[str, Any], index: int, source: dict[str, Any] | None) 
     }
 
 
+def _check_instance(account: Account, item: dict[str, Any], index: int) -> None:
+    """A general memo line may name a master plan instance: it must be the account's."""
+    if "master_plan_instance_no" in item and all(
+        m.mpi_no != item["master_plan_instance_no"] for m in account.mpis
+    ):
+        raise InvalidInput(f"item {index}: master_plan_instance_no is not the account's")
+    if "client_master_plan_instance_id" in item and all(
+        m.client_mpi_id != item["client_master_plan_instance_id"] for m in account.mpis
+    ):
+        raise InvalidInput(f"item {index}: client_master_plan_instance_id is not the account's")
+
+
 def create_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create a credit memo, applied to an invoice's lines or general (unapplied)."""
     tenant = ctx.tenant
@@ -125,6 +137,8 @@ def create_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
                 wanted[item["line_no"]] += amount
             elif "line_no" in item:
                 raise InvalidInput(f"item {index}: line_no needs orig_invoice_no")
+            else:
+                _check_instance(account, item, index)
             line = _memo_line(item, index, source)
             line.update(cm_line_no=index + 1, amount=str(amount))
             lines.append(line)

@@ -117,6 +117,25 @@ def test_general_memo_is_unapplied_and_lowers_the_balance(ok, general_memo, serv
     assert _invoices(service) == []
 
 
+def test_general_memo_line_names_a_plan_instance_of_the_account(ok, err):
+    memo = ok(
+        "create_cm_m",
+        acct_no=ACME,
+        credit_ref_type=3,
+        cm_comments="cancelled",
+        cm_line_items=[{"cm_line_amount": 2, "master_plan_instance_no": 20002}],
+    )
+    assert memo["cm_details"][0]["master_plan_instance_no_out"] == 20002
+    err(
+        1016,
+        "create_cm_m",
+        acct_no=GLOBEX,
+        credit_ref_type=3,
+        cm_comments="not theirs",
+        cm_line_items=[{"cm_line_amount": 2, "master_plan_instance_no": 20002}],
+    )
+
+
 def test_apply_then_unapply_moves_credit_without_changing_the_balance(ok, invoice, general_memo):
     balance = _balance(ok)
     cm_no = general_memo["cm_no"]
