@@ -74,6 +74,33 @@ TABLES = (
 # ``id_sequences`` moves them (as a sandbox's numbers differ from the stub's).
 SEQUENCE_START = {"invoice_no": 900000, "order_no": 5000000, "transaction_id": 80000000}
 
+# --- credits: credit memos, line credits (memo applications, refund reversals), write-offs and
+# dispute holds, refunds (harness/stub/ledger.py); a block of its own ---
+_CREDITS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS credit_memos (
+    cm_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    orig_invoice_no INTEGER, created TEXT NOT NULL, total TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS line_credits (
+    credit_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    invoice_no INTEGER NOT NULL, invoice_line_no INTEGER NOT NULL, source TEXT NOT NULL,
+    ref_no INTEGER NOT NULL, ref_line_no INTEGER, amount TEXT NOT NULL, created TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS line_credits_by_invoice ON line_credits (client_no, invoice_no);
+CREATE TABLE IF NOT EXISTS writeoffs (
+    rec_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    invoice_no INTEGER NOT NULL, amount TEXT NOT NULL, dispute_ind INTEGER NOT NULL,
+    status TEXT NOT NULL, created TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS refunds (
+    transaction_id INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    payment_transaction_id INTEGER, amount TEXT NOT NULL, created TEXT NOT NULL,
+    body TEXT NOT NULL);
+"""
+_CREDITS_TABLES = ("credit_memos", "line_credits", "writeoffs", "refunds")
+_CREDITS_SEQUENCES = {"cm_no": 300000, "writeoff_no": 60000}
+_SCHEMA += _CREDITS_SCHEMA
+TABLES += _CREDITS_TABLES
+SEQUENCE_START.update(_CREDITS_SEQUENCES)
+# --- end credits ---
+
 
 class Store:
     """The SQLite database behind one StubService."""

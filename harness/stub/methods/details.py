@@ -12,8 +12,9 @@ from harness.stub.render import render_lines, render_tax_details
 __all__ = ["get_invoice_details_m"]
 
 # invoice_type_cd: Aria marks credit memos apart from invoices; the stub uses "I" for invoices
-# (regular, order and rebill invoices) and "C" for the credit memo of a rebill.
-_TYPE_CD = {"invoice": "I", "order": "I", "rebill": "I", "credit_memo": "C"}
+# (regular, order and rebill invoices) and "C" for the credit memo of a rebill and the credit
+# invoice of a refund's line reversals.
+_TYPE_CD = {"invoice": "I", "order": "I", "rebill": "I", "credit_memo": "C", "reversal": "C"}
 
 
 def get_invoice_details_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
