@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.accounts import live_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import NoDataFound
 from harness.stub.invoicing import load_invoice
 from harness.stub.render import render_lines, render_tax_details
@@ -21,15 +22,16 @@ def get_invoice_details_m(ctx: CallContext, params: dict[str, Any]) -> dict[str,
     tenant = ctx.tenant
     named = None
     if "acct_no" in params or "client_acct_id" in params:
-        named = resolve_account(tenant, params)
+        named = ctx.account(params)
     with ctx.store.read() as db:
         found = load_invoice(db, tenant, params["invoice_no"])
-    if found is None or found[0]["status"] == "discarded":
-        raise NoDataFound(f"no data found: invoice {params['invoice_no']}")
-    row, body = found
-    if named is not None and named.acct_no != row["acct_no"]:
-        raise NoDataFound(f"no data found: invoice {params['invoice_no']} of that account")
-    account = tenant.accounts[row["acct_no"]]
+        if found is None or found[0]["status"] == "discarded":
+            raise NoDataFound(f"no data found: invoice {params['invoice_no']}")
+        row, body = found
+        if named is not None and named.acct_no != row["acct_no"]:
+            raise NoDataFound(f"no data found: invoice {params['invoice_no']} of that account")
+        account = live_account(db, tenant, row["acct_no"])
+    assert account is not None  # an invoice's account is never deleted
     group = account.billing_group(row["billing_group_no"]) if row["billing_group_no"] else None
     lines = render_lines("InvoiceLineDetail", body["lines"], client_acct_id=account.client_acct_id)
     rebill = row["kind"] in ("rebill", "credit_memo") or row["status"] == "rebilled"
