@@ -15,7 +15,7 @@ from typing import Any
 from harness.spec import registry
 from harness.stub.billing import TAX_LINE
 
-__all__ = ["render_lines", "render_tax_details"]
+__all__ = ["render_lines", "render_record", "render_tax_details"]
 
 Getter = Callable[[Mapping[str, Any]], Any]
 Row = Callable[[Mapping[str, Any]], dict[str, Any]]
@@ -135,3 +135,13 @@ def render_tax_details(schema: str, details: list[Mapping[str, Any]]) -> list[di
     """Stored tax details in the shape of TaxDetail or InvoiceTaxDetail."""
     row = _detail_builder(schema)
     return [row(detail) for detail in details]
+
+
+@functools.cache
+def _fields(schema: str) -> tuple[str, ...]:
+    return tuple(registry().schema(schema)["properties"])
+
+
+def render_record(schema: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """One object of a component schema: its fields in the description's order, unknown null."""
+    return {name: values.get(name) for name in _fields(schema)}

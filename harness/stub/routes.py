@@ -6,6 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.stub.context import CallContext
+from harness.stub.methods.accounts import (
+    create_acct_complete_m,
+    get_acct_details_all_m,
+    get_acct_plans_all_m,
+    get_invoice_history_m,
+)
 from harness.stub.methods.clock import advance_virtual_datetime_m, get_virtual_datetime_m
 from harness.stub.methods.details import get_invoice_details_m
 from harness.stub.methods.invoices import gen_invoice, gen_invoice_m
@@ -26,4 +32,8 @@ ROUTES: dict[str, Handler] = {
     "get_invoice_details_m": get_invoice_details_m,
     "get_virtual_datetime_m": get_virtual_datetime_m,
     "advance_virtual_datetime_m": advance_virtual_datetime_m,
+    "create_acct_complete_m": create_acct_complete_m,
+    "get_acct_details_all_m": get_acct_details_all_m,
+    "get_acct_plans_all_m": get_acct_plans_all_m,
+    "get_invoice_history_m": get_invoice_history_m,
 }

@@ -10,11 +10,11 @@ from harness.stub.exceptions import NoDataFound
 from harness.stub.invoicing import load_invoice
 from harness.stub.render import render_lines, render_tax_details
 
-__all__ = ["get_invoice_details_m"]
+__all__ = ["TYPE_CD", "get_invoice_details_m"]
 
 # invoice_type_cd: Aria marks credit memos apart from invoices; the stub uses "I" for invoices
 # (regular, order and rebill invoices) and "C" for the credit memo of a rebill.
-_TYPE_CD = {"invoice": "I", "order": "I", "rebill": "I", "credit_memo": "C"}
+TYPE_CD = {"invoice": "I", "order": "I", "rebill": "I", "credit_memo": "C"}
 
 
 def get_invoice_details_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +41,7 @@ def get_invoice_details_m(ctx: CallContext, params: dict[str, Any]) -> dict[str,
         "custom_status_label": None,
         "custom_status_desc": None,
         "client_notes": None,
-        "invoice_type_cd": _TYPE_CD.get(row["kind"], "I"),
+        "invoice_type_cd": TYPE_CD.get(row["kind"], "I"),
         "from_date": row["from_date"],
         "to_date": row["to_date"],
         "client_billing_group_no": group.client_billing_group_id if group else None,
