@@ -26,12 +26,18 @@ MINIMAL = {
     "get_invoice_details_m": {"invoice_no": 1},
     "get_virtual_datetime_m": {},
     "advance_virtual_datetime_m": {"offset_hours": 1},
+    "create_acct_complete_m": {
+        "acct": [{"dunning_group": [{}], "master_plans_detail": [{"plan_no": 10002}]}]
+    },
+    "get_acct_details_all_m": {"acct_no": 1000001},
+    "get_acct_plans_all_m": {"acct_no": 1000001},
+    "get_invoice_history_m": {"acct_no": 1000001},
 }
 METHODS = sorted(MINIMAL)
 
 
-def test_every_described_method_has_a_route():
-    assert set(ROUTES) == set(registry().names) == set(MINIMAL)
+def test_every_hand_built_method_has_a_route():
+    assert set(registry().names) <= set(ROUTES) == set(MINIMAL)
 
 
 @pytest.mark.parametrize("method", METHODS)
