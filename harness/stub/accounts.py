@@ -137,7 +137,8 @@ def find_instance(
 
 
 def save_account(db: _Tx, tenant: Tenant, account: Account) -> None:
-    """Store an account a call created (its definition; plan instances go to plan_terms)."""
+    """Store an account a call created (its definition and billing state; plan instances go to
+    plan_instances and plan_terms)."""
     body = {
         "client_acct_id": account.client_acct_id,
         "userid": account.userid,
@@ -154,6 +155,10 @@ def save_account(db: _Tx, tenant: Tenant, account: Account) -> None:
         "INSERT INTO created_accounts (client_no, acct_no, client_acct_id, userid, body) "
         "VALUES (?, ?, ?, ?, ?)",
         (tenant.client_no, account.acct_no, account.client_acct_id, account.userid, dumps(body)),
+    )
+    db.execute(
+        "INSERT INTO accounts (client_no, acct_no) VALUES (?, ?)",
+        (tenant.client_no, account.acct_no),
     )
 
 

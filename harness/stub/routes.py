@@ -17,6 +17,13 @@ from harness.stub.methods.details import get_invoice_details_m
 from harness.stub.methods.invoices import gen_invoice, gen_invoice_m
 from harness.stub.methods.orders import create_order_m
 from harness.stub.methods.pending import manage_pending_invoice_m
+from harness.stub.methods.plans import (
+    assign_acct_plan_m,
+    cancel_acct_plan_m,
+    modify_acct_plan_unit_instances_m,
+    replace_acct_plan_m,
+    update_acct_plan_m,
+)
 from harness.stub.methods.rebill import gen_rb_m
 
 __all__ = ["ROUTES", "Handler"]
@@ -36,4 +43,9 @@ ROUTES: dict[str, Handler] = {
     "get_acct_details_all_m": get_acct_details_all_m,
     "get_acct_plans_all_m": get_acct_plans_all_m,
     "get_invoice_history_m": get_invoice_history_m,
+    "assign_acct_plan_m": assign_acct_plan_m,
+    "cancel_acct_plan_m": cancel_acct_plan_m,
+    "replace_acct_plan_m": replace_acct_plan_m,
+    "update_acct_plan_m": update_acct_plan_m,
+    "modify_acct_plan_unit_instances_m": modify_acct_plan_unit_instances_m,
 }
