@@ -32,6 +32,15 @@ MINIMAL = {
     "get_acct_details_all_m": {"acct_no": 1000001},
     "get_acct_plans_all_m": {"acct_no": 1000001},
     "get_invoice_history_m": {"acct_no": 1000001},
+    "assign_acct_plan_m": {"acct_no": 1000001, "new_plan_no": 10002},
+    "cancel_acct_plan_m": {"acct_no": 1000001, "plan_instance_no": 20001},
+    "replace_acct_plan_m": {"acct_no": 1000001, "plan_instance_no": 20001, "new_plan_no": 10002},
+    "update_acct_plan_m": {"acct_no": 1000001, "plan_instance_no": 20001, "plan_units": 2},
+    "modify_acct_plan_unit_instances_m": {
+        "acct_no": 1000001,
+        "plan_inst_no": 20001,
+        "new_plan_units": 1,
+    },
 }
 METHODS = sorted(MINIMAL)
 
