@@ -37,13 +37,13 @@ from harness.stub.accounts import (
     plan_date,
     set_terms,
 )
-from harness.stub.billing import LINE_TYPES, Totals, add_months, dec, money, totals
+from harness.stub.billing import LINE_TYPES, TAX_LINE, Totals, add_months, dec, money, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter
 from harness.stub.invoicing import Draft, finish_draft, store_invoice
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan, Tenant
 from harness.stub.payments import collect, collection_outcome
-from harness.stub.render import render_lines, render_record
+from harness.stub.render import render_record
 from harness.stub.store import _Tx
 
 __all__ = [
@@ -186,14 +186,24 @@ def _bill(
 def _answer(billed: _Billed) -> dict[str, Any]:
     """The totals and lines every plan method answers with."""
     sums, lines = billed.sums, billed.draft.lines
-    credits = sum((dec(line["amount"]) for line in lines if line["amount"] < 0), Decimal(0))
+    credit_before_tax = sum(
+        (
+            dec(line["amount"])
+            for line in lines
+            if line["amount"] < 0 and line["line_type"] != TAX_LINE
+        ),
+        Decimal(0),
+    )
+    credit_after_tax = sum(
+        (dec(line["amount"]) for line in lines if line["amount"] < 0), Decimal(0)
+    )
     answer: dict[str, Any] = {
         "invoice_no": billed.invoice_no,
         "proration_result_amount": float(sums.before_tax),
         "proration_tax_amount": float(sums.tax),
-        # the share of the prorated amount that credits unused days, as a positive amount
-        "proration_credit_amount": float(-credits),
-        "proration_credit_result_amount": float(-credits),
+        # what credits unused days, as positive amounts: before tax, and with its tax
+        "proration_credit_amount": float(-credit_before_tax),
+        "proration_credit_result_amount": float(-credit_after_tax),
         "total_charges_before_tax": float(sums.before_tax),
         "total_tax_charges": float(sums.tax),
         "total_charges_after_tax": float(sums.after_tax),
@@ -202,34 +212,39 @@ def _answer(billed: _Billed) -> dict[str, Any]:
         "total_tax_credit": 0.0,
         "total_credit_before_tax": 0.0,
         "total": float(sums.total),
-        "acct_plan_line_items": [
-            render_record(
-                "A7.AcctPlanLineItem",
-                {
-                    "line_no": line["line_no"],
-                    "line_type": line["line_type"],
-                    "service_no": line.get("service_no"),
-                    "service_name": line.get("service_name"),
-                    "line_units": line.get("units"),
-                    "rate_per_unit": line.get("rate"),
-                    "line_amount": line["amount"],
-                    "line_base_units": line.get("plan_units"),
-                    "proration_factor": line.get("proration_factor"),
-                    "description": line.get("description"),
-                    "date_range_start": line.get("start"),
-                    "date_range_end": line.get("end"),
-                    "plan_no": line.get("plan_no"),
-                    "plan_name": line.get("plan_name"),
-                    "client_service_id": line.get("client_service_id"),
-                    "client_plan_id": line.get("client_plan_id"),
-                },
-            )
-            for line in lines
-        ],
+        "acct_plan_line_items": _line_records("A7.AcctPlanLineItem", lines),
     }
     if billed.outcome:
         answer.update(billed.outcome)
     return answer
+
+
+def _line_records(schema: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines in the shape of A7.AcctPlanLineItem or A7.InvoiceLineItem (the same fields)."""
+    return [
+        render_record(
+            schema,
+            {
+                "line_no": line["line_no"],
+                "line_type": line["line_type"],
+                "service_no": line.get("service_no"),
+                "service_name": line.get("service_name"),
+                "line_units": line.get("units"),
+                "rate_per_unit": line.get("rate"),
+                "line_amount": line["amount"],
+                "line_base_units": line.get("plan_units"),
+                "proration_factor": line.get("proration_factor"),
+                "description": line.get("description"),
+                "date_range_start": line.get("start"),
+                "date_range_end": line.get("end"),
+                "plan_no": line.get("plan_no"),
+                "plan_name": line.get("plan_name"),
+                "client_service_id": line.get("client_service_id"),
+                "client_plan_id": line.get("client_plan_id"),
+            },
+        )
+        for line in lines
+    ]
 
 
 def _running_cycle(
@@ -492,5 +507,5 @@ def modify_acct_plan_unit_instances_m(ctx: CallContext, params: dict[str, Any]) 
             raise InvalidInput(f"the instance has {mpi.units} units; at least one must stay")
         billed = _change_units(ctx, params, mpi, account, units, db, dry_run)
     answer = _answer(billed)
-    answer["invoice_line_item"] = render_lines("InvoiceLineItem", billed.draft.lines)
+    answer["invoice_line_item"] = _line_records("A7.InvoiceLineItem", billed.draft.lines)
     return answer
