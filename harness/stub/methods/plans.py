@@ -401,9 +401,8 @@ def _period_cost(plan: Plan, units: Decimal) -> Decimal:
 def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Swap an instance's plan; a higher rate mid-cycle is charged for the rest of the period.
 
-    The old plan's unused days are credited and the new plan's charged on one invoice; rates of
-    plans with different billing intervals are compared per month. The instance keeps its
-    billing date.
+    The old plan's unused days are credited and the new plan's charged on one invoice. The
+    instance keeps its billing date.
     """
     tenant = ctx.tenant
     new_plan = _find_plan(tenant, params, "new_plan_no", "new_client_plan_id")
@@ -414,6 +413,13 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         mpi = find_instance(account, params, "plan_instance_no", "client_plan_instance_id")
         units = _units(params.get("plan_units", mpi.units), "plan_units")
         old_plan = tenant.plans[mpi.plan_no]
+        if new_plan.billing_interval_months != old_plan.billing_interval_months:
+            # Aria resets the billing date or prorates across intervals by client settings the
+            # docs do not give; the stub does not guess them
+            raise InvalidInput(
+                "the stub replaces a plan only by one of the same billing interval "
+                f"({old_plan.billing_interval_months} months)"
+            )
         new_mpi = replace(
             mpi,
             plan_no=new_plan.plan_no,
@@ -422,12 +428,11 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
         )
         today = ctx.today(db)
         cycle = current_cycle(db, tenant, mpi)
-        old_monthly = _period_cost(old_plan, mpi.units) / old_plan.billing_interval_months
-        new_monthly = _period_cost(new_plan, units) / new_plan.billing_interval_months
         lines = []
-        if cycle.in_progress(today) and new_monthly > old_monthly:
+        if cycle.in_progress(today) and _period_cost(new_plan, units) > _period_cost(
+            old_plan, mpi.units
+        ):
             factor = cycle.remaining(today)
-            scale = Decimal(old_plan.billing_interval_months) / new_plan.billing_interval_months
             lines = _plan_lines(
                 old_plan,
                 mpi,
@@ -437,7 +442,7 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
                 end=cycle.end,
                 credit=True,
             ) + _plan_lines(
-                new_plan, new_mpi, units=units, factor=factor * scale, today=today, end=cycle.end
+                new_plan, new_mpi, units=units, factor=factor, today=today, end=cycle.end
             )
         billed = _bill(db, ctx, account, mpi.billing_group_no, lines, params, dry_run=dry_run)
         if not dry_run:

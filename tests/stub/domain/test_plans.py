@@ -173,6 +173,13 @@ def test_replace_with_a_lower_rate_does_not_invoice(ok, plan_call):
     assert instance(ok, GOLD_MPI)["plan_no"] == SILVER
 
 
+def test_replace_by_a_plan_of_another_billing_interval_is_refused(err):
+    answer = err(
+        1016, "replace_acct_plan_m", acct_no=ACME, plan_instance_no=GOLD_MPI, new_plan_no=ANNUAL
+    )
+    assert "same billing interval" in answer["error_msg"]
+
+
 # update_acct_plan_m: "Generates an invoice when a unit quantity increase mid-cycle triggers an
 # immediate prorated charge."
 
@@ -239,7 +246,7 @@ def test_a_unit_instance_change_must_leave_a_unit(ok, err):
 DRY_RUNS = {
     "assign_acct_plan_m": {"new_plan_no": GOLD, "existing_billing_group_no": MAIN_BG},
     "cancel_acct_plan_m": {"plan_instance_no": GOLD_MPI},
-    "replace_acct_plan_m": {"plan_instance_no": GOLD_MPI, "new_plan_no": ANNUAL, "plan_units": 2},
+    "replace_acct_plan_m": {"plan_instance_no": GOLD_MPI, "new_plan_no": GOLD, "plan_units": 2},
     "update_acct_plan_m": {"plan_instance_no": GOLD_MPI, "plan_units": 2},
     "modify_acct_plan_unit_instances_m": {"plan_inst_no": GOLD_MPI, "new_plan_units": 1},
 }
