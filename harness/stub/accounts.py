@@ -11,15 +11,22 @@ method bills, shows and changes the same thing.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from harness.stub.billing import add_months
 from harness.stub.exceptions import AccountNotFound, InvalidInput, MissingParameter
-from harness.stub.models import Account, BillingGroup, MasterPlanInstance, PaymentMethod, Tenant
+from harness.stub.models import (
+    Account,
+    BillingGroup,
+    MasterPlanInstance,
+    PaymentMethod,
+    Plan,
+    Tenant,
+)
 from harness.stub.store import _Tx, dumps
 
 __all__ = [
@@ -29,11 +36,15 @@ __all__ = [
     "current_cycle",
     "find_account",
     "find_instance",
+    "find_plan",
     "live_account",
+    "pick",
     "plan_date",
     "save_account",
     "set_terms",
 ]
+
+T = TypeVar("T")
 
 # plan instance status codes (Aria's plan_instance_status_cd: 1 active, 0 cancelled)
 ACTIVE, CANCELLED = 1, 0
@@ -119,21 +130,57 @@ def _acct_no(db: _Tx, tenant: Tenant, column: str, value: Any) -> int | None:
     return None if row is None else int(row[0])
 
 
+def pick(
+    params: Mapping[str, Any],
+    no_field: str,
+    id_field: str,
+    candidates: Iterable[T],
+    number: Callable[[T], int],
+    ident: Callable[[T], str],
+    what: str,
+) -> T:
+    """The candidate the call names by number (no_field), else by client id (id_field).
+
+    Neither given: 1010 naming no_field; no such candidate: 1016 saying what was expected.
+    """
+    if params.get(no_field) is not None:
+        wanted, key, label = params[no_field], number, f"{no_field} {params[no_field]}"
+    elif params.get(id_field) is not None:
+        wanted, key, label = params[id_field], ident, f"{id_field} {params[id_field]!r}"
+    else:
+        raise MissingParameter(no_field)
+    found = next((item for item in candidates if key(item) == wanted), None)
+    if found is None:
+        raise InvalidInput(f"{label} is not {what}")
+    return found
+
+
 def find_instance(
     account: Account, params: Mapping[str, Any], no_field: str, id_field: str
 ) -> MasterPlanInstance:
     """The account's active plan instance the call names (by number, else by client id)."""
-    if params.get(no_field) is not None:
-        found = next((m for m in account.mpis if m.mpi_no == params[no_field]), None)
-        label = f"{no_field} {params[no_field]}"
-    elif params.get(id_field) is not None:
-        found = next((m for m in account.mpis if m.client_mpi_id == params[id_field]), None)
-        label = f"{id_field} {params[id_field]!r}"
-    else:
-        raise MissingParameter(no_field)
-    if found is None:
-        raise InvalidInput(f"{label} is not an active plan instance of account {account.acct_no}")
-    return found
+    return pick(
+        params,
+        no_field,
+        id_field,
+        account.mpis,
+        lambda mpi: mpi.mpi_no,
+        lambda mpi: mpi.client_mpi_id,
+        f"an active plan instance of account {account.acct_no}",
+    )
+
+
+def find_plan(tenant: Tenant, params: Mapping[str, Any], no_field: str, id_field: str) -> Plan:
+    """The catalogue plan the call names (by plan number, else by client plan id)."""
+    return pick(
+        params,
+        no_field,
+        id_field,
+        tenant.plans.values(),
+        lambda plan: plan.plan_no,
+        lambda plan: plan.client_plan_id,
+        "a plan of this client",
+    )
 
 
 def save_account(db: _Tx, tenant: Tenant, account: Account) -> None:

@@ -15,6 +15,7 @@ from harness.stub.accounts import (
     ACTIVE,
     current_cycle,
     find_account,
+    find_plan,
     plan_date,
     save_account,
     set_terms,
@@ -39,21 +40,6 @@ __all__ = [
 CREDIT_CARD = 1
 _KINDS = {CREDIT_CARD: "credit_card"}
 _KIND_TYPES = {kind: number for number, kind in _KINDS.items()}
-
-
-def _plan_of(tenant: Tenant, detail: dict[str, Any], where: str):
-    if "plan_no" in detail:
-        plan = tenant.plans.get(detail["plan_no"])
-    elif "client_plan_id" in detail:
-        plan = next(
-            (p for p in tenant.plans.values() if p.client_plan_id == detail["client_plan_id"]),
-            None,
-        )
-    else:
-        raise MissingParameter(f"{where}.plan_no")
-    if plan is None:
-        raise InvalidInput(f"{where}: no such plan in the catalogue")
-    return plan
 
 
 def _new_account(db: _Tx, ctx: CallContext, raw: dict[str, Any], dry_run: bool) -> Account:
@@ -106,7 +92,7 @@ def _new_account(db: _Tx, ctx: CallContext, raw: dict[str, Any], dry_run: bool) 
     mpis = []
     for index, detail in enumerate(raw["master_plans_detail"]):
         where = f"acct[0].master_plans_detail[{index}]"
-        plan = _plan_of(tenant, detail, where)
+        plan = find_plan(tenant, detail, "plan_no", "client_plan_id")
         group = by_idx.get(detail.get("billing_group_idx")) or by_client_id.get(
             detail.get("client_billing_group_id")
         )

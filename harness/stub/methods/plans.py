@@ -23,6 +23,7 @@ Choices where the docs are silent, as real Aria's default client settings behave
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,12 +35,14 @@ from harness.stub.accounts import (
     current_cycle,
     find_account,
     find_instance,
+    find_plan,
+    pick,
     plan_date,
     set_terms,
 )
 from harness.stub.billing import LINE_TYPES, TAX_LINE, Totals, add_months, dec, money, totals
 from harness.stub.context import CallContext
-from harness.stub.exceptions import InvalidInput, MissingParameter
+from harness.stub.exceptions import InvalidInput
 from harness.stub.invoicing import Draft, finish_draft, store_invoice
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan, Tenant
 from harness.stub.payments import collect, collection_outcome
@@ -70,21 +73,6 @@ class _Billed:
     outcome: dict[str, Any] | None = None
 
 
-def _find_plan(tenant: Tenant, params: dict[str, Any], no_field: str, id_field: str) -> Plan:
-    if params.get(no_field) is not None:
-        plan = tenant.plans.get(params[no_field])
-        label = f"{no_field} {params[no_field]}"
-    elif params.get(id_field) is not None:
-        ident = params[id_field]
-        plan = next((p for p in tenant.plans.values() if p.client_plan_id == ident), None)
-        label = f"{id_field} {ident!r}"
-    else:
-        raise MissingParameter(no_field)
-    if plan is None:
-        raise InvalidInput(f"{label} is not a plan of this client")
-    return plan
-
-
 def _units(value: Any, field: str) -> Decimal:
     units = dec(value)
     if units <= 0:
@@ -94,6 +82,18 @@ def _units(value: Any, field: str) -> Decimal:
 
 def _end_day(end: str) -> str:
     return (date.fromisoformat(end) - timedelta(days=1)).isoformat()
+
+
+def _plan_fields(plan: Plan, mpi: MasterPlanInstance) -> dict[str, Any]:
+    """What a stored line says of its plan and plan instance."""
+    return {
+        "plan_no": plan.plan_no,
+        "client_plan_id": plan.client_plan_id,
+        "plan_name": plan.name,
+        "plan_units": float(mpi.units),
+        "plan_instance_no": mpi.mpi_no,
+        "client_plan_instance_id": mpi.client_mpi_id,
+    }
 
 
 def _plan_lines(
@@ -133,12 +133,7 @@ def _plan_lines(
                 "rate": float(service.rate),
                 "amount": float(amount),
                 "taxable": service.taxable,
-                "plan_no": plan.plan_no,
-                "client_plan_id": plan.client_plan_id,
-                "plan_name": plan.name,
-                "plan_units": float(mpi.units),
-                "plan_instance_no": mpi.mpi_no,
-                "client_plan_instance_id": mpi.client_mpi_id,
+                **_plan_fields(plan, mpi),
                 "proration_factor": float(round(share, 6)),
                 "start": start,
                 "end": last,
@@ -260,21 +255,20 @@ def _running_cycle(
 
 
 def _group(account: Account, params: dict[str, Any]) -> BillingGroup:
-    if params.get("existing_billing_group_no") is not None:
-        group = account.billing_group(params["existing_billing_group_no"])
-        label = f"existing_billing_group_no {params['existing_billing_group_no']}"
-    elif params.get("existing_client_billing_group_id") is not None:
-        ident = params["existing_client_billing_group_id"]
-        group = next(
-            (g for g in account.billing_groups if g.client_billing_group_id == ident), None
-        )
-        label = f"existing_client_billing_group_id {ident!r}"
-    else:
+    if params.get("existing_billing_group_no") is None and (
+        params.get("existing_client_billing_group_id") is None
+    ):
         # the stub creates no billing group here: the account's first one takes the plan
         return account.billing_groups[0]
-    if group is None:
-        raise InvalidInput(f"{label} is not a billing group of account {account.acct_no}")
-    return group
+    return pick(
+        params,
+        "existing_billing_group_no",
+        "existing_client_billing_group_id",
+        account.billing_groups,
+        lambda group: group.billing_group_no,
+        lambda group: group.client_billing_group_id,
+        f"a billing group of account {account.acct_no}",
+    )
 
 
 def _dry(params: dict[str, Any]) -> bool:
@@ -284,7 +278,7 @@ def _dry(params: dict[str, Any]) -> bool:
 def assign_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Assign a new master plan instance; prorated and invoiced when its group is mid-cycle."""
     tenant = ctx.tenant
-    plan = _find_plan(tenant, params, "new_plan_no", "new_client_plan_id")
+    plan = find_plan(tenant, params, "new_plan_no", "new_client_plan_id")
     units = _units(params.get("plan_units", 1), "plan_units")
     dry_run = _dry(params)
     store = ctx.store
@@ -380,12 +374,7 @@ def _termination_fee(plan: Plan, mpi: MasterPlanInstance, today: str) -> dict[st
         "rate": float(fee),
         "amount": float(fee),
         "taxable": False,
-        "plan_no": plan.plan_no,
-        "client_plan_id": plan.client_plan_id,
-        "plan_name": plan.name,
-        "plan_units": float(mpi.units),
-        "plan_instance_no": mpi.mpi_no,
-        "client_plan_instance_id": mpi.client_mpi_id,
+        **_plan_fields(plan, mpi),
         "start": today,
         "end": today,
     }
@@ -405,7 +394,7 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
     instance keeps its billing date.
     """
     tenant = ctx.tenant
-    new_plan = _find_plan(tenant, params, "new_plan_no", "new_client_plan_id")
+    new_plan = find_plan(tenant, params, "new_plan_no", "new_client_plan_id")
     dry_run = _dry(params)
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
@@ -479,38 +468,47 @@ def _change_units(
     return billed
 
 
-def update_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Change an instance's units (the only change the stub simulates)."""
+def _units_call(
+    ctx: CallContext,
+    params: dict[str, Any],
+    no_field: str,
+    id_field: str,
+    new_units: Callable[[MasterPlanInstance], Decimal],
+) -> _Billed:
+    """Find the named instance and set its units to ``new_units(instance)``."""
     dry_run = _dry(params)
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         account = find_account(db, ctx.tenant, params)
-        mpi = find_instance(account, params, "plan_instance_no", "client_plan_instance_id")
-        units = _units(params.get("plan_units", mpi.units), "plan_units")
-        billed = _change_units(ctx, params, mpi, account, units, db, dry_run)
-    return _answer(billed)
+        mpi = find_instance(account, params, no_field, id_field)
+        return _change_units(ctx, params, mpi, account, new_units(mpi), db, dry_run)
+
+
+def update_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Change an instance's units (the only change the stub simulates)."""
+
+    def units(mpi: MasterPlanInstance) -> Decimal:
+        return _units(params.get("plan_units", mpi.units), "plan_units")
+
+    return _answer(_units_call(ctx, params, "plan_instance_no", "client_plan_instance_id", units))
 
 
 def modify_acct_plan_unit_instances_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Add units (new_plan_units, or one per new_client_plan_unit_inst) or remove some."""
-    dry_run = _dry(params)
-    store = ctx.store
-    with store.read() if dry_run else store.transaction() as db:
-        account = find_account(db, ctx.tenant, params)
-        mpi = find_instance(account, params, "plan_inst_no", "client_plan_inst_id")
-        added = dec(params.get("new_plan_units", 0))
-        if added < 0:
-            raise InvalidInput("new_plan_units must not be negative")
-        added += len(params.get("new_client_plan_unit_inst") or ())
-        removed = len(params.get("remove_plan_units") or ())
-        if not added and not removed:
-            raise InvalidInput(
-                "give new_plan_units, new_client_plan_unit_inst or remove_plan_units"
-            )
-        units = mpi.units + added - removed
-        if units <= 0:
+    added = dec(params.get("new_plan_units", 0))
+    if added < 0:
+        raise InvalidInput("new_plan_units must not be negative")
+    added += len(params.get("new_client_plan_unit_inst") or ())
+    removed = len(params.get("remove_plan_units") or ())
+    if not added and not removed:
+        raise InvalidInput("give new_plan_units, new_client_plan_unit_inst or remove_plan_units")
+
+    def units(mpi: MasterPlanInstance) -> Decimal:
+        if mpi.units + added - removed <= 0:
             raise InvalidInput(f"the instance has {mpi.units} units; at least one must stay")
-        billed = _change_units(ctx, params, mpi, account, units, db, dry_run)
+        return mpi.units + added - removed
+
+    billed = _units_call(ctx, params, "plan_inst_no", "client_plan_inst_id", units)
     answer = _answer(billed)
     answer["invoice_line_item"] = _line_records("A7.InvoiceLineItem", billed.draft.lines)
     return answer

@@ -61,7 +61,8 @@ def test_a_used_client_acct_id_is_refused(ok, err):
 
 def test_an_unknown_plan_is_refused(err):
     acct = {"dunning_group": [{}], "master_plans_detail": [{"plan_no": 99}]}
-    assert "no such plan" in err(1016, "create_acct_complete_m", acct=[acct])["error_msg"]
+    answer = err(1016, "create_acct_complete_m", acct=[acct])
+    assert answer["error_msg"] == "invalid input: plan_no 99 is not a plan of this client"
 
 
 def test_a_created_account_is_billed_by_gen_invoice_m_and_shows_in_its_history(ok):
