@@ -143,6 +143,7 @@ def pick(
 
     Neither given: 1010 naming no_field; no such candidate: 1016 saying what was expected.
     """
+    key: Callable[[T], Any]
     if params.get(no_field) is not None:
         wanted, key, label = params[no_field], number, f"{no_field} {params[no_field]}"
     elif params.get(id_field) is not None:
@@ -292,6 +293,8 @@ def current_cycle(db: _Tx, tenant: Tenant, mpi: MasterPlanInstance) -> Cycle:
         "WHERE client_no = ? AND mpi_no = ?",
         (tenant.client_no, mpi.mpi_no),
     )
+    if row is None:
+        raise LookupError(f"plan instance {mpi.mpi_no} has no billing state")  # a stub bug: 1001
     interval = tenant.plans[mpi.plan_no].billing_interval_months
     next_date, count = row[0], row[1]
     return Cycle(add_months(next_date, -interval), next_date, count > 0, next_date)

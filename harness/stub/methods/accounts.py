@@ -13,6 +13,7 @@ from typing import Any
 
 from harness.stub.accounts import (
     ACTIVE,
+    Cycle,
     current_cycle,
     find_account,
     find_plan,
@@ -24,7 +25,14 @@ from harness.stub.context import CallContext
 from harness.stub.exceptions import AccountNotFound, InvalidInput, MissingParameter
 from harness.stub.gateway import card_approves
 from harness.stub.methods.details import TYPE_CD
-from harness.stub.models import Account, BillingGroup, MasterPlanInstance, PaymentMethod, Tenant
+from harness.stub.models import (
+    Account,
+    BillingGroup,
+    MasterPlanInstance,
+    PaymentMethod,
+    Plan,
+    Tenant,
+)
 from harness.stub.render import render_record
 from harness.stub.store import _Tx
 
@@ -218,28 +226,32 @@ def get_acct_details_all_m(ctx: CallContext, params: dict[str, Any]) -> dict[str
 
 def _balance(db: _Tx, tenant: Tenant, account: Account) -> Decimal:
     """Posted invoices' totals less approved payments."""
-    invoiced = db.one(
-        "SELECT COALESCE(SUM(CAST(total AS REAL)), 0) FROM invoices "
-        "WHERE client_no = ? AND acct_no = ? AND status IN ('posted', 'rebilled') "
-        "AND kind != 'credit_memo'",
+    invoiced = db.all(
+        "SELECT total FROM invoices WHERE client_no = ? AND acct_no = ? "
+        "AND status IN ('posted', 'rebilled') AND kind != 'credit_memo'",
         (tenant.client_no, account.acct_no),
-    )[0]
-    paid = db.one(
-        "SELECT COALESCE(SUM(CAST(amount AS REAL)), 0) FROM payments "
-        "WHERE client_no = ? AND acct_no = ? AND status = 'approved'",
+    )
+    paid = db.all(
+        "SELECT amount FROM payments WHERE client_no = ? AND acct_no = ? AND status = 'approved'",
         (tenant.client_no, account.acct_no),
-    )[0]
-    return (Decimal(str(invoiced)) - Decimal(str(paid))).quantize(Decimal("0.01"))
+    )
+    return sum((Decimal(row[0]) for row in invoiced), Decimal(0)) - sum(
+        (Decimal(row[0]) for row in paid), Decimal(0)
+    )
 
 
-def _instance_values(db: _Tx, tenant: Tenant, account: Account, mpi: MasterPlanInstance):
+def _instance_values(
+    db: _Tx, tenant: Tenant, account: Account, mpi: MasterPlanInstance
+) -> tuple[Plan, Cycle, BillingGroup | None]:
     plan = tenant.plans[mpi.plan_no]
     cycle = current_cycle(db, tenant, mpi)
     group = account.billing_group(mpi.billing_group_no)
     return plan, cycle, group
 
 
-def _master_plan_info(db: _Tx, tenant: Tenant, account: Account, mpi: MasterPlanInstance):
+def _master_plan_info(
+    db: _Tx, tenant: Tenant, account: Account, mpi: MasterPlanInstance
+) -> dict[str, Any]:
     plan, cycle, group = _instance_values(db, tenant, account, mpi)
     return render_record(
         "A7.MasterPlansInfo",
