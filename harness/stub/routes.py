@@ -12,6 +12,7 @@ from harness.stub.methods.accounts import (
     get_acct_plans_all_m,
     get_invoice_history_m,
 )
+from harness.stub.methods.billing_dates import update_acct_complete_m
 from harness.stub.methods.clock import advance_virtual_datetime_m, get_virtual_datetime_m
 from harness.stub.methods.details import get_invoice_details_m
 from harness.stub.methods.invoices import gen_invoice, gen_invoice_m
@@ -48,4 +49,5 @@ ROUTES: dict[str, Handler] = {
     "replace_acct_plan_m": replace_acct_plan_m,
     "update_acct_plan_m": update_acct_plan_m,
     "modify_acct_plan_unit_instances_m": modify_acct_plan_unit_instances_m,
+    "update_acct_complete_m": update_acct_complete_m,
 }

@@ -50,9 +50,12 @@ from harness.stub.render import render_record
 from harness.stub.store import _Tx
 
 __all__ = [
+    "Billed",
     "assign_acct_plan_m",
+    "bill_lines",
     "cancel_acct_plan_m",
     "modify_acct_plan_unit_instances_m",
+    "plan_lines",
     "replace_acct_plan_m",
     "update_acct_plan_m",
 ]
@@ -64,7 +67,7 @@ TERMINATION_FEE = 9
 
 
 @dataclass
-class _Billed:
+class Billed:
     """A plan change's invoice (or, on a dry run or without charges, what it would be)."""
 
     draft: Draft
@@ -96,7 +99,7 @@ def _plan_fields(plan: Plan, mpi: MasterPlanInstance) -> dict[str, Any]:
     }
 
 
-def _plan_lines(
+def plan_lines(
     plan: Plan,
     mpi: MasterPlanInstance,
     *,
@@ -142,7 +145,7 @@ def _plan_lines(
     return lines
 
 
-def _bill(
+def bill_lines(
     db: _Tx,
     ctx: CallContext,
     account: Account,
@@ -152,14 +155,14 @@ def _bill(
     *,
     dry_run: bool,
     collect_it: bool = True,
-) -> _Billed:
+) -> Billed:
     """Invoice the lines when they charge or credit anything (and this is no dry run)."""
     draft = Draft(account, group_no)
     for line in lines:
         draft.add_line(**line)
     if draft.lines:
         finish_draft(db, ctx.tenant, draft)
-    billed = _Billed(draft, totals(draft.lines, tax=draft.tax, credit=Decimal(0)))
+    billed = Billed(draft, totals(draft.lines, tax=draft.tax, credit=Decimal(0)))
     if dry_run or not any(line["amount"] for line in draft.lines):
         return billed
     billed.invoice_no, billed.sums = store_invoice(db, ctx, draft, status="posted")
@@ -178,7 +181,7 @@ def _bill(
     return billed
 
 
-def _answer(billed: _Billed) -> dict[str, Any]:
+def _answer(billed: Billed) -> dict[str, Any]:
     """The totals and lines every plan method answers with."""
     sums, lines = billed.sums, billed.draft.lines
     credit_before_tax = sum(
@@ -303,10 +306,12 @@ def assign_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
         lines = []
         if cycle is not None:
             factor = cycle.remaining(today)
-            lines = _plan_lines(
+            lines = plan_lines(
                 plan, mpi, units=units, factor=factor, today=today, end=cycle.end, activation=True
             )
-        billed = _bill(db, ctx, account, group.billing_group_no, lines, params, dry_run=dry_run)
+        billed = bill_lines(
+            db, ctx, account, group.billing_group_no, lines, params, dry_run=dry_run
+        )
         if not dry_run:
             db.execute(
                 "INSERT INTO plan_instances (client_no, mpi_no, acct_no, next_bill_date, "
@@ -338,7 +343,7 @@ def cancel_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
         cycle = current_cycle(db, tenant, mpi)
         lines = []
         if cycle.in_progress(today):
-            lines = _plan_lines(
+            lines = plan_lines(
                 plan,
                 mpi,
                 units=mpi.units,
@@ -356,7 +361,7 @@ def cancel_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
             and today < add_months(assigned, plan.early_cancel_min_months)
         ):
             lines.append(_termination_fee(plan, mpi, today))
-        billed = _bill(
+        billed = bill_lines(
             db, ctx, account, mpi.billing_group_no, lines, params, dry_run=dry_run, collect_it=False
         )
         if not dry_run:
@@ -422,7 +427,7 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
             old_plan, mpi.units
         ):
             factor = cycle.remaining(today)
-            lines = _plan_lines(
+            lines = plan_lines(
                 old_plan,
                 mpi,
                 units=mpi.units,
@@ -430,10 +435,10 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
                 today=today,
                 end=cycle.end,
                 credit=True,
-            ) + _plan_lines(
+            ) + plan_lines(
                 new_plan, new_mpi, units=units, factor=factor, today=today, end=cycle.end
             )
-        billed = _bill(db, ctx, account, mpi.billing_group_no, lines, params, dry_run=dry_run)
+        billed = bill_lines(db, ctx, account, mpi.billing_group_no, lines, params, dry_run=dry_run)
         if not dry_run:
             set_terms(db, tenant, account.acct_no, new_mpi)
     return _answer(billed)
@@ -447,14 +452,14 @@ def _change_units(
     units: Decimal,
     db: _Tx,
     dry_run: bool,
-) -> _Billed:
+) -> Billed:
     """Set an instance's units; an increase mid-cycle is charged for the rest of the period."""
     tenant = ctx.tenant
     today = ctx.today(db)
     cycle = current_cycle(db, tenant, mpi)
     lines = []
     if units > mpi.units and cycle.in_progress(today):
-        lines = _plan_lines(
+        lines = plan_lines(
             tenant.plans[mpi.plan_no],
             replace(mpi, units=units),
             units=units - mpi.units,
@@ -462,7 +467,7 @@ def _change_units(
             today=today,
             end=cycle.end,
         )
-    billed = _bill(db, ctx, account, mpi.billing_group_no, lines, params, dry_run=dry_run)
+    billed = bill_lines(db, ctx, account, mpi.billing_group_no, lines, params, dry_run=dry_run)
     if not dry_run:
         set_terms(db, tenant, account.acct_no, replace(mpi, units=units))
     return billed
@@ -474,7 +479,7 @@ def _units_call(
     no_field: str,
     id_field: str,
     new_units: Callable[[MasterPlanInstance], Decimal],
-) -> _Billed:
+) -> Billed:
     """Find the named instance and set its units to ``new_units(instance)``."""
     dry_run = _dry(params)
     store = ctx.store

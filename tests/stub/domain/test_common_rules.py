@@ -41,6 +41,7 @@ MINIMAL = {
         "plan_inst_no": 20001,
         "new_plan_units": 1,
     },
+    "update_acct_complete_m": {"acct_no": 1000001, "alt_bill_day": 15},
 }
 METHODS = sorted(MINIMAL)
 
