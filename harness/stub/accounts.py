@@ -37,6 +37,7 @@ __all__ = [
     "find_account",
     "find_instance",
     "find_plan",
+    "instance_by_client_id",
     "live_account",
     "pick",
     "plan_date",
@@ -181,6 +182,29 @@ def find_plan(tenant: Tenant, params: Mapping[str, Any], no_field: str, id_field
         lambda plan: plan.plan_no,
         lambda plan: plan.client_plan_id,
         "a plan of this client",
+    )
+
+
+def instance_by_client_id(db: _Tx, tenant: Tenant, ident: str) -> int | None:
+    """The number of the plan instance with this client id, in any account of the tenant.
+
+    An instance a call assigned or renamed is found by its id as set; a fixture's by its own.
+    """
+    row = db.one(
+        "SELECT mpi_no FROM plan_terms WHERE client_no = ? AND client_mpi_id = ? "
+        "ORDER BY mpi_no LIMIT 1",
+        (tenant.client_no, ident),
+    )
+    if row is not None:
+        return int(row[0])
+    return next(
+        (
+            mpi.mpi_no
+            for account in tenant.accounts.values()
+            for mpi in account.mpis
+            if mpi.client_mpi_id == ident
+        ),
+        None,
     )
 
 

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from harness.stub.accounts import live_account
+from harness.stub.accounts import instance_by_client_id, live_account
 from harness.stub.billing import add_months
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
@@ -47,15 +47,7 @@ def _find_pending(db: _Tx, ctx: CallContext, params: dict[str, Any]) -> tuple[An
     mpi_no = params.get("master_plan_instance_no")
     if mpi_no is None and "client_master_plan_instance_id" in params:
         ident = params["client_master_plan_instance_id"]
-        mpi_no = next(
-            (
-                mpi.mpi_no
-                for account in tenant.accounts.values()
-                for mpi in account.mpis
-                if mpi.client_mpi_id == ident
-            ),
-            None,
-        )
+        mpi_no = instance_by_client_id(db, tenant, ident)
         if mpi_no is None:
             raise NoDataFound(f"no data found: no master plan instance {ident!r}")
     if mpi_no is None:

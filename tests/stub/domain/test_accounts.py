@@ -6,6 +6,11 @@ import json
 
 import pytest
 
+from harness.stub.fixtures import read_fixture
+from harness.stub.service import StubService
+from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
+
+CREDS = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
 CARD = "4111111111111111"
 
 
@@ -105,3 +110,24 @@ def test_acct_balance_is_invoiced_less_paid(ok):
 def test_unknown_account_is_1009(err):
     err(1009, "get_acct_details_all_m", acct_no=42)
     err(1009, "get_invoice_history_m", client_acct_id="nobody")
+
+
+def test_a_created_instances_pending_invoice_is_found_by_its_client_id():
+    raw = read_fixture(None)
+    raw["tenants"][0]["client_parameters"]["pending_invoices"] = True
+    stub = StubService(fixtures=raw)
+    try:
+
+        def ok(method, **params):
+            answer = check_answer(method, stub.call(method, {**CREDS, **params}))
+            assert answer["error_code"] == 0, answer
+            return answer
+
+        out = new_account(ok)
+        (invoice,) = ok("gen_invoice_m", acct_no=out["acct_no"])["out_invoices_list"]
+        ident = out["master_plans_assigned"][0]["client_plan_instance_id"]
+        ok("manage_pending_invoice_m", client_master_plan_instance_id=ident)
+        (entry,) = ok("get_invoice_history_m", acct_no=out["acct_no"])["invoice_hist"]
+        assert entry["invoice_no"] == invoice["invoice_no"]  # approved: posted, in the history
+    finally:
+        stub.close()
