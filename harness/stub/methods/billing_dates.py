@@ -26,8 +26,8 @@ from harness.stub.billing import add_months
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
 from harness.stub.invoicing import with_day
-from harness.stub.methods.plans import Billed, bill_lines, plan_lines
 from harness.stub.models import MasterPlanInstance
+from harness.stub.plan_changes import Billed, bill_lines, plan_lines, unused_days_credit
 
 __all__ = ["update_acct_complete_m"]
 
@@ -94,15 +94,7 @@ def update_acct_complete_m(ctx: CallContext, params: dict[str, Any]) -> dict[str
                 )
                 to_new = Decimal((date.fromisoformat(new_date) - date.fromisoformat(today)).days)
                 lines = by_group.setdefault(mpi.billing_group_no, [])
-                lines += plan_lines(
-                    plan,
-                    mpi,
-                    units=mpi.units,
-                    factor=cycle.remaining(today),
-                    today=today,
-                    end=cycle.end,
-                    credit=True,
-                )
+                lines += unused_days_credit(plan, mpi, cycle, today)
                 lines += plan_lines(
                     plan, mpi, units=mpi.units, factor=to_new / period, today=today, end=new_date
                 )
