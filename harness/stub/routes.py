@@ -25,6 +25,7 @@ from harness.stub.methods.plans import (
     replace_acct_plan_m,
     update_acct_plan_m,
 )
+from harness.stub.methods.plans_multi import update_acct_plan_multi_m
 from harness.stub.methods.rebill import gen_rb_m
 
 __all__ = ["ROUTES", "Handler"]
@@ -50,4 +51,5 @@ ROUTES: dict[str, Handler] = {
     "update_acct_plan_m": update_acct_plan_m,
     "modify_acct_plan_unit_instances_m": modify_acct_plan_unit_instances_m,
     "update_acct_complete_m": update_acct_complete_m,
+    "update_acct_plan_multi_m": update_acct_plan_multi_m,
 }

@@ -33,6 +33,8 @@ from harness.stub.store import _Tx
 
 __all__ = [
     "assign_acct_plan_m",
+    "billing_group",
+    "line_records",
     "cancel_acct_plan_m",
     "modify_acct_plan_unit_instances_m",
     "replace_acct_plan_m",
@@ -95,51 +97,63 @@ def _answer(billed: Billed) -> dict[str, Any]:
         "total_tax_credit": 0.0,
         "total_credit_before_tax": 0.0,
         "total": float(sums.total),
-        "acct_plan_line_items": _line_records("A7.AcctPlanLineItem", lines),
+        "acct_plan_line_items": line_records("A7.AcctPlanLineItem", lines),
     }
     if billed.outcome:
         answer.update(billed.outcome)
     return answer
 
 
-def _line_records(schema: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Lines in the shape of A7.AcctPlanLineItem or A7.InvoiceLineItem (the same fields)."""
+def line_records(schema: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Lines in the shape of A7.AcctPlanLineItem, A7.InvoiceLineItem or A7.InvoiceItemDetail
+    (the same facts under the names each schema gives them)."""
     return [
         render_record(
             schema,
             {
                 "line_no": line["line_no"],
+                "invoice_line_no": line["line_no"],
                 "line_type": line["line_type"],
+                "service_is_tax_ind": int(line["line_type"] == TAX_LINE),
                 "service_no": line.get("service_no"),
                 "service_name": line.get("service_name"),
+                "client_service_id": line.get("client_service_id"),
                 "line_units": line.get("units"),
                 "rate_per_unit": line.get("rate"),
                 "line_amount": line["amount"],
                 "line_base_units": line.get("plan_units"),
                 "proration_factor": line.get("proration_factor"),
                 "description": line.get("description"),
+                "line_description": line.get("description"),
                 "date_range_start": line.get("start"),
+                "start_date_range": line.get("start"),
                 "date_range_end": line.get("end"),
+                "end_date_range": line.get("end"),
                 "plan_no": line.get("plan_no"),
                 "plan_name": line.get("plan_name"),
-                "client_service_id": line.get("client_service_id"),
                 "client_plan_id": line.get("client_plan_id"),
+                "plan_instance_no": line.get("plan_instance_no"),
+                "client_plan_instance_id": line.get("client_plan_instance_id"),
             },
         )
         for line in lines
     ]
 
 
-def _group(account: Account, params: dict[str, Any]) -> BillingGroup:
-    if params.get("existing_billing_group_no") is None and (
-        params.get("existing_client_billing_group_id") is None
-    ):
+def billing_group(
+    account: Account,
+    params: dict[str, Any],
+    no_field: str = "existing_billing_group_no",
+    id_field: str = "existing_client_billing_group_id",
+) -> BillingGroup:
+    """The existing billing group a plan assignment names; the account's first by default."""
+    if params.get(no_field) is None and params.get(id_field) is None:
         # the stub creates no billing group here: the account's first one takes the plan
         return account.billing_groups[0]
     return pick(
         params,
-        "existing_billing_group_no",
-        "existing_client_billing_group_id",
+        no_field,
+        id_field,
         account.billing_groups,
         lambda group: group.billing_group_no,
         lambda group: group.client_billing_group_id,
@@ -153,7 +167,7 @@ def assign_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
     units = positive_units(params.get("plan_units", 1), "plan_units")
 
     def make(db: _Tx, account: Account, dry_run: bool) -> Change:
-        group = _group(account, params)
+        group = billing_group(account, params)
         ident = params.get("client_plan_instance_id")
         return assign(
             db, ctx, account, plan, units=units, group=group, ident=ident, dry_run=dry_run
@@ -231,5 +245,5 @@ def modify_acct_plan_unit_instances_m(ctx: CallContext, params: dict[str, Any]) 
     make = _instance_change(params, "plan_inst_no", "client_plan_inst_id", how)
     billed = _run(ctx, params, make)[1]
     answer = _answer(billed)
-    answer["invoice_line_item"] = _line_records("A7.InvoiceLineItem", billed.draft.lines)
+    answer["invoice_line_item"] = line_records("A7.InvoiceLineItem", billed.draft.lines)
     return answer

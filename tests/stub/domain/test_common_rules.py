@@ -42,6 +42,13 @@ MINIMAL = {
         "new_plan_units": 1,
     },
     "update_acct_complete_m": {"acct_no": 1000001, "alt_bill_day": 15},
+    "update_acct_plan_multi_m": {
+        "acct_no": 1000001,
+        "plan_updates": [
+            {"plan_directive": 3, "existing_plan_instance_no": 20001, "plan_units": 2}
+        ],
+        "acct_billing_groups": [{}],
+    },
 }
 METHODS = sorted(MINIMAL)
 
