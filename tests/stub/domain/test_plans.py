@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from harness.contracts import validate
 from harness.spec import registry
 
 ACME, GOLD_MPI, SILVER_MPI, MAIN_BG, EAST_BG = 1000001, 20001, 20002, 70001, 70002
@@ -272,3 +273,12 @@ def test_a_dry_run_writes_nothing_and_shows_the_invoice_the_call_would_make(
 def test_unknown_plan_instance_is_refused(err):
     answer = err(1016, "update_acct_plan_m", acct_no=ACME, plan_instance_no=1, plan_units=2)
     assert "not an active plan instance" in answer["error_msg"]
+
+
+@pytest.mark.parametrize("method", sorted(DRY_RUNS))
+def test_a_plan_answer_whose_totals_do_not_add_up_breaks_its_contract(ok, method):
+    mid_cycle(ok)
+    answer = ok(method, acct_no=ACME, do_write="false", **DRY_RUNS[method])
+    answer["total_charges_after_tax"] += 1
+    (violation,) = validate(method, answer)
+    assert "charges_after_tax" in str(violation)

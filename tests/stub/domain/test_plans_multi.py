@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from harness.contracts import validate
 from harness.spec import registry
 from tests.stub.domain.test_plans import (
     ACME,
@@ -85,3 +86,11 @@ def test_a_dry_run_writes_nothing_and_shows_the_invoice(ok, service):
         real["multi_plan_invoice_details"][0]["invoice_total_amount"]
         == (detail["invoice_total_amount"])
     )
+
+
+def test_a_batch_invoice_whose_totals_do_not_add_up_breaks_the_contract(ok):
+    mid_cycle(ok)
+    answer = batch(ok, UNITS_UP)
+    answer["multi_plan_invoice_details"][0]["invoice_charges_after_tax"] += 1
+    (violation,) = validate(METHOD, answer)
+    assert "invoice_charges_after_tax" in str(violation)
