@@ -1,4 +1,4 @@
-"""Schemathesis over every method of the description against the stub: no 5xx, no 1001, ever."""
+"""Schemathesis over every method the stub simulates: no 5xx, no 1001, ever."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from harness.contracts import validate
 from harness.formcodec import decode_form
 from harness.spec import registry
 from harness.stub import Stub
+from harness.stub.routes import ROUTES
 from harness.stub.schemathesis_support import encode_form_body, register_form_serializer
 
 EXAMPLES_PER_METHOD = 40
@@ -26,13 +27,13 @@ EXAMPLES_PER_METHOD = 40
 def fuzzed() -> Iterator[tuple[Any, Stub]]:
     register_form_serializer()
     stub = Stub()
-    schema = schemathesis.openapi.from_dict(copy.deepcopy(dict(registry().document)))
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(registry().document_for(ROUTES)))
     schema.app = stub.wsgi_app
     yield schema, stub
     stub.service.close()
 
 
-@pytest.mark.parametrize("method", registry().names)
+@pytest.mark.parametrize("method", sorted(ROUTES))
 def test_generated_requests_never_get_a_5xx_or_1001(fuzzed: tuple[Any, Stub], method: str) -> None:
     schema, stub = fuzzed
     operation = schema.find_operation_by_id(method)

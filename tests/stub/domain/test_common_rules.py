@@ -26,7 +26,7 @@ MINIMAL = {
     "get_invoice_details_m": {"invoice_no": 1},
     "get_virtual_datetime_m": {},
     "advance_virtual_datetime_m": {"offset_hours": 1},
-    # --- credits ---
+    # credit memos, disputes, write-offs, refunds, balances
     "create_cm_m": {
         "acct_no": 1000001,
         "credit_ref_type": 1,
@@ -63,7 +63,29 @@ MINIMAL = {
     },
     "get_refund_details_m": {"acct_no": 1000001},
     "get_acct_balance_m": {"acct_no": 1000001},
-    # --- end credits ---
+    "create_acct_complete_m": {
+        "acct": [{"dunning_group": [{}], "master_plans_detail": [{"plan_no": 10002}]}]
+    },
+    "get_acct_details_all_m": {"acct_no": 1000001},
+    "get_acct_plans_all_m": {"acct_no": 1000001},
+    "get_invoice_history_m": {"acct_no": 1000001},
+    "assign_acct_plan_m": {"acct_no": 1000001, "new_plan_no": 10002},
+    "cancel_acct_plan_m": {"acct_no": 1000001, "plan_instance_no": 20001},
+    "replace_acct_plan_m": {"acct_no": 1000001, "plan_instance_no": 20001, "new_plan_no": 10002},
+    "update_acct_plan_m": {"acct_no": 1000001, "plan_instance_no": 20001, "plan_units": 2},
+    "modify_acct_plan_unit_instances_m": {
+        "acct_no": 1000001,
+        "plan_inst_no": 20001,
+        "new_plan_units": 1,
+    },
+    "update_acct_complete_m": {"acct_no": 1000001, "alt_bill_day": 15},
+    "update_acct_plan_multi_m": {
+        "acct_no": 1000001,
+        "plan_updates": [
+            {"plan_directive": 3, "existing_plan_instance_no": 20001, "plan_units": 2}
+        ],
+        "acct_billing_groups": [{}],
+    },
 }
 METHODS = sorted(MINIMAL)
 
