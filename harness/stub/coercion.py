@@ -69,7 +69,11 @@ class RequestRules:
     required_alternatives: tuple[tuple[str, ...], ...] = field(default=())
 
 
-def _compile(schema: Mapping[str, Any], faults: Mapping[str, FaultFactory]) -> RequestRules:
+def _compile(
+    schema: Mapping[str, Any],
+    faults: Mapping[str, FaultFactory],
+    within: frozenset[str] = frozenset(),
+) -> RequestRules:
     reg = registry()
     fields: dict[str, InputRule] = {}
     for name, prop in schema.get("properties", {}).items():
@@ -77,8 +81,11 @@ def _compile(schema: Mapping[str, Any], faults: Mapping[str, FaultFactory]) -> R
             continue
         kind = prop.get("type", "string")
         items = None
-        if kind == "array" and "$ref" in prop.get("items", {}):
-            items = _compile(reg.schema(prop["items"]["$ref"].rsplit("/", 1)[-1]), {})
+        ref = prop.get("items", {}).get("$ref") if kind == "array" else None
+        # Swagger nests some item schemas in themselves (A7.Acct's acct[]): a schema inside
+        # itself is not compiled again, its items pass as given
+        if ref is not None and ref not in within:
+            items = _compile(reg.schema(ref.rsplit("/", 1)[-1]), {}, within | {ref})
         max_digits = prop.get("x-aria-max-length") if kind in ("integer", "number") else None
         fields[name] = InputRule(
             name=name,
@@ -254,6 +261,8 @@ def _to_array(rule: InputRule, value: Any, label: str) -> list[dict[str, Any]]:
     for index, item in enumerate(value):
         if not isinstance(item, Mapping):
             raise _fail(rule, f"{label}[{index}] must be an object")
-        assert rule.items is not None
-        items.append(_coerce_object(rule.items, item, prefix=f"{label}[{index}]."))
+        if rule.items is None:  # a schema nested in itself: passed as given
+            items.append(dict(item))
+        else:
+            items.append(_coerce_object(rule.items, item, prefix=f"{label}[{index}]."))
     return items

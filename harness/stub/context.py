@@ -1,5 +1,5 @@
 """What a method handler gets: the caller's tenant, the store, the virtual clock, and the
-account lookups every method shares."""
+account lookup every method shares."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness.stub.exceptions import AccountNotFound
 from harness.stub.models import Account, Tenant
 from harness.stub.store import Store, Transaction
 
-__all__ = ["CallContext", "resolve_account"]
+__all__ = ["CallContext"]
 
 
 @dataclass(frozen=True)
@@ -51,35 +50,9 @@ class CallContext:
         """The client's virtual date, ISO formatted."""
         return self.now(db)[1].date().isoformat()
 
+    def account(self, params: Mapping[str, Any], **lookup: Any) -> Account:
+        """The account the call names, as it stands now (``accounts.find_account``)."""
+        from harness.stub.accounts import find_account
 
-def resolve_account(
-    tenant: Tenant,
-    params: Mapping[str, Any],
-    *,
-    no_field: str = "acct_no",
-    id_field: str | None = "client_acct_id",
-    userid_field: str | None = None,
-    aria6: bool = False,
-) -> Account:
-    """The account the call names; 1009 with the documented message when it names none.
-
-    acct_no wins when several identifiers are given, as Aria reads the Aria-assigned number
-    first. gen_invoice_m.txt documents "Account not found: AriaNo / ClientId / Userid"; the Aria6
-    methods answer "account does not exist" (real traffic of gen_invoice).
-    """
-    if params.get(no_field) is not None:
-        account = tenant.accounts.get(params[no_field])
-        if account is None:
-            raise AccountNotFound(None if aria6 else "Account not found: AriaNo")
-        return account
-    if id_field is not None and params.get(id_field) is not None:
-        account = tenant.accounts_by_client_id.get(params[id_field])
-        if account is None:
-            raise AccountNotFound(None if aria6 else "Account not found: ClientId")
-        return account
-    if userid_field is not None and params.get(userid_field) is not None:
-        account = tenant.accounts_by_userid.get(params[userid_field])
-        if account is None:
-            raise AccountNotFound(None if aria6 else "Account not found: Userid")
-        return account
-    raise AccountNotFound()
+        with self.store.read() as db:
+            return find_account(db, self.tenant, params, **lookup)

@@ -187,6 +187,8 @@ def _plan(node: Mapping[str, Any], path: str) -> Plan:
         name=_get(node, "name", str, path),
         billing_interval_months=interval,
         services=tuple(services),
+        early_cancel_fee=_money(node, "early_cancel_fee", path, "0"),
+        early_cancel_min_months=_opt(node, "early_cancel_min_months", int, path, 0),
     )
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "order_lines_waiting",
     "pending_mpis",
     "store_invoice",
+    "with_day",
 ]
 
 
@@ -129,7 +130,7 @@ def bill_mpi(
     for period in range(periods):
         end_next = add_months(start, plan.billing_interval_months)
         if alt_bill_day is not None and period == periods - 1:
-            end_next = _with_day(end_next, alt_bill_day)
+            end_next = with_day(end_next, alt_bill_day)
         end = (date.fromisoformat(end_next) - timedelta(days=1)).isoformat()
         for service in plan.services:
             if service.line_type == 5 and (state.invoice_count or period):
@@ -158,7 +159,8 @@ def bill_mpi(
     draft.mpi_dates[mpi.mpi_no] = (state.next_bill_date, start)
 
 
-def _with_day(iso: str, day: int) -> str:
+def with_day(iso: str, day: int) -> str:
+    """An ISO date moved to another day of its month, clamped to the month's end."""
     year, month, _ = (int(part) for part in iso.split("-"))
     last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
     return f"{year:04d}-{month:02d}-{min(day, last):02d}"

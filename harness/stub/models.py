@@ -72,6 +72,11 @@ class Plan:
     name: str
     billing_interval_months: int
     services: tuple[Service, ...]
+    # cancel_acct_plan_m charges this fee when an instance is cancelled before it has been
+    # assigned for early_cancel_min_months (get_acct_plans_all_m's early_cancel_fee and
+    # early_cancel_min_months); 0: no fee
+    early_cancel_fee: Decimal = Decimal("0")
+    early_cancel_min_months: int = 0
 
 
 @dataclass(frozen=True)

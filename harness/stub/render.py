@@ -16,7 +16,7 @@ from typing import Any
 from harness.spec import registry
 from harness.stub.billing import TAX_LINE
 
-__all__ = ["render_lines", "render_tax_details"]
+__all__ = ["render_lines", "render_record", "render_tax_details"]
 
 Getter = Callable[[Mapping[str, Any]], Any]
 Row = Callable[[Mapping[str, Any]], dict[str, Any]]
@@ -33,6 +33,11 @@ class _Key:
 
 
 _key = _Key
+
+
+def _proration_factor(line: Mapping[str, Any]) -> float | None:
+    """A plan line's share of its period: 1.0 unless a plan change prorated it."""
+    return line.get("proration_factor", 1.0) if line.get("plan_no") else None
 
 
 _COMMON: dict[str, Getter] = {
@@ -68,7 +73,7 @@ _MAPPINGS: dict[str, dict[str, Getter]] = {
         "start_date_range": _key("start"),
         "end_date_range": _key("end"),
         "base_plan_units": _key("plan_units"),
-        "proration_factor": lambda line: 1.0 if line.get("plan_no") else None,
+        "proration_factor": _proration_factor,
         "rate_schedule_tier_no": lambda line: 1 if line.get("rate_schedule_no") else None,
     },
     "InvoiceLineItem": {
@@ -91,7 +96,7 @@ _MAPPINGS: dict[str, dict[str, Getter]] = {
         "date_range_start": _key("start"),
         "date_range_end": _key("end"),
         "base_plan_units": _key("plan_units"),
-        "proration_factor": lambda line: 1.0 if line.get("plan_no") else None,
+        "proration_factor": _proration_factor,
         "tax_related_ind": lambda line: int(line["line_type"] == TAX_LINE),
         "master_plan_instance_no": _key("plan_instance_no"),
         "client_mp_instance_id": _key("client_plan_instance_id"),
@@ -146,3 +151,13 @@ def render_tax_details(schema: str, details: Sequence[Mapping[str, Any]]) -> lis
     """Stored tax details in the shape of TaxDetail or InvoiceTaxDetail."""
     row = _detail_builder(schema)
     return [row(detail) for detail in details]
+
+
+@functools.cache
+def _fields(schema: str) -> tuple[str, ...]:
+    return tuple(registry().schema(schema)["properties"])
+
+
+def render_record(schema: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """One object of a component schema: its fields in the description's order, unknown null."""
+    return {name: values.get(name) for name in _fields(schema)}

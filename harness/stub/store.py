@@ -4,6 +4,9 @@ restarts.
 One connection serves every thread; a lock makes each transaction exclusive, so a call's changes
 commit or roll back together and concurrent calls never interleave inside one. A row in
 ``invoicing_marks`` keeps a billing group "in progress" after its invoice, for a set time.
+Accounts a call creates live in ``created_accounts``; a plan instance's terms (plan, units,
+billing group, status) in ``plan_terms`` once a call changes or creates it (until then the
+fixture's terms hold).
 """
 
 from __future__ import annotations
@@ -34,6 +37,15 @@ CREATE TABLE IF NOT EXISTS plan_instances (
     client_no INTEGER NOT NULL, mpi_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
     next_bill_date TEXT NOT NULL, invoice_count INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (client_no, mpi_no));
+CREATE TABLE IF NOT EXISTS created_accounts (
+    client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL, client_acct_id TEXT, userid TEXT,
+    body TEXT NOT NULL, PRIMARY KEY (client_no, acct_no));
+CREATE TABLE IF NOT EXISTS plan_terms (
+    client_no INTEGER NOT NULL, mpi_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    plan_no INTEGER NOT NULL, client_mpi_id TEXT NOT NULL, billing_group_no INTEGER NOT NULL,
+    units TEXT NOT NULL, status INTEGER NOT NULL, plan_date TEXT,
+    PRIMARY KEY (client_no, mpi_no));
+CREATE INDEX IF NOT EXISTS plan_terms_by_acct ON plan_terms (client_no, acct_no);
 CREATE TABLE IF NOT EXISTS invoicing_marks (
     client_no INTEGER NOT NULL, billing_group_no INTEGER NOT NULL, token TEXT NOT NULL,
     until TEXT, PRIMARY KEY (client_no, billing_group_no));
@@ -60,6 +72,8 @@ TABLES = (
     "clocks",
     "accounts",
     "plan_instances",
+    "created_accounts",
+    "plan_terms",
     "invoicing_marks",
     "invoices",
     "orders",
@@ -68,7 +82,41 @@ TABLES = (
 
 # First numbers handed out, so ids of different kinds never look alike; a fixture's
 # ``id_sequences`` moves them (as a sandbox's numbers differ from the stub's).
-SEQUENCE_START = {"invoice_no": 900000, "order_no": 5000000, "transaction_id": 80000000}
+SEQUENCE_START = {
+    "invoice_no": 900000,
+    "order_no": 5000000,
+    "transaction_id": 80000000,
+    "acct_no": 3000000,
+    "mpi_no": 4000000,
+    "billing_group_no": 6000000,
+}
+
+# --- credits: credit memos, line credits (memo applications, refund reversals), write-offs and
+# dispute holds, refunds (harness/stub/ledger.py); a block of its own ---
+_CREDITS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS credit_memos (
+    cm_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    orig_invoice_no INTEGER, created TEXT NOT NULL, total TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS line_credits (
+    credit_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    invoice_no INTEGER NOT NULL, invoice_line_no INTEGER NOT NULL, source TEXT NOT NULL,
+    ref_no INTEGER NOT NULL, ref_line_no INTEGER, amount TEXT NOT NULL, created TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS line_credits_by_invoice ON line_credits (client_no, invoice_no);
+CREATE TABLE IF NOT EXISTS writeoffs (
+    rec_no INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    invoice_no INTEGER NOT NULL, amount TEXT NOT NULL, dispute_ind INTEGER NOT NULL,
+    status TEXT NOT NULL, created TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS refunds (
+    transaction_id INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    payment_transaction_id INTEGER, amount TEXT NOT NULL, created TEXT NOT NULL,
+    body TEXT NOT NULL);
+"""
+_CREDITS_TABLES = ("credit_memos", "line_credits", "writeoffs", "refunds")
+_CREDITS_SEQUENCES = {"cm_no": 300000, "writeoff_no": 60000}
+_SCHEMA += _CREDITS_SCHEMA
+TABLES += _CREDITS_TABLES
+SEQUENCE_START.update(_CREDITS_SEQUENCES)
+# --- end credits ---
 
 
 class Store:

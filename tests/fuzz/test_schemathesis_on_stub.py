@@ -1,4 +1,4 @@
-"""Schemathesis over every method of the description against the stub: no 5xx, no 1001, ever."""
+"""Schemathesis over every method the stub simulates: no 5xx, no 1001, ever."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from harness.fuzz.forms import encode_form_body
 from harness.fuzz.hooks import hooks_installed
 from harness.spec import registry
 from harness.stub import Stub
+from harness.stub.routes import ROUTES
 
 EXAMPLES_PER_METHOD = 40
 
@@ -26,15 +27,15 @@ EXAMPLES_PER_METHOD = 40
 @pytest.fixture(scope="module")
 def fuzzed() -> Iterator[tuple[Any, Stub]]:
     stub = Stub()
-    # the core methods (the ones the stub simulates), not every generated one
-    schema = schemathesis.openapi.from_dict(copy.deepcopy(registry().document_for(())))
+    # the methods the stub simulates, not every generated one
+    schema = schemathesis.openapi.from_dict(copy.deepcopy(registry().document_for(ROUTES)))
     schema.app = stub.wsgi_app
     with hooks_installed():  # Aria's form encoding, for this module's runs only
         yield schema, stub
     stub.service.close()
 
 
-@pytest.mark.parametrize("method", registry().names)
+@pytest.mark.parametrize("method", sorted(ROUTES))
 def test_generated_requests_never_get_a_5xx_or_1001(fuzzed: tuple[Any, Stub], method: str) -> None:
     schema, stub = fuzzed
     operation = schema.find_operation_by_id(method)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from harness.stub.billing import Totals, add_months, periods_between
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import (
     AriaFault,
     InvalidBillingGroup,
@@ -127,7 +127,7 @@ def _pending(ctx: CallContext, params: dict[str, Any], invoice_mode: int) -> boo
 
 def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Generate the due invoices of a master plan instance, a billing group, or an account."""
-    account = resolve_account(ctx.tenant, params, userid_field="userid")
+    account = ctx.account(params, userid_field="userid")
     mpi = _find_mpi(account, params)
     group = _find_group(account, params)
     if mpi is not None and group is not None and mpi.billing_group_no != group.billing_group_no:
@@ -183,7 +183,7 @@ def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def gen_invoice(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Aria6: generate one invoice for the account's due master plan instances."""
-    account = resolve_account(ctx.tenant, params, id_field=None, aria6=True)
+    account = ctx.account(params, id_field=None, aria6=True)
     invoice_mode = params.get("invoice_mode", 0)
     alt_bill_day = _alt_bill_day(params, invoice_mode)
     if alt_bill_day is not None:

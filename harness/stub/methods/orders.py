@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.stub.billing import COUPON_LINE, LINE_TYPES, TAX_LINE, dec, money, totals
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
 from harness.stub.invoicing import Draft, finish_draft, store_invoice
 from harness.stub.models import Account, InventoryItem, RateSchedule, Tenant
@@ -120,7 +120,7 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create an order (and its invoice when billed now)."""
     tenant = ctx.tenant
     # create_order_m names the account account_no (Aria6 style): "account does not exist"
-    account = resolve_account(tenant, params, no_field="account_no", id_field=None, aria6=True)
+    account = ctx.account(params, no_field="account_no", id_field=None, aria6=True)
     coupon = None
     if "coupon_cd" in params:
         coupon = tenant.coupons.get(params["coupon_cd"])

@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from harness.facts import reads_true
+from harness.stub.accounts import instance_by_client_id, live_account
 from harness.stub.billing import periods_between
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
 from harness.stub.invoicing import (
     Draft,
@@ -47,15 +48,7 @@ def _find_pending(db: Transaction, ctx: CallContext, params: dict[str, Any]) -> 
     mpi_no = params.get("master_plan_instance_no")
     if mpi_no is None and "client_master_plan_instance_id" in params:
         ident = params["client_master_plan_instance_id"]
-        mpi_no = next(
-            (
-                mpi.mpi_no
-                for account in tenant.accounts.values()
-                for mpi in account.mpis
-                if mpi.client_mpi_id == ident
-            ),
-            None,
-        )
+        mpi_no = instance_by_client_id(db, tenant, ident)
         if mpi_no is None:
             raise NoDataFound(f"no data found: no master plan instance {ident!r}")
     if mpi_no is None:
@@ -133,10 +126,11 @@ def manage_pending_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
         raise InvalidInput("action_directive must be 1 (approve), 2 (discard) or 3 (regenerate)")
     named = None
     if "acct_no" in params or "client_acct_id" in params:
-        named = resolve_account(tenant, params)
+        named = ctx.account(params)
     with ctx.store.transaction() as db:
         row, body = _find_pending(db, ctx, params)
-        account = tenant.accounts[row["acct_no"]]
+        account = live_account(db, tenant, row["acct_no"])
+        assert account is not None  # an invoice's account is never deleted
         if named is not None and named.acct_no != account.acct_no:
             raise NoDataFound("no data found: the pending invoice belongs to another account")
         group = account.billing_group(row["billing_group_no"]) if row["billing_group_no"] else None

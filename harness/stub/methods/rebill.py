@@ -12,8 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from harness.stub.accounts import live_account
 from harness.stub.billing import COUPON_LINE, TAX_LINE, dec, money
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, NoDataFound
 from harness.stub.invoicing import Draft, finish_draft, load_invoice, store_invoice
 from harness.stub.payments import collect, collection_outcome
@@ -60,13 +61,13 @@ def gen_rb_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     # acct_no OR client_acct_id, neither required (gen_rb_m.txt lost its Req column; Swagger
     # requires neither): without them the original invoice names the account, as in Aria.
     named = params.get("acct_no") is not None or params.get("client_acct_id") is not None
-    account = resolve_account(tenant, params) if named else None
+    account = ctx.account(params) if named else None
     dry_run = params.get("do_write") == "false"
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         found = load_invoice(db, tenant, params["orig_invoice_no"])
         if found is not None and account is None:
-            account = tenant.accounts.get(found[0]["acct_no"])
+            account = live_account(db, tenant, found[0]["acct_no"])
         if found is None or account is None or found[0]["acct_no"] != account.acct_no:
             owner = f" of account {account.acct_no}" if account is not None else ""
             raise NoDataFound(f"no data found: invoice {params['orig_invoice_no']}{owner}")
