@@ -10,7 +10,6 @@ billing date moves on by its plan's billing interval.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -257,8 +256,8 @@ def store_invoice(
 
 def load_invoice(
     db: Transaction, tenant: Tenant, invoice_no: int
-) -> tuple[sqlite3.Row, dict[str, Any]] | None:
-    """A stored invoice's row and its body, or None."""
+) -> tuple[Any, dict[str, Any]] | None:
+    """A stored invoice's row (an sqlite3.Row: read by column name) and its body, or None."""
     row = db.one(
         "SELECT * FROM invoices WHERE client_no = ? AND invoice_no = ?",
         (tenant.client_no, invoice_no),

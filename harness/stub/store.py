@@ -66,7 +66,7 @@ CREATE TABLE IF NOT EXISTS payments (
     proc_payment_id TEXT, created TEXT NOT NULL);
 """
 
-TABLES = (
+TABLES: tuple[str, ...] = (
     "meta",
     "sequences",
     "clocks",

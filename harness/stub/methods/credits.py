@@ -142,7 +142,7 @@ def create_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             line = _memo_line(item, index, source)
             line.update(cm_line_no=index + 1, amount=str(amount))
             lines.append(line)
-        if row is not None:
+        if row is not None and body is not None:
             credited = line_credits(db, tenant, row["invoice_no"])
             for line_no, amount in wanted.items():
                 if amount > line_open(body, credited, line_no):
