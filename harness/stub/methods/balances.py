@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.stub.billing import dec, money
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import (
     InvalidClientPlanInstance,
     InvalidPlanInstance,
@@ -46,7 +46,7 @@ _PRICE_CHANGE = 2
 
 def get_acct_balance_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """The account's outstanding balance."""
-    account = resolve_account(ctx.tenant, params)
+    account = ctx.account(params)
     with ctx.store.read() as db:
         balance = account_balance(db, ctx.tenant, account.acct_no)
     return {
@@ -89,7 +89,7 @@ def _months(start: str, end: str) -> int:
 def calc_credit_reference_line_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """The credit due over past invoice lines of a plan instance (and service) since a date."""
     tenant = ctx.tenant
-    account = resolve_account(tenant, params)
+    account = ctx.account(params)
     mpi = _instance(account, params)
     since = iso_date(params["credit_reference_start_date"], "credit_reference_start_date")
     price_change = params["credit_ref_type"] == _PRICE_CHANGE

@@ -25,8 +25,9 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from harness.stub.accounts import find_account
 from harness.stub.billing import dec, money
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
 from harness.stub.invoicing import load_invoice
 from harness.stub.ledger import (
@@ -48,11 +49,11 @@ __all__ = ["apply_cm_m", "create_cm_m", "get_cm_details_m", "named_account", "un
 _GENERAL_TYPES = (1, 2, 3)
 
 
-def named_account(tenant: Tenant, params: dict[str, Any]) -> Account | None:
+def named_account(ctx: CallContext, params: dict[str, Any]) -> Account | None:
     """The account the call names (1009 when it names none that exists), or None if unnamed."""
     if params.get("acct_no") is None and params.get("client_acct_id") is None:
         return None
-    return resolve_account(tenant, params)
+    return ctx.account(params)
 
 
 def _amount(item: dict[str, Any], field: str, index: int, *, required: bool = True) -> Decimal:
@@ -108,7 +109,7 @@ def _check_instance(account: Account, item: dict[str, Any], index: int) -> None:
 def create_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create a credit memo, applied to an invoice's lines or general (unapplied)."""
     tenant = ctx.tenant
-    account = named_account(tenant, params)
+    account = named_account(ctx, params)
     ref_type = params.get("credit_ref_type")
     orig = params.get("orig_invoice_no")
     if ref_type is not None and ref_type not in _GENERAL_TYPES:
@@ -122,9 +123,9 @@ def create_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         row = body = None
         if orig is not None:
             row, body = chargeable_invoice(db, tenant, account, orig)
-            account = tenant.accounts[row["acct_no"]]
+            account = find_account(db, tenant, {"acct_no": row["acct_no"]})
         if account is None:
-            account = resolve_account(tenant, params)  # 1009: a general memo names its account
+            account = find_account(db, tenant, params)  # 1009: a general memo names its account
         lines = []
         wanted: dict[int, Decimal] = defaultdict(lambda: ZERO)
         for index, item in enumerate(items):
@@ -254,7 +255,7 @@ def _find_memo_line(memo: dict, item: dict[str, Any], index: int) -> dict[str, A
 def _moves(ctx: CallContext, params: dict[str, Any], *, unapply: bool) -> list[dict[str, Any]]:
     """Apply (or unapply) memo line credit to invoice lines; the moves made, in input order."""
     tenant = ctx.tenant
-    account = named_account(tenant, params)
+    account = named_account(ctx, params)
     key = "cm_unapply_details" if unapply else "credit_application_details"
     invoice_field = "invoice_no" if unapply else "apply_to_invoice_no"
     line_field = "invoice_line_no" if unapply else "apply_to_invoice_line_no"
@@ -387,7 +388,7 @@ def unapply_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 def get_cm_details_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """A credit memo's lines and where its credit is applied now."""
     tenant = ctx.tenant
-    account = named_account(tenant, params)
+    account = named_account(ctx, params)
     if params.get("cm_no") is None:
         if params.get("client_cm_seq_id_in") is not None:
             # the stub's memos carry no client sequence id (create_cm_m takes none)

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.stub.billing import COUPON_LINE
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, NoDataFound
 from harness.stub.invoicing import load_invoice
 from harness.stub.ledger import (
@@ -73,7 +73,7 @@ def _spread(body: dict[str, Any], credited: dict[int, Decimal], amount: Decimal)
 def create_writeoff_or_dispute_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Write off an invoice's open balance, or hold it as disputed (do_dispute 1)."""
     tenant = ctx.tenant
-    account = named_account(tenant, params)
+    account = named_account(ctx, params)
     dispute = params.get("do_dispute") == 1
     if params.get("do_dispute") not in (None, 0, 1):
         raise InvalidInput("do_dispute must be 0 (write off) or 1 (dispute)")
@@ -149,7 +149,7 @@ def create_writeoff_or_dispute_m(ctx: CallContext, params: dict[str, Any]) -> di
 def settle_dispute_hold_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Settle a held dispute: write it off (action 1) or release it as due (action 2)."""
     tenant = ctx.tenant
-    account = resolve_account(tenant, params, id_field=None)
+    account = ctx.account(params, id_field=None)
     action = params["settlement_action"]
     if action not in (_SETTLE_WRITEOFF, _SETTLE_RELEASE):
         raise InvalidInput("settlement_action must be 1 (write off) or 2 (release the hold)")
@@ -190,7 +190,7 @@ def settle_dispute_hold_m(ctx: CallContext, params: dict[str, Any]) -> dict[str,
 def get_acct_writeoff_or_disputes_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """An account's write-offs and disputes (with their line details if details_flag is 1)."""
     tenant = ctx.tenant
-    account = resolve_account(tenant, params)
+    account = ctx.account(params)
     flag = params.get("dispute_or_writeoff_flag", 0)
     if flag not in (0, 1, 2):
         raise InvalidInput("dispute_or_writeoff_flag must be 0 (both), 1 (write-offs) or 2")

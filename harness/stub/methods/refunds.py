@@ -22,8 +22,9 @@ from decimal import Decimal
 from typing import Any
 
 from harness.facts import reads_true
+from harness.stub.accounts import find_account
 from harness.stub.billing import TAX_LINE, dec, money
-from harness.stub.context import CallContext, resolve_account
+from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
 from harness.stub.invoicing import Draft, store_invoice
 from harness.stub.ledger import (
@@ -52,7 +53,7 @@ def _reversals(
 ) -> list:
     """The lines to reverse, checked against what is open on them; (row, line, amount, date)."""
     tenant = ctx.tenant
-    account = tenant.accounts[acct_no]
+    account = find_account(db, tenant, {"acct_no": acct_no})
     moved: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     found = []
     for index, item in enumerate(items):
@@ -85,7 +86,7 @@ def _reversals(
 def issue_refund_to_acct_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Refund a payment, reversing invoice lines when asked."""
     tenant = ctx.tenant
-    account = named_account(tenant, params)
+    account = named_account(ctx, params)
     if reads_true(params.get("is_unlinked_refund", "false")):
         raise InvalidInput("is_unlinked_refund 'true' is not simulated by the stub")
     dry_run = params.get("do_write") == "false"
@@ -203,7 +204,7 @@ def _write(
         shown["transaction_id"] = db.next_id("transaction_id")
         draft = drafts.get(row["invoice_no"])
         if draft is None:
-            account = ctx.tenant.accounts[row["acct_no"]]
+            account = find_account(db, ctx.tenant, {"acct_no": row["acct_no"]})
             draft = drafts[row["invoice_no"]] = Draft(
                 account, row["billing_group_no"], kind="reversal"
             )
@@ -220,7 +221,7 @@ def _write(
 def get_refund_details_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """An account's refunds with the invoice lines they reversed."""
     tenant = ctx.tenant
-    account = resolve_account(tenant, params, id_field=None)
+    account = ctx.account(params, id_field=None)
     with ctx.store.read() as db:
         rows = db.all(
             "SELECT r.*, p.amount AS paid, p.last_four, p.proc_payment_id FROM refunds r "

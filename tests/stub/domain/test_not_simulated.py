@@ -9,20 +9,22 @@ from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO
 
 
 def test_a_described_method_without_a_route_says_so_by_name(service):
-    assert "get_acct_balance_m" in registry() and "get_acct_balance_m" not in ROUTES
+    assert "update_order_m" in registry() and "update_order_m" not in ROUTES
     creds = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
-    answer = service.call("get_acct_balance_m", {**creds, "acct_no": 1000001})
+    answer = service.call("update_order_m", {**creds, "acct_no": 1000001, "order_no": 1})
     assert answer["error_code"] == 1001
     assert answer["error_msg"].startswith(
-        "get_acct_balance_m is described but not simulated by the aria-harness stub"
+        "update_order_m is described but not simulated by the aria-harness stub"
     )
-    assert validate("get_acct_balance_m", answer) == []
-    assert set(answer) == set(registry()["get_acct_balance_m"].output_fields)
-    assert service.not_simulated == {"get_acct_balance_m": 1}
+    assert validate("update_order_m", answer) == []
+    assert set(answer) == set(registry()["update_order_m"].output_fields)
+    assert service.not_simulated == {"update_order_m": 1}
 
 
 def test_credentials_are_checked_before_saying_it_is_not_simulated(service):
-    answer = service.call("get_acct_balance_m", {"client_no": CLIENT_NO, "auth_key": "wrong"})
+    answer = service.call(
+        "update_order_m", {"client_no": CLIENT_NO, "auth_key": "wrong", "order_no": 1}
+    )
     assert answer["error_code"] == 1004
 
 
