@@ -98,7 +98,9 @@ def _chain(client: Any, state: dict[str, Any]) -> None:
 
 def record_chain(folder: Path) -> Path:
     """One recorded chain (5 interactions) against the stub with its default ids."""
-    from harness.drift.record_demo import record_scenarios
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # the demo recorder lives with the tests
+    from tests.drift.record_demo import record_scenarios
 
     (path,) = record_scenarios(folder, [("chain.yaml", "json", _chain)])
     return path

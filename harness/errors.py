@@ -11,12 +11,17 @@
     ├── DescriptionError     an API description (or a methods list) given is missing or malformed
     ├── FetchError           an API description URL could not be fetched
     ├── MissingCredentialsError  recording or a live run without the sandbox's credentials
-    └── NetworkBlockedError  a request to another host while the network is closed
-                             (also a ConnectionError)
+    ├── NetworkBlockedError  a request to another host while the network is closed
+    │                        (also a ConnectionError)
+    ├── DriftUsageError      a drift run that cannot start as configured
+    ├── BudgetExhausted      a fuzz run's request budget is spent
+    ├── FixtureError         a stub fixture that cannot be read or breaks the format
+    ├── StoreError           the stub's database file cannot be opened or is not the stub's
+    └── InjectedTransportFault  an in-process stub call hit a wire-only injected fault
 
 Context is keyword-only, so messages stay readable and fields stay inspectable. Messages that
 quote what a server answered (``AriaError``, ``ContractViolation``) pass through the one masker,
-``harness.recording.secrets.mask_text``: an echoed card, key or e-mail never reaches a traceback;
+``harness.secrets.mask_text``: an echoed card, key or e-mail never reaches a traceback;
 given ``sent=`` (the call's parameters), values sent in sensitive fields are hunted too.
 """
 
@@ -30,29 +35,30 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AriaError",
+    "BudgetExhausted",
     "CassetteError",
     "ContractViolation",
     "DescriptionError",
+    "DriftUsageError",
     "FetchError",
+    "FixtureError",
     "HarnessError",
+    "InjectedTransportFault",
     "InvoiceGuardError",
     "MissingCredentialsError",
     "NetworkBlockedError",
     "RealCardError",
     "SpecError",
+    "StoreError",
     "UnknownMethodError",
 ]
 
 
 def _masked(text: str, sent: Mapping[str, Any] | None = None) -> str:
     """Secret shapes masked, and echoes of what the call sent in sensitive fields."""
-    from harness.recording.secrets import mask_text
+    from harness.echoes import mask_message
 
-    if sent:
-        from harness.recording.scrub import scrub_text, sensitive_values
-
-        text = scrub_text(text, secrets=sensitive_values(sent))
-    return mask_text(text)
+    return mask_message(text, sent)
 
 
 class HarnessError(Exception):
@@ -165,3 +171,32 @@ class NetworkBlockedError(HarnessError, ConnectionError):
         super().__init__(
             f"blocked a request to {url}: the network is closed to everything but Aria calls"
         )
+
+
+class DriftUsageError(HarnessError):
+    """A drift run that cannot start as configured (missing credentials, no cassettes)."""
+
+
+class BudgetExhausted(HarnessError):
+    """The run's request budget is spent; no further request is sent."""
+
+    def __init__(self, *, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"the request budget of {limit} requests is spent")
+
+
+class FixtureError(HarnessError):
+    """A stub fixture that cannot be read or does not follow the format."""
+
+
+class StoreError(HarnessError):
+    """The stub's database file cannot be opened or is not a stub database."""
+
+
+class InjectedTransportFault(HarnessError):
+    """An in-process call hit a fault that only exists on the wire (drop, html, ...)."""
+
+    def __init__(self, kind: str, *, method: str | None) -> None:
+        self.kind = kind
+        self.method = method
+        super().__init__(f"injected {kind} fault on {method or 'the request'}")

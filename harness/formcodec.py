@@ -14,9 +14,11 @@ Values stay strings here; the stub coerces them per the request schema, as Aria 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+
+from harness.facts import aria_bool
 
 __all__ = [
     "MAX_ARRAY_INDEX",
@@ -41,7 +43,7 @@ class FormDecodeError(ValueError):
 def stringify(value: Any) -> str:
     """A scalar as Aria's form encoding writes it (booleans as true/false)."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return aria_bool(value)
     if isinstance(value, float) and value.is_integer():
         return repr(value)
     return str(value)
@@ -127,7 +129,7 @@ def _pipeable(items: Iterable[Any], params: Mapping[str, Any]) -> bool:
     return True
 
 
-def _pipe_columns(items: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
+def _pipe_columns(items: Sequence[Mapping[str, Any]]) -> list[tuple[str, str]]:
     fields: list[str] = []
     for item in items:
         fields.extend(f for f in item if f not in fields)

@@ -16,7 +16,6 @@ import pytest
 
 from harness.pytest_plugin import (
     DEFAULT_CONFIG,
-    RECORD_MODES,
     SUMMARY_KEY,
     TARGETS,
     allows_invoicing,
@@ -25,6 +24,7 @@ from harness.pytest_plugin import (
     default_cassette_name,
     setting,
 )
+from harness.recordmodes import parse_record_mode
 
 __all__ = ["aria_intercept", "aria_target", "intercepted_client", "wants_interception"]
 
@@ -50,9 +50,10 @@ def _aria_marker_option(request: pytest.FixtureRequest, name: str) -> Any:
 def _resolve_target(request: pytest.FixtureRequest, config: dict[str, Any]) -> tuple[str, str]:
     """The target for this test, and the record mode when it records."""
     mode = setting(request, config, "record_mode") or "none"
-    if mode not in RECORD_MODES:
-        valid = ", ".join(RECORD_MODES)
-        raise pytest.UsageError(f"unknown record mode {mode!r}; expected one of: {valid}")
+    try:
+        parse_record_mode(mode)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     target = (
         request.config.getoption("aria_target")
         or _aria_marker_option(request, "target")
@@ -94,8 +95,7 @@ def aria_intercept(request: pytest.FixtureRequest, aria_config: dict[str, Any]) 
     stub = None
     if target == "stub":
         stub = request.getfixturevalue("_aria_stub_app")
-        stub.service.reset()
-        stub.faults.clear()
+        stub.reset()
     interception = Interception(
         target,
         cassette=_intercept_cassette(request, aria_config) if target != "stub" else None,
@@ -156,3 +156,9 @@ def intercepted_client(request: pytest.FixtureRequest, config: dict[str, Any]) -
         is_stub=interception.target.value == "stub",
         allow_invoicing=allows_invoicing(request, config),
     )
+
+
+@pytest.fixture
+def _aria_intercepted_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Any:
+    """``aria_client``'s client when this test's calls are intercepted, else None."""
+    return intercepted_client(request, aria_config) if wants_interception(request) else None

@@ -36,12 +36,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from harness.recordmodes import RECORD_MODES, parse_record_mode
+
 __all__ = ["DEFAULT_CONFIG"]
 
 # The interception's fixtures (aria_intercept, aria_target) live in their own module.
 pytest_plugins = ["harness.pytest_intercept"]
 
-RECORD_MODES = ("none", "once", "new_episodes", "all")
 TARGETS = ("stub", "cassette", "record", "live")
 DEFAULT_CONFIG: dict[str, Any] = {
     "base_url": None,  # None: the embedded stub (and, when recording, ARIA_BASE_URL if set)
@@ -204,8 +205,7 @@ def _aria_stub_server(_aria_stub_app: Any) -> Iterator[Any]:
 @pytest.fixture
 def aria_stub(_aria_stub_server: Any) -> Any:
     """The session's embedded stub (``.url``, ``.client_no``, ``.auth_key``), reset per test."""
-    _aria_stub_server.stub.service.reset()
-    _aria_stub_server.stub.faults.clear()
+    _aria_stub_server.stub.reset()
     return _aria_stub_server
 
 
@@ -282,11 +282,11 @@ def allows_invoicing(request: pytest.FixtureRequest, config: dict[str, Any]) -> 
 @pytest.fixture
 def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> Iterator[Any]:
     """An AriaClient for the selected target: the stub, a cassette, or the sandbox."""
-    from harness.pytest_intercept import intercepted_client, wants_interception
-
-    if wants_interception(request):
+    # a fixture of harness.pytest_intercept, asked by name: that module imports this one
+    intercepted = request.getfixturevalue("_aria_intercepted_client")
+    if intercepted is not None:
         # its calls are intercepted (and counted) like the code under test's own
-        yield intercepted_client(request, aria_config)
+        yield intercepted
         return
     marker = request.node.get_closest_marker("aria_cassette")
     if marker is None:
@@ -299,10 +299,10 @@ def aria_client(request: pytest.FixtureRequest, aria_config: dict[str, Any]) -> 
         yield client
         _summarise(request, client)
         return
-    from harness.recording.config import RecordMode, use_cassette
+    from harness.recording.config import use_cassette
 
     try:
-        mode = RecordMode.parse(setting(request, aria_config, "record_mode")).value
+        mode = parse_record_mode(setting(request, aria_config, "record_mode"))
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from None
     path = cassette_path(request, aria_config, marker)

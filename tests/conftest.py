@@ -9,9 +9,15 @@ import venv
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # The plugin tests drive pytest itself; pytester must be declared in the top conftest.
 pytest_plugins = ["pytester"]
+
+# Every property test draws the same examples on every run and machine: a failure reproduces
+# from the test alone, and no example database carries state between runs.
+settings.register_profile("aria-harness", derandomize=True, database=None)
+settings.load_profile("aria-harness")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

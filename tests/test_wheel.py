@@ -6,8 +6,13 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 from tests.samples import gen_invoice_m_error, gen_invoice_m_success
+
+# every test here builds or uses the installed wheel (-m 'not wheel' deselects them)
+pytestmark = pytest.mark.wheel
 
 _PROBE = """
 import json, sys, harness

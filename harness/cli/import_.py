@@ -27,7 +27,7 @@ def import_command(files: tuple[str, ...], folder: str, fmt: str) -> None:
     """
     from harness.errors import CassetteError
     from harness.recording.rewrite import import_cassette
-    from harness.recording.secrets import mask_text
+    from harness.secrets import mask_text
 
     refused = 0
     for path in files:

@@ -31,7 +31,7 @@ def scrub_command(paths: tuple[str, ...]) -> None:
     """
     from harness.errors import CassetteError
     from harness.recording.rewrite import scrub_cassette
-    from harness.recording.secrets import mask_text
+    from harness.secrets import mask_text
 
     refused = 0
     for path in _cassettes(paths):

@@ -107,7 +107,8 @@ def validate_command(method: str | None, cassettes: Path | None, source: IO[str]
         raise SystemExit(run_validate_cassettes(cassettes))
     if method is None:
         raise click.UsageError("give --method METHOD (and a FILE or -), or --cassettes DIR")
-    source = source or click.get_text_stream("stdin")
+    if source is None:
+        source = click.File("r", encoding="utf-8").convert("-", None, None)
     name = getattr(source, "name", None) or "<stdin>"
     name = "<stdin>" if name in {"-", "<stdin>"} else name
     raise SystemExit(run_validate(method, source, name=name))

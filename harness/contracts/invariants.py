@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from harness.contracts.violations import Violation, describe_value, to_pointer
 
@@ -129,8 +129,8 @@ def _all_hold(plan: _Plan, value: Any) -> bool:
         else:
             if abs(expected - total) > TOLERANCE:
                 return False
-    for name, every, child in steps:
-        inner = value if name is None else get(name)
+    for key, every, child in steps:
+        inner = value if key is None else get(key)
         if every:
             if type(inner) is list:
                 for item in inner:
@@ -188,5 +188,5 @@ def _violation(
     )
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return type(value) in (int, float)

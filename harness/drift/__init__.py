@@ -9,8 +9,8 @@ verdict: PASS, DRIFT, UNAVAILABLE or SKIPPED.
 
 from __future__ import annotations
 
-from harness.drift.cassettes import Interaction, load_cassette, load_cassettes
-from harness.drift.compare import Finding, compare_responses
+from harness.drift.cassettes import RecordedInteraction, load_cassette, load_cassettes
+from harness.drift.compare import Difference, compare_responses
 from harness.drift.replay import Target
 from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.rules import DEFAULT_RULES, FieldRule, Rules, TextRule
@@ -32,8 +32,8 @@ __all__ = [
     "DriftResult",
     "DriftUsageError",
     "FieldRule",
-    "Finding",
-    "Interaction",
+    "Difference",
+    "RecordedInteraction",
     "InteractionResult",
     "RetryPolicy",
     "Rules",

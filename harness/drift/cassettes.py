@@ -20,7 +20,7 @@ from harness.errors import CassetteError
 from harness.recording.persist import CASSETTE_SUFFIXES
 
 __all__ = [
-    "Interaction",
+    "RecordedInteraction",
     "RecordedRequest",
     "RecordedResponse",
     "find_cassettes",
@@ -98,7 +98,7 @@ class RecordedResponse:
 
 
 @dataclass(frozen=True)
-class Interaction:
+class RecordedInteraction:
     """One recorded request and its response, with where it came from."""
 
     cassette: str
@@ -138,18 +138,18 @@ def cassette_paths(root: str | Path) -> list[tuple[str, Path]]:
     ]
 
 
-def iter_cassettes(root: str | Path) -> Iterator[tuple[str, list[Interaction]]]:
+def iter_cassettes(root: str | Path) -> Iterator[tuple[str, list[RecordedInteraction]]]:
     """Each cassette's name and interactions, one file at a time, in name order."""
     for name, path in cassette_paths(root):
         yield name, load_cassette(path, name=name)
 
 
-def load_cassettes(root: str | Path) -> list[Interaction]:
+def load_cassettes(root: str | Path) -> list[RecordedInteraction]:
     """Every interaction of every cassette under a folder, in a stable order."""
     return [item for _, interactions in iter_cassettes(root) for item in interactions]
 
 
-def load_cassette(path: str | Path, *, name: str | None = None) -> list[Interaction]:
+def load_cassette(path: str | Path, *, name: str | None = None) -> list[RecordedInteraction]:
     """The interactions of one cassette file; a malformed file raises CassetteError."""
     from harness.recording.persist import load_interactions
 
@@ -161,7 +161,7 @@ def load_cassette(path: str | Path, *, name: str | None = None) -> list[Interact
     except OSError as exc:
         raise CassetteError(f"cannot be read: {exc.strerror or exc}", path=str(path)) from None
     return [
-        Interaction(label, index, *_parse_interaction(entry, path=str(path), index=index))
+        RecordedInteraction(label, index, *_parse_interaction(entry, path=str(path), index=index))
         for index, entry in enumerate(pairs)
     ]
 

@@ -25,13 +25,13 @@ from harness.contracts.violations import describe_value, to_pointer
 from harness.drift.rules import DEFAULT_RULES, Rules
 from harness.jsontypes import json_type as schema_json_type
 
-__all__ = ["Finding", "compare_responses", "shape_of"]
+__all__ = ["Difference", "compare_responses", "shape_of"]
 
 _BEHAVIOUR_KEY = re.compile(r"(?:.*_)?error_(?:code|msg|cd)")
 
 
 @dataclass(frozen=True)
-class Finding:
+class Difference:
     """One difference between the recorded and the live answer."""
 
     kind: str  # field_added, field_removed, type_changed, nullability_changed,
@@ -91,22 +91,22 @@ def shape_of(value: Any) -> Node:
     return node
 
 
-def compare_shapes(recorded: Node, live: Node, *, nullability: bool = True) -> list[Finding]:
+def compare_shapes(recorded: Node, live: Node, *, nullability: bool = True) -> list[Difference]:
     """Every shape difference between two merged shapes."""
-    findings: list[Finding] = []
+    findings: list[Difference] = []
     _compare(recorded, live, findings, pointer="", nullability=nullability)
     return findings
 
 
 def _compare(
-    recorded: Node, live: Node, out: list[Finding], *, pointer: str, nullability: bool
+    recorded: Node, live: Node, out: list[Difference], *, pointer: str, nullability: bool
 ) -> None:
     rec_types = set(recorded.types) - {"null"}
     live_types = set(live.types) - {"null"}
     if rec_types and live_types and rec_types != live_types:
         new = sorted(live_types - rec_types) or sorted(live_types)
         out.append(
-            Finding(
+            Difference(
                 "type_changed",
                 "shape",
                 live.types[new[0]],
@@ -122,7 +122,7 @@ def _compare(
         for key in recorded.props:
             if key not in live.props:
                 out.append(
-                    Finding(
+                    Difference(
                         "field_removed",
                         "shape",
                         recorded.key_at[key],
@@ -134,7 +134,7 @@ def _compare(
         for key, child in live.props.items():
             if key not in recorded.props:
                 out.append(
-                    Finding(
+                    Difference(
                         "field_added",
                         "shape",
                         live.key_at[key],
@@ -156,13 +156,13 @@ def _compare(
 
 
 def _compare_nullness(
-    recorded: Node, live: Node, out: list[Finding], *, rec_types: set[str], live_types: set[str]
+    recorded: Node, live: Node, out: list[Difference], *, rec_types: set[str], live_types: set[str]
 ) -> None:
     rec_null, live_null = "null" in recorded.types, "null" in live.types
     if live_null and not rec_null and rec_types:
         # never null in the recording, null now
         out.append(
-            Finding(
+            Difference(
                 "nullability_changed",
                 "shape",
                 live.types["null"],
@@ -175,7 +175,7 @@ def _compare_nullness(
         # always null in the recording, never null now
         kinds = " or ".join(sorted(live_types))
         out.append(
-            Finding(
+            Difference(
                 "nullability_changed",
                 "shape",
                 live.types[sorted(live_types)[0]],
@@ -203,13 +203,13 @@ def behaviour_values(value: Any, parts: tuple[str | int, ...] = ()) -> dict[str,
 
 def compare_behaviour(
     recorded: Any, live: Any, *, rules: Rules, nullability: bool = True
-) -> list[Finding]:
+) -> list[Difference]:
     """Error codes and messages that changed, messages compared after normalisation.
 
     Without ``nullability`` (a forced dry run) a nested code that is null now is not a
     change: what the dry run did not attempt (invoicing, collection) has no outcome.
     """
-    findings: list[Finding] = []
+    findings: list[Difference] = []
     rec, now = behaviour_values(recorded), behaviour_values(live)
     for pointer, old in rec.items():
         if pointer not in now:
@@ -225,7 +225,7 @@ def compare_behaviour(
         if not same:
             kind = "error_message_changed" if is_message else "error_code_changed"
             findings.append(
-                Finding(
+                Difference(
                     kind,
                     "behaviour",
                     pointer,
@@ -238,7 +238,7 @@ def compare_behaviour(
     return findings
 
 
-def compare_contract(method: str, recorded: Any, live: Any) -> list[Finding]:
+def compare_contract(method: str, recorded: Any, live: Any) -> list[Difference]:
     """Contract violations of the live answer that the recorded answer did not have."""
     from harness.contracts import validate
     from harness.spec import registry
@@ -247,7 +247,9 @@ def compare_contract(method: str, recorded: Any, live: Any) -> list[Finding]:
         return []
     before = {(v.pointer, v.rule) for v in validate(method, recorded)}
     return [
-        Finding("contract", "contract", v.pointer, v.expected, v.actual, f"{v.message} [{v.rule}]")
+        Difference(
+            "contract", "contract", v.pointer, v.expected, v.actual, f"{v.message} [{v.rule}]"
+        )
         for v in validate(method, live)
         if (v.pointer, v.rule) not in before
     ]
@@ -260,7 +262,7 @@ def compare_responses(
     *,
     rules: Rules = DEFAULT_RULES,
     nullability: bool = True,
-) -> list[Finding]:
+) -> list[Difference]:
     """Every drift between a recorded and a live answer of one method (empty: no drift)."""
     rec_code = recorded.get("error_code") if isinstance(recorded, Mapping) else None
     live_code = live.get("error_code") if isinstance(live, Mapping) else None
@@ -268,7 +270,7 @@ def compare_responses(
         # a different outcome: its fields are null where the other's are set, so only the
         # change of outcome itself is meaningful
         return [
-            Finding(
+            Difference(
                 "error_code_changed",
                 "behaviour",
                 "/error_code",

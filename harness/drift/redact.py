@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from harness.drift.compare import Finding
+from harness.drift.compare import Difference
 
 if TYPE_CHECKING:
     from harness.drift.runner import InteractionResult
@@ -64,7 +64,7 @@ class Redactor:
         """A description gap's report row with its text scrubbed."""
         return {**row, "message": self.text(str(row["message"]))}
 
-    def finding(self, finding: Finding) -> Finding:
+    def finding(self, finding: Difference) -> Difference:
         """A finding with its texts scrubbed."""
         return dataclasses.replace(
             finding,

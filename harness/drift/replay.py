@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
 
-from harness.drift.cassettes import Interaction
+from harness.drift.cassettes import RecordedInteraction
 from harness.drift.ids import IdMap
 from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.standins import StandIns, is_scrubbed
@@ -100,7 +100,7 @@ class LiveAnswer:
 
 
 def prepare(
-    interaction: Interaction,
+    interaction: RecordedInteraction,
     target: Target,
     *,
     allow_invoicing: bool,

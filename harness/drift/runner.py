@@ -15,8 +15,8 @@ from typing import Any
 
 import requests
 
-from harness.drift.cassettes import Interaction, cassette_paths, load_cassette
-from harness.drift.compare import Finding, compare_responses
+from harness.drift.cassettes import RecordedInteraction, cassette_paths, load_cassette
+from harness.drift.compare import Difference, compare_responses
 from harness.drift.description import DescriptionGaps, description_gaps, proposal_yaml
 from harness.drift.ids import IdMap, order_by_dependency
 from harness.drift.redact import Redactor
@@ -24,7 +24,9 @@ from harness.drift.replay import LiveAnswer, Skip, Target, prepare, send
 from harness.drift.retry import Deadline, RetryPolicy
 from harness.drift.rules import DEFAULT_RULES, Rules
 from harness.drift.standins import StandIns
-from harness.errors import HarnessError
+from harness.errors import DriftUsageError
+from harness.exitcodes import ExitCode
+from harness.spec import documented_error
 
 __all__ = [
     "DriftConfig",
@@ -35,9 +37,6 @@ __all__ = [
     "run_drift",
 ]
 
-EXIT_OK, EXIT_DRIFT, EXIT_USAGE, EXIT_UNAVAILABLE = 0, 1, 2, 3
-_AUTH_ERROR = 1004
-
 
 class Verdict(StrEnum):
     """The outcome of one replayed interaction."""
@@ -46,10 +45,6 @@ class Verdict(StrEnum):
     DRIFT = "DRIFT"
     UNAVAILABLE = "UNAVAILABLE"
     SKIPPED = "SKIPPED"
-
-
-class DriftUsageError(HarnessError):
-    """A drift run that cannot start as configured (missing credentials, no cassettes)."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +76,7 @@ class InteractionResult:
     index: int
     method: str
     verdict: Verdict
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Difference] = field(default_factory=list)
     reason: str | None = None
     attempts: int = 0
     status: int | None = None
@@ -141,10 +136,10 @@ class DriftResult:
         """0 no drift, 1 drift (wins over unavailable), 3 target unavailable."""
         counts = self.counts()
         if counts[Verdict.DRIFT.value]:
-            return EXIT_DRIFT
+            return ExitCode.DRIFT
         if counts[Verdict.UNAVAILABLE.value]:
-            return EXIT_UNAVAILABLE
-        return EXIT_OK
+            return ExitCode.UNAVAILABLE
+        return ExitCode.CLEAN
 
 
 def run_drift(config: DriftConfig) -> DriftResult:
@@ -245,7 +240,9 @@ class _Run:
         self.first_drift: dict[tuple[Any, ...], str] = {}
         self.gaps = DescriptionGaps()
 
-    def judge(self, interaction: Interaction, session: requests.Session) -> InteractionResult:
+    def judge(
+        self, interaction: RecordedInteraction, session: requests.Session
+    ) -> InteractionResult:
         """Replay one interaction and give it its verdict."""
         recorded = interaction.response.json()
         result = InteractionResult(
@@ -281,7 +278,7 @@ class _Run:
 
     def _replay(
         self,
-        interaction: Interaction,
+        interaction: RecordedInteraction,
         recorded: Any,
         result: InteractionResult,
         session: requests.Session,
@@ -339,20 +336,20 @@ def _why_no_ids(result: InteractionResult) -> str | None:
 
 def _verdict(
     result: InteractionResult,
-    interaction: Interaction,
+    interaction: RecordedInteraction,
     recorded: dict[str, Any],
     live: LiveAnswer,
     config: DriftConfig,
 ) -> None:
     body = live.body or {}
-    if str(body.get("error_code")) == str(_AUTH_ERROR) and str(recorded.get("error_code")) != str(
-        _AUTH_ERROR
-    ):
+    auth_error = str(documented_error("AuthenticationError").code)
+    if str(body.get("error_code")) == auth_error and str(recorded.get("error_code")) != auth_error:
         # Recordings carry placeholders, never bad credentials, so a fresh authentication
         # error means the credentials given for this run are wrong: nothing about the API.
         result.verdict = Verdict.UNAVAILABLE
         result.reason = (
-            "authentication failed (error_code 1004): check ARIA_CLIENT_NO and ARIA_AUTH_KEY"
+            f"authentication failed (error_code {auth_error}): "
+            "check ARIA_CLIENT_NO and ARIA_AUTH_KEY"
         )
         return
     findings = compare_responses(
@@ -366,7 +363,7 @@ def _verdict(
     if live.status != interaction.response.status:
         findings.insert(
             0,
-            Finding(
+            Difference(
                 "http_status_changed",
                 "behaviour",
                 "",

@@ -10,13 +10,14 @@ envelope itself is broken only ``aria_envelope`` reports it; the other checks st
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import schemathesis
 
 from harness.contracts import validate
+from harness.fuzz import invariants as _invariants  # noqa: F401  (registers the invariants)
 from harness.fuzz.context import context_of, method_of
+from harness.fuzz.envelope import NOT_JSON, decoded_body, parse_envelope
 from harness.fuzz.inputs import expected_codes, invalid_inputs
 
 __all__ = [
@@ -30,37 +31,8 @@ __all__ = [
     "parse_envelope",
 ]
 
-AUTH_ERROR = 1004
 # Owned by their own checks, so a contract failure does not repeat them under another name.
 _OWNED_POINTERS = {"/error_code", "/error_msg"}
-
-
-_NOT_JSON = object()
-# Every check of a case reads the same response; its body is decoded once per thread. The
-# decoded body is shared, so the checks only read it.
-_last = threading.local()
-
-
-def _decoded(response: Any) -> Any:
-    cached = getattr(_last, "entry", None)
-    if cached is not None and cached[0] is response:
-        return cached[1]
-    try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        body = _NOT_JSON
-    _last.entry = (response, body)
-    return body
-
-
-def parse_envelope(response: Any) -> dict[str, Any] | None:
-    """The response's Aria envelope, or None when it is not one."""
-    if response.status_code != 200:
-        return None
-    body = _decoded(response)
-    if not isinstance(body, dict) or "error_code" not in body or "error_msg" not in body:
-        return None
-    return body
 
 
 def _sent_body(case: Any) -> Any:
@@ -78,8 +50,8 @@ def aria_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
         raise AssertionError(f"HTTP {status}: Aria answers every call, errors included, with 200")
     if status != 200:
         raise AssertionError(f"HTTP {status}: Aria answers every call with 200 and an envelope")
-    body = _decoded(response)
-    if body is _NOT_JSON:
+    body = decoded_body(response)
+    if body is NOT_JSON:
         snippet = response.content[:80].decode("utf-8", "replace")
         raise AssertionError(f"the body is not JSON: {snippet!r}")
     if not isinstance(body, dict):
@@ -200,5 +172,3 @@ ARIA_CHECKS: tuple[str, ...] = (
     "aria_rebill_offsets",
     "aria_approval_unblocks",
 )
-
-from harness.fuzz import invariants as _invariants  # noqa: E402,F401  (registers the invariants)

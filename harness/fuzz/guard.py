@@ -16,7 +16,7 @@ from typing import Any
 
 from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER, HookContext
 
-from harness.errors import HarnessError
+from harness.errors import BudgetExhausted
 from harness.fuzz.context import FuzzContext, context_of, method_of
 from harness.policy import DRY_RUN_VALUE, Action, Target, decide
 from harness.spec import MethodSpec
@@ -26,14 +26,6 @@ __all__ = ["BudgetExhausted", "prepare_call", "substitute_known_values", "DRY_RU
 # Generated card numbers are random, not anybody's card, and a fuzz run writes no cassette.
 _SANDBOX = Target("a sandbox", protect_cards=False)
 _CREDENTIALS = ("client_no", "auth_key")
-
-
-class BudgetExhausted(HarnessError):
-    """The run's request budget is spent; no further request is sent."""
-
-    def __init__(self, *, limit: int) -> None:
-        self.limit = limit
-        super().__init__(f"the request budget of {limit} requests is spent")
 
 
 def prepare_call(hook_context: HookContext, case: Any, kwargs: dict[str, Any]) -> None:
@@ -112,9 +104,9 @@ def substitute_known_values(hook_context: HookContext, case: Any) -> Any:
             if not isinstance(item, dict):
                 continue
             for field in item_fields:
-                values = context.known_values.get(f"{array}.{field}")
-                if values and field in item:
-                    item[field] = values[seed % len(values)]
+                item_values = context.known_values.get(f"{array}.{field}")
+                if item_values and field in item:
+                    item[field] = item_values[seed % len(item_values)]
     return case
 
 

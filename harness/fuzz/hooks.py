@@ -27,7 +27,7 @@ _permanent = False
 
 
 def _aria_form(ctx: Any, value: Any) -> bytes | None:
-    from harness.stub.schemathesis_support import encode_form_body
+    from harness.fuzz.forms import encode_form_body
 
     return encode_form_body(value)
 
@@ -44,8 +44,8 @@ def _install() -> list[tuple[Any, Any]]:
     """Install the hook and the serializer; what each transport had before, to restore it."""
     import schemathesis
 
+    from harness.fuzz.forms import FORM_MEDIA_TYPE
     from harness.fuzz.guard import register_call_hook
-    from harness.stub.schemathesis_support import FORM_MEDIA_TYPE
 
     previous = [
         (transport, (transport.get_first_matching_media_type(FORM_MEDIA_TYPE) or (None, None))[1])
@@ -71,8 +71,8 @@ def hooks_installed() -> Iterator[None]:
     if _permanent:
         yield
         return
+    from harness.fuzz.forms import FORM_MEDIA_TYPE
     from harness.fuzz.guard import unregister_call_hook
-    from harness.stub.schemathesis_support import FORM_MEDIA_TYPE
 
     previous = _install()
     try:

@@ -17,6 +17,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from harness.facts import aria_bool
 from harness.spec import MethodSpec, registry
 
 __all__ = ["Invalid", "invalid_inputs", "expected_codes"]
@@ -107,7 +108,7 @@ def _coerce(prop: Mapping[str, Any], value: Any) -> Any:
         return float(value)
     if "string" in kinds:
         if isinstance(value, bool):
-            return "true" if value else "false"
+            return aria_bool(value)
         if isinstance(value, int | float):
             return str(value)
     if "array" in kinds and isinstance(value, Mapping) and not value:

@@ -16,30 +16,22 @@ another on data the previous call created; the checks below then judge what the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import schemathesis
 
-from harness.fuzz.checks import parse_envelope
 from harness.fuzz.context import context_of, method_of
+from harness.fuzz.envelope import parse_envelope
+from harness.spec import documented_error
 
 __all__ = [
     "INVARIANT_CHECKS",
-    "Ledger",
-    "PENDING_BLOCK_CODE",
     "aria_approval_unblocks",
     "aria_rebill_offsets",
 ]
 
-# Every invoice of the target: invoice_no, kind ("credit_memo" for a rebill's memo),
-# orig_invoice_no (what a memo or rebill replaces) and total.
-Ledger = Callable[[], Sequence[Mapping[str, Any]]]
 
-# gen_invoice_m's "another invoice in progress for the same billing group": how a pending
-# invoice that has not been approved refuses the next one.
-PENDING_BLOCK_CODE = 3108
 # manage_pending_invoice_m.action_directive: null means "approve pending invoice" (the swagger's
 # default); 1 is approve in the order Aria lists the actions.
 _APPROVE = (None, 1, "1", "")
@@ -119,11 +111,14 @@ def aria_approval_unblocks(ctx: Any, response: Any, case: Any) -> bool | None:
     acct_no, mpi_no = found
     next_call = _send_next_invoice(ctx, case, acct_no=acct_no, mpi_no=mpi_no)
     answer = parse_envelope(next_call) if next_call is not None else None
-    if answer is not None and answer.get("error_code") == PENDING_BLOCK_CODE:
+    # gen_invoice_m's "another invoice in progress for the same billing group": how a pending
+    # invoice that has not been approved refuses the next one.
+    blocked = documented_error("InvoiceInProgress").code
+    if answer is not None and answer.get("error_code") == blocked:
         raise AssertionError(
             f"after manage_pending_invoice_m approved invoice {body.get('invoice_no')}, "
             f"gen_invoice_m on master plan instance {mpi_no} is still refused with "
-            f"{PENDING_BLOCK_CODE} ({answer.get('error_msg')!r})"
+            f"{blocked} ({answer.get('error_msg')!r})"
         )
     return None
 

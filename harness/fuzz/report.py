@@ -11,13 +11,12 @@ import io
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, TextIO
 from xml.etree import ElementTree as ET
 
 from harness.fuzz.checks import ARIA_CHECKS
 from harness.fuzz.result import RUN_CHECK, FailureRecord, FuzzResult
-from harness.recording.secrets import PLACEHOLDER, mask_text
+from harness.secrets import PLACEHOLDER, mask_text
 
 __all__ = ["MASK", "mask", "render_summary", "write_junit", "write_markdown"]
 
@@ -114,10 +113,10 @@ def write_junit(result: FuzzResult, path: str | os.PathLike[str]) -> None:
             "skipped",
             message=mask_text(reason),
         )
-    tree = ET.ElementTree(suite)
-    ET.indent(tree)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
+    from harness.recording.persist import write_atomic
+
+    ET.indent(suite)
+    write_atomic(path, ET.tostring(suite, encoding="utf-8", xml_declaration=True).decode("utf-8"))
 
 
 def write_markdown(result: FuzzResult, path: str | os.PathLike[str]) -> None:
@@ -148,8 +147,9 @@ def write_markdown(result: FuzzResult, path: str | os.PathLike[str]) -> None:
             _reproduction(record),
             "```",
         ]
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text(mask_text("\n".join(lines)) + "\n", encoding="utf-8")
+    from harness.recording.persist import write_atomic
+
+    write_atomic(path, mask_text("\n".join(lines)) + "\n")
 
 
 def _reproduction(record: FailureRecord) -> str:

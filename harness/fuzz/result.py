@@ -6,19 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.exitcodes import ExitCode
+
 __all__ = ["ExitCode", "FailureRecord", "FuzzResult", "MethodStats", "RUN_CHECK"]
 
 # The run-level check: a method none of whose calls succeeded was not really exercised.
 RUN_CHECK = "aria_method_success"
-
-
-class ExitCode:
-    """Exit codes of a fuzz run (the same as drift's)."""
-
-    CLEAN = 0
-    FAILURES = 1
-    USAGE = 2
-    UNAVAILABLE = 3
 
 
 @dataclass

@@ -8,11 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.fuzz.checks import parse_envelope
 from harness.fuzz.context import context_of_schema, method_of
+from harness.fuzz.envelope import parse_envelope
 from harness.fuzz.report import mask
 from harness.fuzz.result import RUN_CHECK, ExitCode, FailureRecord, FuzzResult, MethodStats
-from harness.spec import DISPATCHER_PATH, registry
+from harness.spec import DISPATCHER_PATH
 
 __all__ = ["FuzzConfig", "Progress", "run_fuzz", "MODES"]
 
@@ -313,8 +313,3 @@ def _run_level_check(result: FuzzResult, seed: int | None) -> None:
                     response="",
                 )
             )
-
-
-def method_names() -> tuple[str, ...]:
-    """The methods a run can fuzz."""
-    return registry().names

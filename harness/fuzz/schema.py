@@ -77,7 +77,10 @@ def build_schema(
         known_values = known_values if known_values is not None else stub_known_values(stub)
         if sequence_seeds is None:
             skus = known_values.get("order_line_items_list.client_sku", [])
-            sequence_seeds = stub_sequence_seeds(stub.service.dump_state(), list(skus))
+            service = stub.service
+            sequence_seeds = stub_sequence_seeds(
+                service.plan_instances(), service.invoices(), list(skus)
+            )
     in_process = app is not None
     guarded = not in_process and not allow_invoicing
     reg = registry()
@@ -121,9 +124,9 @@ def build_schema(
     # The sequences are the description's links; links inferred from REST conventions would only
     # guess at an RPC dispatcher whose paths are fragments of one URL.
     schema.config.phases.stateful.inference.algorithms = []
-    schema = schema.include(operation_id=names) if names else schema.include(operation_id=[""])
-    attach(schema, context)
-    return schema
+    chosen = schema.include(operation_id=names) if names else schema.include(operation_id=[""])
+    attach(chosen, context)
+    return chosen
 
 
 _P = ParamSpec("_P")

@@ -54,15 +54,16 @@ def seed_sequence_step(hook_context: HookContext, case: Any) -> Any:
 
 
 def stub_sequence_seeds(
-    state: Mapping[str, Any], skus: Sequence[str]
+    instances: Sequence[Mapping[str, Any]],
+    invoices: Sequence[Mapping[str, Any]],
+    skus: Sequence[str],
 ) -> dict[str, list[dict[str, Any]]]:
-    """Seeds from a stub's state: plan instances for gen_invoice_m, accounts and SKUs for orders.
+    """Seeds from a stub's state (``StubService.plan_instances``, ``invoices``) and its SKUs.
 
     gen_invoice_m asks for a pending invoice (force_pending), so the approval link that follows
     has something to approve; a plan instance whose billing date has not come answers 1002 and
     starts no sequence, which is also a correct answer.
     """
-    instances = state.get("tables", {}).get("plan_instances", [])
     accounts = sorted({row["acct_no"] for row in instances})
     seeds: dict[str, list[dict[str, Any]]] = {
         "gen_invoice_m": [
@@ -82,7 +83,7 @@ def stub_sequence_seeds(
                 "reason_cd": 1,
                 "rb_line_items": [{"line_no": 1}],
             }
-            for row in state.get("tables", {}).get("invoices", [])
+            for row in invoices
             if row.get("status") == "posted" and row.get("kind") != "credit_memo"
         ]
         or [{"reason_cd": 1, "rb_line_items": [{"line_no": 1}]}],

@@ -5,64 +5,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["known_values_from_state", "prime_stub", "stub_known_values", "stub_ledger"]
+__all__ = ["prime_stub", "stub_known_values", "stub_ledger"]
 
-_LEDGER_COLUMNS = ("invoice_no", "acct_no", "kind", "status", "orig_invoice_no", "total")
-
-# Input field -> the state columns whose values it may take.
-_SOURCES: dict[str, tuple[str, ...]] = {
-    "acct_no": ("acct_no",),
-    "account_no": ("acct_no",),
-    "client_acct_id": ("client_acct_id",),
-    "master_plan_instance_no": ("master_plan_instance_no", "mpi_no"),
-    "invoice_no": ("invoice_no",),
-    "orig_invoice_no": ("invoice_no",),
-    "order_line_items_list.client_sku": ("client_sku",),
+# Input field -> the stub's identifier kinds (``StubService.identifiers``) whose values it takes.
+_SOURCES: dict[str, str] = {
+    "acct_no": "acct_no",
+    "account_no": "acct_no",
+    "client_acct_id": "client_acct_id",
+    "master_plan_instance_no": "master_plan_instance_no",
+    "invoice_no": "invoice_no",
+    "orig_invoice_no": "invoice_no",
+    "order_line_items_list.client_sku": "client_sku",
 }
 
 
-def known_values_from_state(state: Any) -> dict[str, list[Any]]:
-    """Collect identifier values from a JSON snapshot of a stub's tables."""
-    found: dict[str, set[Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, int | str) and not isinstance(value, bool):
-                    found.setdefault(key, set()).add(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(state)
-    known: dict[str, list[Any]] = {}
-    for field, columns in _SOURCES.items():
-        values = sorted({v for c in columns for v in found.get(c, ())}, key=str)
-        if values:
-            known[field] = values
-    return known
-
-
 def stub_known_values(stub: Any) -> dict[str, list[Any]]:
-    """Identifier values present in an in-process stub's state and its default fixture."""
-    from harness.stub.fixtures import read_fixture
-
-    # The catalogue (client_sku) and client-defined ids live in the fixture, not the tables.
-    found = known_values_from_state([read_fixture(None), stub.service.dump_state()])
-    found.pop("auth_key", None)
-    return found
+    """Identifier values an in-process stub knows, by the input fields that may name them."""
+    identifiers = stub.service.identifiers()
+    return {field: identifiers[kind] for field, kind in _SOURCES.items() if identifiers.get(kind)}
 
 
 def stub_ledger(stub: Any) -> Callable[[], list[dict[str, Any]]]:
     """A reader of the stub's invoices (number, kind, what it replaces, total)."""
-
-    def read() -> list[dict[str, Any]]:
-        rows = stub.service.dump_state().get("tables", {}).get("invoices", [])
-        return [{key: row.get(key) for key in _LEDGER_COLUMNS} for row in rows]
-
-    return read
+    return stub.service.invoices
 
 
 def prime_stub(stub: Any) -> dict[str, list[dict[str, Any]]]:
@@ -75,7 +40,7 @@ def prime_stub(stub: Any) -> dict[str, list[dict[str, Any]]]:
     """
     client_no, auth_key = stub.service.default_credentials
     creds = {"client_no": client_no, "auth_key": auth_key}
-    rows = stub.service.dump_state().get("tables", {}).get("plan_instances", [])
+    rows = stub.service.plan_instances()
     examples: dict[str, list[dict[str, Any]]] = {
         "get_virtual_datetime_m": [dict(creds)],
         "advance_virtual_datetime_m": [{**creds, "offset_hours": 1}],

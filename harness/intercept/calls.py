@@ -57,9 +57,10 @@ def read_call(request: Any) -> AriaCall:
         return cached
     from harness.recording.matcher import request_params
 
-    if _fields(request.body) is not None:
+    fields = _fields(request.body)
+    if fields is not None:
         # aiohttp hands vcrpy its json= or data= argument itself, not the encoded body
-        params = {**_query(request), **_fields(request.body)}
+        params = {**_query(request), **fields}
         unread = None
     else:
         params, unread = request_params(request)

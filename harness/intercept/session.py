@@ -29,6 +29,7 @@ from harness.intercept.answers import Ledger
 from harness.intercept.calls import AriaUrls
 from harness.intercept.router import AriaTarget, Router
 from harness.policy import Target
+from harness.spec import documented_error
 
 __all__ = [
     "CREDENTIAL_VARIABLES",
@@ -51,9 +52,9 @@ REPLAY_CLIENT_NO = 9000001
 REPLAY_AUTH_KEY = "replayed-auth-key"
 REPLAY_URL = "https://aria-replay.invalid"
 STUB_URL = "https://aria-stub.invalid"
-# Aria's authentication error, and the invalid-input answer to credentials that are not
-# even shaped right (client_no not an integer): an answer that says the call never ran.
-_CREDENTIAL_ERRORS = (1004,)
+# Aria's authentication error (AuthenticationError in the description), and the invalid-input
+# answer to credentials that are not even shaped right (client_no not an integer): an answer
+# that says the call never ran.
 _CREDENTIAL_WORDS = re.compile(r"client_no|auth_key", re.IGNORECASE)
 
 
@@ -278,7 +279,8 @@ def only_credential_errors(cassette: Any) -> bool:
         except (TypeError, ValueError, AttributeError):
             return False
         message = str(answer.get("error_msg") or "")
-        if code not in _CREDENTIAL_ERRORS and not _CREDENTIAL_WORDS.search(message):
+        auth_error = documented_error("AuthenticationError").code
+        if code != auth_error and not _CREDENTIAL_WORDS.search(message):
             return False
     return True
 

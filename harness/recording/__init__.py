@@ -22,14 +22,14 @@ from harness.recording.sensitive import (
 )
 
 if TYPE_CHECKING:
-    from harness.recording.config import RecordMode, aria_vcr, use_cassette
+    from harness.recording.config import aria_vcr, use_cassette
     from harness.recording.index import AriaCassette, CassetteIndex
     from harness.recording.matcher import aria_call, canonical_request, request_key
     from harness.recording.persist import AriaPersister, load_interactions, write_cassette
     from harness.recording.rewrite import import_cassette, scrub_cassette
     from harness.recording.scan import Finding, scan_paths
     from harness.recording.scrub import scrub_body, scrub_interaction
-    from harness.recording.secrets import mask_text
+    from harness.secrets import mask_text
 
 __all__ = [
     "ARIA_AUTH_KEY_PLACEHOLDER",
@@ -41,7 +41,6 @@ __all__ = [
     "AriaPersister",
     "CassetteIndex",
     "Finding",
-    "RecordMode",
     "aria_call",
     "aria_vcr",
     "canonical_request",
@@ -65,7 +64,6 @@ _LAZY = {
     "write_cassette": "harness.recording.persist",
     "Finding": "harness.recording.scan",
     "scan_paths": "harness.recording.scan",
-    "RecordMode": "harness.recording.config",
     "aria_vcr": "harness.recording.config",
     "use_cassette": "harness.recording.config",
     "aria_call": "harness.recording.matcher",
@@ -73,7 +71,7 @@ _LAZY = {
     "request_key": "harness.recording.matcher",
     "import_cassette": "harness.recording.rewrite",
     "scrub_cassette": "harness.recording.rewrite",
-    "mask_text": "harness.recording.secrets",
+    "mask_text": "harness.secrets",
     "scrub_body": "harness.recording.scrub",
     "scrub_interaction": "harness.recording.scrub",
 }

@@ -8,7 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from harness.recording.secrets import (
+from harness.facts import TEST_CARD_NUMBERS
+from harness.secrets import (
     card_brand,
     find_shapes,
     holds_no_card,
@@ -17,36 +18,6 @@ from harness.recording.secrets import (
 )
 
 __all__ = ["TEST_CARD_NUMBERS", "find_real_cards", "is_card_number", "luhn_valid"]
-
-# Published test numbers (Visa, Mastercard, Amex, Discover, Diners, JCB, UnionPay) as the
-# payment gateways' sandboxes document them; a sandbox recording may carry only these.
-TEST_CARD_NUMBERS: frozenset[str] = frozenset(
-    {
-        "4111111111111111",
-        "4012888888881881",
-        "4222222222222",
-        "4242424242424242",
-        "4000056655665556",
-        "4000000000000002",
-        "4005519200000004",
-        "4009348888881881",
-        "5555555555554444",
-        "5105105105105100",
-        "5200828282828210",
-        "2223003122003222",
-        "2222400010000008",
-        "378282246310005",
-        "371449635398431",
-        "378734493671000",
-        "6011111111111117",
-        "6011000990139424",
-        "30569309025904",
-        "38520000023237",
-        "3530111333300000",
-        "3566002020360505",
-        "6200000000000005",
-    }
-)
 
 
 def is_card_number(text: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import os
 from pathlib import Path
 from typing import Any
@@ -20,26 +19,9 @@ from harness.recording.persist import (
     format_of_path,
     serializer_for,
 )
+from harness.recordmodes import parse_record_mode
 
-__all__ = ["AriaVCR", "RecordMode", "aria_vcr", "existing_cassette", "use_cassette"]
-
-
-class RecordMode(enum.StrEnum):
-    """vcrpy's record modes, under the names the ``--aria-record-mode`` option takes."""
-
-    NONE = "none"
-    ONCE = "once"
-    NEW_EPISODES = "new_episodes"
-    ALL = "all"
-
-    @classmethod
-    def parse(cls, value: str | RecordMode) -> RecordMode:
-        """A record mode from its name; the error lists the valid ones."""
-        try:
-            return cls(value)
-        except ValueError:
-            valid = ", ".join(mode.value for mode in cls)
-            raise ValueError(f"unknown record mode {value!r}; expected one of: {valid}") from None
+__all__ = ["AriaVCR", "aria_vcr", "existing_cassette", "use_cassette"]
 
 
 class AriaVCR(vcr.VCR):
@@ -59,7 +41,7 @@ def aria_vcr(*, record_mode: str = "none", fmt: str = DEFAULT_FORMAT) -> AriaVCR
 
     mask_logs()  # vcrpy logs raw responses at INFO while a cassette is active
     recorder = AriaVCR(
-        record_mode=RecordMode.parse(record_mode).value,
+        record_mode=parse_record_mode(record_mode),
         serializer=serializer_for(fmt).name,
         match_on=("aria_call",),
         # gzip bodies are decoded before scrubbing; whatever stays encoded is refused

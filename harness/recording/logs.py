@@ -45,7 +45,7 @@ class MaskingFilter(logging.Filter):
     """Formats a record's message, scrubbed and masked, before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from harness.recording.secrets import mask_text
+        from harness.secrets import mask_text
 
         if getattr(record, "_aria_masked", False):
             return True
@@ -59,7 +59,7 @@ class MaskingFilter(logging.Filter):
         if record.exc_info and record.exc_info[1] is not None:
             record.exc_text = mask_text(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
-        record._aria_masked = True  # type: ignore[attr-defined]
+        record._aria_masked = True
         return True
 
 

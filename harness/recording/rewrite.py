@@ -20,7 +20,7 @@ from harness.recording.persist import (
     serializer_for,
     write_atomic,
 )
-from harness.recording.secrets import (
+from harness.secrets import (
     ARIA_AUTH_KEY_PLACEHOLDER,
     ARIA_CLIENT_NO_PLACEHOLDER,
     CARD_PREFIX,

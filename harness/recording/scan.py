@@ -1,6 +1,6 @@
 """Find secrets in cassettes, reports, logs and docs, independently of how they were written.
 
-Kinds are those of ``harness.recording.secrets``: card numbers of every brand (separators
+Kinds are those of ``harness.secrets``: card numbers of every brand (separators
 allowed), track data, IBANs, auth-key-shaped tokens, credentials after ``Basic``/``Bearer``,
 passwords in URLs, and a sensitive field holding anything but a placeholder. A finding names the
 file, the line and the kind, never the value.
@@ -35,7 +35,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from harness.recording.secrets import (
+from harness.facts import yaml_loader
+from harness.secrets import (
     base64_bytes,
     card_brand,
     find_fields,
@@ -404,9 +405,8 @@ def _structured(text: str, name: str) -> set[Finding] | None:
         return None
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=loader)
+        root = yaml.compose(text, Loader=yaml_loader())
     except yaml.YAMLError:
         return None
     if not isinstance(root, yaml.MappingNode | yaml.SequenceNode):

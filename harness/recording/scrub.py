@@ -4,8 +4,8 @@ Small pure functions on deep copies: the live request and response are never tou
 are parsed (JSON of any ``application/json; charset=...`` type, form bodies with Aria6 pipe
 columns and PHP bracketed keys, plain text), every sensitive field is replaced wherever it
 occurs (bracketed keys included), every sensitive value of the request is also replaced where
-the response echoes it, in whatever transform (``harness.recording.echo``), and every other
-string passes through the one masker (``harness.recording.secrets.mask_text``). A body that
+the response echoes it, in whatever transform (``harness.echoes``), and every other
+string passes through the one masker (``harness.secrets.mask_text``). A body that
 cannot be read as what it claims (compressed bytes labelled identity, a charset the scanner
 cannot read, binary) is refused: scrubbing fails closed with a CassetteError rather than
 writing what it could not check.
@@ -20,15 +20,14 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from harness.echoes import Echoes, echoes_of, gather_sensitive, sensitive_values
 from harness.errors import CassetteError
-from harness.recording.echo import Echoes, echoes_of
-from harness.recording.secrets import PLACEHOLDER, mask_text, sensitive_name
 from harness.recording.sensitive import (
     SENSITIVE_HEADERS,
-    is_placeholder,
     is_sensitive,
     placeholder_for,
 )
+from harness.secrets import PLACEHOLDER, mask_text, sensitive_name
 
 Secrets = Iterable[str] | Echoes
 
@@ -253,31 +252,6 @@ def _encode(text: str, charset: str) -> bytes:
         return text.encode("utf-8")
 
 
-def _parts(value: str) -> list[str]:
-    return [part for part in value.split("|") if part]
-
-
-def _collect(value: Any, name: str | None, found: set[str]) -> None:
-    if isinstance(value, Mapping):
-        for key, child in value.items():
-            _collect(child, str(key) if is_sensitive(str(key)) else name, found)
-    elif isinstance(value, list | tuple):
-        for child in value:
-            _collect(child, name, found)
-    elif name is not None and value is not None and not is_placeholder(value):
-        if isinstance(value, str):
-            found.update(_parts(value))
-        elif not isinstance(value, bool):
-            found.add(str(value))
-
-
-def sensitive_values(params: Mapping[str, Any]) -> tuple[str, ...]:
-    """The values of a call's parameters that sit in sensitive fields (at any depth)."""
-    found: set[str] = set()
-    _collect(params, None, found)
-    return tuple(sorted(found))
-
-
 def collect_secrets(request: Mapping[str, Any]) -> tuple[str, ...]:
     """Every sensitive value a recorded request carries (its echoes are hunted by Echoes)."""
     found: set[str] = set()
@@ -299,7 +273,7 @@ def collect_secrets(request: Mapping[str, Any]) -> tuple[str, ...]:
         kind = media_type(content_type)
         if _is_json(kind):
             try:
-                _collect(json.loads(text), None, found)
+                gather_sensitive(json.loads(text), None, found)
             except ValueError:
                 pass
         else:
@@ -307,7 +281,7 @@ def collect_secrets(request: Mapping[str, Any]) -> tuple[str, ...]:
     for key, value in pairs:
         name = _sensitive_form_key(key)
         if name is not None:
-            _collect(value, name, found)
+            gather_sensitive(value, name, found)
     found = {value.strip() for value in found if value.strip()}
     return tuple(sorted(found, key=lambda s: (-len(s), s)))
 

@@ -3,13 +3,13 @@
 Sources: the sensitive inputs of DESIGN.md and the Aria documentation (credentials, card data,
 bank data, contact PII) and the names any careful user expects hidden. ``SENSITIVE_FIELDS``
 lists them for people and tests; whether a name is sensitive is decided by
-``harness.recording.secrets`` (case-folded, separators stripped, contact prefixes, secret-like
+``harness.secrets`` (case-folded, separators stripped, contact prefixes, secret-like
 words), wherever it occurs: top level, nested objects, arrays, form columns, bracketed keys.
 """
 
 from __future__ import annotations
 
-from harness.recording.secrets import (
+from harness.secrets import (
     ARIA_AUTH_KEY_PLACEHOLDER,
     ARIA_CLIENT_NO_PLACEHOLDER,
     PLACEHOLDER,

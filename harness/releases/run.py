@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from enum import IntEnum
 
+from harness.exitcodes import ExitCode
 from harness.releases.bundled import Disagreement
 from harness.releases.changes import Change, ChangeKind
 from harness.swagger.model import ApiModel
 
 __all__ = ["DiffConfig", "DiffResult", "ExitCode", "changed_methods", "run_diff"]
-
-
-class ExitCode(IntEnum):
-    """How ``aria-harness diff`` exits."""
-
-    CLEAN = 0  # no breaking change for the selected methods
-    BREAKING = 1
-    USAGE = 2
-    UNAVAILABLE = 3  # a side could not be fetched
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from harness.spec.registry import (
     Invoicing,
     MethodSpec,
     Registry,
+    documented_error,
     is_false,
     registry,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "MethodSpec",
     "Registry",
     "data_dir",
+    "documented_error",
     "is_false",
     "load_document",
     "registry",

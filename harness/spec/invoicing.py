@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import SpecError
+from harness.facts import reads_true
 
 __all__ = ["Rule", "judge", "parse_rule"]
 
@@ -75,17 +76,8 @@ def _given(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]],
 def _is_true(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], Verdict]:
     field = _field(node, "is_true", where)
 
-    def verdict(params: Mapping[str, Any]) -> Verdict:
-        value = params.get(field)
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int | float):
-            return value != 0
-        if isinstance(value, str):
-            return value.strip().lower() in {"true", "1"}
-        return False  # absent: Aria's default for these flags is false
-
-    return verdict
+    # absent reads as false: Aria's default for these flags
+    return lambda params: reads_true(params.get(field))
 
 
 def _above(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], Verdict]:
@@ -93,7 +85,7 @@ def _above(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]],
     than = float(node.get("than", 0))
 
     def verdict(params: Mapping[str, Any]) -> Verdict:
-        value = params.get(field)
+        value: Any = params.get(field)
         if not _is_given(value):
             return False
         try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import SpecError, UnknownMethodError
+from harness.facts import reads_false as is_false
 from harness.spec.invoicing import Rule, parse_rule
 from harness.spec.resources import load_document
 
@@ -29,6 +30,7 @@ __all__ = [
     "Invoicing",
     "MethodSpec",
     "Registry",
+    "documented_error",
     "is_false",
     "registry",
 ]
@@ -118,15 +120,6 @@ class MethodSpec:
         return self.invoicing.when or f"{self.name} is documented as generating invoices"
 
 
-def is_false(value: Any) -> bool:
-    """Aria's reading of a boolean-ish input as false ("false", False, "0", 0)."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, int):
-        return value == 0
-    return isinstance(value, str) and value.strip().lower() in {"false", "0"}
-
-
 class Registry:
     """The methods of the bundled description (both layers), by name."""
 
@@ -142,6 +135,7 @@ class Registry:
             for entry in document.get("x-aria-generic-error-codes", [])
         }
         self.generic_codes: Mapping[int, ErrorCode] = generic
+        self.named_codes: Mapping[str, ErrorCode] = _named_codes(document, generic)
         self._hand_operations = _operations(document)
         # Per-method facts from the docs over a generated operation (x-aria-invoicing, codes).
         self._refinements: Mapping[str, Mapping[str, Any]] = {
@@ -366,3 +360,32 @@ def registry() -> Registry:
         load_document("openapi", OPENAPI_FILE),
         generated=lambda: load_document("openapi", GENERATED_FILE),
     )
+
+
+def documented_error(name: str) -> ErrorCode:
+    """The code and message the description gives the error the harness calls ``name``."""
+    try:
+        return registry().named_codes[name]
+    except KeyError:
+        raise SpecError(f"the description names no error {name!r} (x-aria-error-names)") from None
+
+
+def _named_codes(
+    document: Mapping[str, Any], generic: Mapping[int, ErrorCode]
+) -> dict[str, ErrorCode]:
+    """``x-aria-error-names``: each name's code, with the stub's answer or the documented text."""
+    documented: dict[int, str] = {}
+    for item in (document.get("paths") or {}).values():
+        for entry in (item.get("post") or {}).get("x-aria-error-codes") or ():
+            documented.setdefault(int(entry["code"]), str(entry["message"]))
+    documented.update({code: entry.message for code, entry in generic.items()})
+    named: dict[str, ErrorCode] = {}
+    for name, entry in (document.get("x-aria-error-names") or {}).items():
+        code = int(entry["code"])
+        message = entry.get("answer") or documented.get(code)
+        if message is None:
+            raise SpecError(
+                f"error {name} names code {code}, which the description documents nowhere"
+            )
+        named[str(name)] = ErrorCode(code, str(message), generic=code in generic)
+    return named

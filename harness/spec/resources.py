@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from harness.errors import SpecError
+from harness.facts import load_yaml
 
 __all__ = ["GENERATED_CONTRACTS", "data_dir", "load_document"]
 
@@ -22,7 +23,6 @@ __all__ = ["GENERATED_CONTRACTS", "data_dir", "load_document"]
 GENERATED_CONTRACTS = "generated"
 
 _KINDS = ("openapi", "contracts", "cassettes")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def data_dir(kind: str) -> Traversable:
@@ -50,6 +50,6 @@ def load_document(kind: str, name: str) -> Any:
     try:
         if name.endswith(".json"):
             return json.loads(text)
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return load_yaml(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise SpecError(f"bundled file {kind}/{name} is not valid: {exc}") from exc

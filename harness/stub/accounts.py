@@ -27,7 +27,7 @@ from harness.stub.models import (
     Plan,
     Tenant,
 )
-from harness.stub.store import _Tx, dumps
+from harness.stub.store import Transaction, dumps
 
 __all__ = [
     "ACTIVE",
@@ -51,7 +51,7 @@ T = TypeVar("T")
 ACTIVE, CANCELLED = 1, 0
 
 
-def live_account(db: _Tx, tenant: Tenant, acct_no: int) -> Account | None:
+def live_account(db: Transaction, tenant: Tenant, acct_no: int) -> Account | None:
     """The account with this number as it stands now, or None."""
     base = tenant.accounts.get(acct_no)
     if base is None:
@@ -89,7 +89,7 @@ _LOOKUPS = (("acct_no", "AriaNo"), ("client_acct_id", "ClientId"), ("userid", "U
 
 
 def find_account(
-    db: _Tx,
+    db: Transaction,
     tenant: Tenant,
     params: Mapping[str, Any],
     *,
@@ -115,7 +115,7 @@ def find_account(
     raise AccountNotFound()
 
 
-def _acct_no(db: _Tx, tenant: Tenant, column: str, value: Any) -> int | None:
+def _acct_no(db: Transaction, tenant: Tenant, column: str, value: Any) -> int | None:
     if column == "acct_no":
         return value if isinstance(value, int) else None
     tenant_map = tenant.accounts_by_userid
@@ -185,7 +185,7 @@ def find_plan(tenant: Tenant, params: Mapping[str, Any], no_field: str, id_field
     )
 
 
-def instance_by_client_id(db: _Tx, tenant: Tenant, ident: str) -> int | None:
+def instance_by_client_id(db: Transaction, tenant: Tenant, ident: str) -> int | None:
     """The number of the plan instance with this client id, in any account of the tenant.
 
     An instance a call assigned or renamed is found by its id as set; a fixture's by its own.
@@ -208,7 +208,7 @@ def instance_by_client_id(db: _Tx, tenant: Tenant, ident: str) -> int | None:
     )
 
 
-def save_account(db: _Tx, tenant: Tenant, account: Account) -> None:
+def save_account(db: Transaction, tenant: Tenant, account: Account) -> None:
     """Store an account a call created (its definition and billing state; plan instances go to
     plan_instances and plan_terms)."""
     body = {
@@ -247,7 +247,7 @@ def _from_body(acct_no: int, body: Mapping[str, Any]) -> Account:
 
 
 def set_terms(
-    db: _Tx,
+    db: Transaction,
     tenant: Tenant,
     acct_no: int,
     mpi: MasterPlanInstance,
@@ -276,7 +276,7 @@ def set_terms(
     )
 
 
-def plan_date(db: _Tx, tenant: Tenant, mpi_no: int) -> str | None:
+def plan_date(db: Transaction, tenant: Tenant, mpi_no: int) -> str | None:
     """The day a call assigned this plan instance (None for a fixture's instance)."""
     row = db.one(
         "SELECT plan_date FROM plan_terms WHERE client_no = ? AND mpi_no = ?",
@@ -305,7 +305,7 @@ class Cycle:
         return Decimal(left) / Decimal(whole)
 
 
-def current_cycle(db: _Tx, tenant: Tenant, mpi: MasterPlanInstance) -> Cycle:
+def current_cycle(db: Transaction, tenant: Tenant, mpi: MasterPlanInstance) -> Cycle:
     """The period the instance's last invoice covers, ending at its next billing date.
 
     Invoices bill in advance (harness.stub.invoicing.bill_mpi): the invoice on a billing date

@@ -15,12 +15,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from harness.spec import registry
 from harness.stub.control import CONTROL_PREFIX, handle_control
+from harness.stub.exceptions import AriaFault, InvalidInput, UnexpectedError, error_envelope
 from harness.stub.faults import (
     MAINTENANCE_PAGE,
     TRANSPORT_KINDS,
@@ -30,14 +30,12 @@ from harness.stub.faults import (
     apply_field_faults,
 )
 from harness.stub.wire import (
-    INVALID_INPUT,
     JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
-    UNEXPECTED_ERROR,
     Call,
     Rejection,
     WireRequest,
-    error_envelope,
+    WireResponse,
     parse_call,
     parse_request,
     render,
@@ -78,25 +76,6 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 StartResponse = Callable[..., Any]
 
 
-@dataclass(slots=True)
-class WireResponse:
-    """What goes back to the client, whichever server carries it."""
-
-    status: int
-    content_type: str
-    body: bytes
-    delay: float = 0.0
-    drop: bool = False
-    close: bool = False
-
-    def header_list(self) -> list[tuple[str, str]]:
-        """Response headers, identical for both adapters."""
-        headers = [("content-type", self.content_type), ("content-length", str(len(self.body)))]
-        if self.close:
-            headers.append(("connection", "close"))
-        return headers
-
-
 class Stub:
     """The embedded Aria stub: a StubService behind Aria's wire format."""
 
@@ -123,6 +102,11 @@ class Stub:
         self.faults = FaultInjector()
         self.wsgi_app = self._wsgi
         self.asgi_app = self._asgi
+
+    def reset(self) -> None:
+        """Back to the loaded fixtures, with no fault in force."""
+        self.service.reset()
+        self.faults.clear()
 
     @property
     def credentials(self) -> dict[str, Any]:
@@ -158,15 +142,16 @@ class Stub:
             body = render(envelope)
         except (TypeError, ValueError):
             logger.exception("the answer to %s is not JSON-serialisable", parsed.method)
-            body = render(error_envelope(parsed.method, UNEXPECTED_ERROR, "unexpected error"))
+            body = render(error_envelope(parsed.method, UnexpectedError()))
         if len(body) > self.max_answer:
             # Aria documents no limit; the request asked for more than the stub will send
             body = render(
                 error_envelope(
                     parsed.method,
-                    INVALID_INPUT,
-                    f"invalid input: the answer would be {len(body)} bytes; at most "
-                    f"{self.max_answer} are sent, ask for less",
+                    InvalidInput(
+                        f"the answer would be {len(body)} bytes; at most "
+                        f"{self.max_answer} are sent, ask for less"
+                    ),
                 )
             )
         response = WireResponse(200, JSON_CONTENT_TYPE, body)
@@ -181,7 +166,8 @@ class Stub:
             assert injected.code is not None
             documented = spec.describe_code(injected.code)
             message = injected.message or (documented.message if documented else "injected error")
-            return apply_field_faults(error_envelope(call.method, injected.code, message), faults)
+            injected_fault = AriaFault(message, code=injected.code)
+            return apply_field_faults(error_envelope(call.method, injected_fault), faults)
         params = call.params
         dry_field = spec.invoicing.dry_run_field
         if dry_field and spec.is_dry_run(params):
@@ -191,7 +177,7 @@ class Stub:
             envelope = self.service.call(call.method, params)
         except Exception:  # the wire's promise: an envelope for every request, never a 500
             logger.exception("the stub service failed on %s", call.method)
-            envelope = error_envelope(call.method, UNEXPECTED_ERROR, "unexpected error")
+            envelope = error_envelope(call.method, UnexpectedError())
         return apply_field_faults(envelope, faults) if faults else envelope
 
     # WSGI ------------------------------------------------------------------------------

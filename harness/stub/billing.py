@@ -28,6 +28,7 @@ __all__ = [
     "apply_tax",
     "dec",
     "money",
+    "periods_between",
     "totals",
 ]
 
@@ -173,6 +174,19 @@ def add_months(iso_date: str, months: int) -> str:
     month += 1
     days = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
     return f"{year:04d}-{month:02d}-{min(day, days):02d}"
+
+
+def periods_between(start: str, end: str, interval_months: int, *, through_end: bool) -> int:
+    """Billing periods of ``interval_months`` from ``start`` up to ``end`` (at least one).
+
+    ``through_end``: a period starting on ``end`` itself counts (what is due today is billed).
+    At most 120, so a clock moved decades ahead bills a bounded invoice.
+    """
+    periods, current = 0, start
+    while (current <= end if through_end else current < end) and periods < 120:
+        periods += 1
+        current = add_months(current, interval_months)
+    return max(periods, 1)
 
 
 def _leap(year: int) -> bool:

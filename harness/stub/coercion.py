@@ -17,20 +17,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.facts import aria_bool
 from harness.spec import MethodSpec, registry
 from harness.stub.exceptions import (
     AriaFault,
-    InvalidBillingGroup,
-    InvalidClientBillingGroup,
-    InvalidClientPlanInstance,
-    InvalidCombineInvoices,
     InvalidInput,
-    InvalidInvoiceMode,
     InvalidPlanInstance,
     MissingParameter,
+    fault_for_code,
 )
 
-__all__ = ["MAX_ARRAY_ITEMS", "FieldRule", "RequestRules", "coerce_params", "rules_for"]
+__all__ = ["MAX_ARRAY_ITEMS", "InputRule", "RequestRules", "coerce_params", "rules_for"]
 
 # SQLite stores signed 64-bit integers; anything wider is invalid input, never an overflow.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
@@ -39,23 +36,17 @@ _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 # answer lists every line: 100,000 pipe columns would make a 45 MB answer).
 MAX_ARRAY_ITEMS = 1000
 
-# Documented codes that describe a bad value of one input. The docs list the inputs of 14046 as
-# master_plan_instance_id; gen_invoice_m's field is master_plan_instance_no, so it is added.
-_FIELD_CODES: dict[int, type[AriaFault]] = {
-    1059: InvalidInvoiceMode,
-    1068: InvalidCombineInvoices,
-    14046: InvalidPlanInstance,
-    14047: InvalidClientPlanInstance,
-    26010: InvalidBillingGroup,
-    26012: InvalidClientBillingGroup,
+# The docs list the inputs of 14046 as master_plan_instance_id; gen_invoice_m's field is
+# master_plan_instance_no, so a bad value of it answers the same code.
+_EXTRA_INPUTS: dict[type[AriaFault], tuple[str, ...]] = {
+    InvalidPlanInstance: ("master_plan_instance_no",)
 }
-_EXTRA_INPUTS = {14046: ("master_plan_instance_no",)}
 
-Fault = Callable[[str], AriaFault]
+FaultFactory = Callable[[str], AriaFault]
 
 
 @dataclass(frozen=True)
-class FieldRule:
+class InputRule:
     """What one input accepts."""
 
     name: str
@@ -65,24 +56,26 @@ class FieldRule:
     minimum: float | None = None
     enum: tuple[Any, ...] | None = None
     items: RequestRules | None = None
-    fault: Fault | None = None
+    fault: FaultFactory | None = None
 
 
 @dataclass(frozen=True)
 class RequestRules:
     """The compiled rules of one request (or array item) schema."""
 
-    fields: Mapping[str, FieldRule]
+    fields: Mapping[str, InputRule]
     required: tuple[str, ...]
     # alternatives of which one must be given (x-aria-alternatives backed by anyOf)
     required_alternatives: tuple[tuple[str, ...], ...] = field(default=())
 
 
 def _compile(
-    schema: Mapping[str, Any], faults: Mapping[str, Fault], within: frozenset[str] = frozenset()
+    schema: Mapping[str, Any],
+    faults: Mapping[str, FaultFactory],
+    within: frozenset[str] = frozenset(),
 ) -> RequestRules:
     reg = registry()
-    fields: dict[str, FieldRule] = {}
+    fields: dict[str, InputRule] = {}
     for name, prop in schema.get("properties", {}).items():
         if name in ("rest_call", "output_format"):
             continue
@@ -94,7 +87,7 @@ def _compile(
         if ref is not None and ref not in within:
             items = _compile(reg.schema(ref.rsplit("/", 1)[-1]), {}, within | {ref})
         max_digits = prop.get("x-aria-max-length") if kind in ("integer", "number") else None
-        fields[name] = FieldRule(
+        fields[name] = InputRule(
             name=name,
             kind=kind,
             max_length=prop.get("maxLength"),
@@ -116,14 +109,21 @@ def _compile(
     return RequestRules(fields=fields, required=required, required_alternatives=alternatives)
 
 
-def _documented_faults(spec: MethodSpec) -> dict[str, Fault]:
-    faults: dict[str, Fault] = {}
+def _raising(cls: type[AriaFault]) -> FaultFactory:
+    """A fault factory that ignores the detail: the documented text says it all."""
+    return lambda _detail: cls()
+
+
+def _documented_faults(spec: MethodSpec) -> dict[str, FaultFactory]:
+    faults: dict[str, FaultFactory] = {}
+    # A method's own documented codes that describe a bad value of one of its inputs (the
+    # generic ones list inputs too, but answer for a missing or wrong thing, not a bad value).
     for code, entry in spec.error_codes.items():
-        cls = _FIELD_CODES.get(code)
+        cls = fault_for_code(code) if code not in spec.generic_codes else None
         if cls is None:
             continue
-        for name in (*entry.inputs, *_EXTRA_INPUTS.get(code, ())):
-            faults.setdefault(name, lambda _detail, cls=cls: cls())
+        for name in (*entry.inputs, *_EXTRA_INPUTS.get(cls, ())):
+            faults.setdefault(name, _raising(cls))
     return faults
 
 
@@ -160,13 +160,13 @@ def _coerce_object(rules: RequestRules, params: Mapping[str, Any], *, prefix: st
     return out
 
 
-def _fail(rule: FieldRule, detail: str) -> AriaFault:
+def _fail(rule: InputRule, detail: str) -> AriaFault:
     if rule.fault is not None:
         return rule.fault(detail)
     return InvalidInput(detail)
 
 
-def _coerce_value(rule: FieldRule, value: Any, label: str) -> Any:
+def _coerce_value(rule: InputRule, value: Any, label: str) -> Any:
     kind = rule.kind
     if kind == "integer":
         result: Any = _to_int(rule, value, label)
@@ -186,7 +186,7 @@ def _coerce_value(rule: FieldRule, value: Any, label: str) -> Any:
     return result
 
 
-def _to_int(rule: FieldRule, value: Any, label: str) -> int:
+def _to_int(rule: InputRule, value: Any, label: str) -> int:
     if isinstance(value, bool):
         raise _fail(rule, f"{label} must be an integer, not a boolean")
     if isinstance(value, int):
@@ -209,7 +209,7 @@ def _is_int_text(text: str) -> bool:
     return digits.isascii() and digits.isdigit() and len(digits) <= 19
 
 
-def _to_number(rule: FieldRule, value: Any, label: str) -> float:
+def _to_number(rule: InputRule, value: Any, label: str) -> float:
     if isinstance(value, bool):
         raise _fail(rule, f"{label} must be a number, not a boolean")
     if isinstance(value, int | float):
@@ -229,11 +229,11 @@ def _to_number(rule: FieldRule, value: Any, label: str) -> float:
     return number
 
 
-def _to_string(rule: FieldRule, value: Any, label: str) -> str:
+def _to_string(rule: InputRule, value: Any, label: str) -> str:
     if isinstance(value, str):
         text = value
     elif isinstance(value, bool):
-        text = "true" if value else "false"
+        text = aria_bool(value)
     elif isinstance(value, int | float):
         text = str(value)
     else:
@@ -245,7 +245,7 @@ def _to_string(rule: FieldRule, value: Any, label: str) -> str:
     return text
 
 
-def _to_array(rule: FieldRule, value: Any, label: str) -> list[dict[str, Any]]:
+def _to_array(rule: InputRule, value: Any, label: str) -> list[dict[str, Any]]:
     if isinstance(value, Mapping):
         keys = list(value)
         # PHP reads name[0][field]=... as an object keyed by index; a bare object is one item

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from harness.stub.models import Account, Tenant
-from harness.stub.store import Store, _Tx
+from harness.stub.store import Store, Transaction
 
 __all__ = ["CallContext"]
 
@@ -21,7 +21,7 @@ class CallContext:
     tenant: Tenant
     store: Store
 
-    def offset_hours(self, db: _Tx) -> int:
+    def offset_hours(self, db: Transaction) -> int:
         """The client's virtual-time offset: the fixture's plus every advance since."""
         key = ("clock", self.tenant.client_no)
         offset = db.memo.get(key)
@@ -33,7 +33,7 @@ class CallContext:
             offset = db.memo[key] = self.tenant.offset_hours + (int(row[0]) if row else 0)
         return offset
 
-    def now(self, db: _Tx) -> tuple[datetime, datetime, int]:
+    def now(self, db: Transaction) -> tuple[datetime, datetime, int]:
         """(system time, the client's virtual time, offset hours), system time in real UTC.
 
         One reading per transaction: every timestamp a call writes is the same instant.
@@ -46,7 +46,7 @@ class CallContext:
             found = db.memo[key] = (system, system + timedelta(hours=offset), offset)
         return found
 
-    def today(self, db: _Tx) -> str:
+    def today(self, db: Transaction) -> str:
         """The client's virtual date, ISO formatted."""
         return self.now(db)[1].date().isoformat()
 

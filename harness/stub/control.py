@@ -17,20 +17,31 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl
 
 import yaml
 
-from harness.stub.wire import JSON_CONTENT_TYPE, WireRequest
+from harness.stub.wire import JSON_CONTENT_TYPE, WireRequest, WireResponse
 
 if TYPE_CHECKING:
-    from harness.stub.app import Stub, WireResponse
+    from harness.stub.faults import FaultInjector
+    from harness.stub.service import StubService
 
 __all__ = ["CONTROL_PREFIX", "handle_control"]
 
 CONTROL_PREFIX = "/_stub/"
 _FAULT_OPTIONS = {"code", "message", "seconds", "status", "body", "set", "rename", "times"}
+
+
+class Controlled(Protocol):
+    """What the endpoints act on: the ``Stub`` that routes ``/_stub/`` to them."""
+
+    service: StubService
+    faults: FaultInjector
+
+    def reset(self) -> None:
+        """Back to the loaded fixtures, with no fault in force."""
 
 
 class _BadRequest(Exception):
@@ -39,10 +50,8 @@ class _BadRequest(Exception):
         self.status = status
 
 
-def handle_control(stub: Stub, request: WireRequest) -> WireResponse:
+def handle_control(stub: Controlled, request: WireRequest) -> WireResponse:
     """Answer a request under ``/_stub/``; never raises."""
-    from harness.stub.app import WireResponse
-
     route = _ROUTES.get(request.path[len(CONTROL_PREFIX) :].strip("/"))
     try:
         if route is None:
@@ -63,13 +72,12 @@ def handle_control(stub: Stub, request: WireRequest) -> WireResponse:
     return WireResponse(status, JSON_CONTENT_TYPE, body)
 
 
-def _reset(stub: Stub, request: WireRequest) -> dict[str, Any]:
-    stub.service.reset()
-    stub.faults.clear()
+def _reset(stub: Controlled, request: WireRequest) -> dict[str, Any]:
+    stub.reset()
     return {"reset": True}
 
 
-def _load_fixtures(stub: Stub, request: WireRequest) -> dict[str, Any]:
+def _load_fixtures(stub: Controlled, request: WireRequest) -> dict[str, Any]:
     try:
         fixtures = yaml.safe_load(request.body.decode("utf-8"))  # JSON is YAML too
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -81,19 +89,19 @@ def _load_fixtures(stub: Stub, request: WireRequest) -> dict[str, Any]:
     return {"loaded": True}
 
 
-def _state(stub: Stub, request: WireRequest) -> dict[str, Any]:
+def _state(stub: Controlled, request: WireRequest) -> dict[str, Any]:
     return stub.service.dump_state()
 
 
-def _digest(stub: Stub, request: WireRequest) -> dict[str, Any]:
+def _digest(stub: Controlled, request: WireRequest) -> dict[str, Any]:
     return {"digest": stub.service.state_digest()}
 
 
-def _list_faults(stub: Stub, request: WireRequest) -> dict[str, Any]:
+def _list_faults(stub: Controlled, request: WireRequest) -> dict[str, Any]:
     return {"faults": [fault.to_dict() for fault in stub.faults.active()]}
 
 
-def _add_fault(stub: Stub, request: WireRequest) -> dict[str, Any]:
+def _add_fault(stub: Controlled, request: WireRequest) -> dict[str, Any]:
     try:
         spec = json.loads(request.body or b"null")
     except ValueError as exc:
@@ -117,13 +125,13 @@ def _add_fault(stub: Stub, request: WireRequest) -> dict[str, Any]:
     return {"added": fault.to_dict()}
 
 
-def _clear_faults(stub: Stub, request: WireRequest) -> dict[str, Any]:
+def _clear_faults(stub: Controlled, request: WireRequest) -> dict[str, Any]:
     method = dict(parse_qsl(request.query)).get("method")
     stub.faults.clear(method)
     return {"cleared": method or "*"}
 
 
-_Handler = Callable[["Stub", WireRequest], dict[str, Any]]
+_Handler = Callable[[Controlled, WireRequest], dict[str, Any]]
 _ROUTES: dict[str, dict[str, _Handler]] = {
     "reset": {"POST": _reset},
     "fixtures": {"POST": _load_fixtures},

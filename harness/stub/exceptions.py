@@ -1,29 +1,33 @@
 """Aria's errors as the stub raises them, and the one place they become an envelope.
 
     AriaFault                       any error the stub answers with (code, message)
-    ├── MethodNotFound          -1
-    ├── UnexpectedError       1001
-    ├── NoDataFound           1002
-    ├── AuthenticationError   1004
-    ├── AccountNotFound       1009
-    ├── MissingParameter      1010  "Missing required parameter: <name>"
-    ├── InvalidInput          1016
-    ├── InvalidInvoiceMode    1059  (gen_invoice_m)
-    ├── InvalidCombineInvoices 1068 (gen_invoice_m)
-    ├── InvoiceInProgress     3108  (gen_invoice_m)
-    ├── InvalidPlanInstance   14046 (gen_invoice_m)
-    ├── InvalidClientPlanInstance 14047 (gen_invoice_m)
-    ├── InvalidBillingGroup   26010 (gen_invoice_m)
-    └── InvalidClientBillingGroup 26012 (gen_invoice_m)
+    ├── MethodNotFound
+    ├── UnexpectedError
+    │   └── NotSimulated            a described method the stub does not simulate
+    ├── NoDataFound
+    ├── AuthenticationError
+    ├── AccountNotFound
+    ├── MissingParameter            "Missing required parameter: <name>"
+    ├── InvalidInput                "invalid input: <detail>"
+    ├── InvalidInvoiceMode          (gen_invoice_m)
+    ├── InvalidCombineInvoices      (gen_invoice_m)
+    ├── InvoiceInProgress           (gen_invoice_m)
+    ├── InvalidPlanInstance         (gen_invoice_m)
+    ├── InvalidClientPlanInstance   (gen_invoice_m)
+    ├── InvalidBillingGroup         (gen_invoice_m)
+    └── InvalidClientBillingGroup   (gen_invoice_m)
 
-Rules raise these; ``error_envelope`` turns one into the method's answer. Messages are the
-documented texts (aria-docs/gen_invoice_m.txt, the generic codes of DESIGN.md).
+A class's code and default message are not written here: the description names each code
+(``x-aria-error-names`` in openapi/aria.yaml) after the class that raises it, and gives its
+documented text. Rules raise these; ``error_envelope`` turns one into the method's answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, ClassVar
+import functools
+from typing import Any
+
+from harness.spec import ErrorCode, documented_error, registry
 
 __all__ = [
     "AccountNotFound",
@@ -43,32 +47,45 @@ __all__ = [
     "NotSimulated",
     "UnexpectedError",
     "error_envelope",
+    "fault_for_code",
 ]
 
 
 class AriaFault(Exception):
-    """An error the stub answers with: Aria's error_code and error_msg."""
+    """An error the stub answers with: Aria's error_code and error_msg.
 
-    code: ClassVar[int] = 1001
-    default_message: ClassVar[str] = "unexpected error"
+    A subclass named in the description takes its code and message from there; ``code=``
+    answers any other code (an injected fault) with the message given.
+    """
 
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.default_message
+    def __init__(self, message: str | None = None, *, code: int | None = None) -> None:
+        if code is None:
+            documented = self.documented()
+            code, message = documented.code, message or documented.message
+        self.code: int = code
+        self.message: str = message or ""
         super().__init__(self.message)
+
+    @classmethod
+    def documented(cls) -> ErrorCode:
+        """The description's entry for this class (or the nearest base it names)."""
+        named = registry().named_codes
+        for klass in cls.__mro__:
+            if klass.__name__ in named:
+                return named[klass.__name__]
+        return documented_error("UnexpectedError")
 
 
 class MethodNotFound(AriaFault):
     """The rest_call names no method the stub knows."""
 
-    code = -1
-    default_message = "method not found"
+    def __init__(self, detail: str | None = None) -> None:
+        base = self.documented().message
+        super().__init__(f"{base}: {detail}" if detail else None)
 
 
 class UnexpectedError(AriaFault):
     """A bug in the stub, never bad input."""
-
-    code = 1001
-    default_message = "unexpected error"
 
 
 class NotSimulated(UnexpectedError):
@@ -88,90 +105,82 @@ class NotSimulated(UnexpectedError):
 class NoDataFound(AriaFault):
     """Nothing matches the request (no invoice, nothing to bill)."""
 
-    code = 1002
-    default_message = "no data found"
-
 
 class AuthenticationError(AriaFault):
     """Unknown client_no or wrong auth_key."""
-
-    code = 1004
-    default_message = "authentication error"
 
 
 class AccountNotFound(AriaFault):
     """The account fields resolve to no account of this client."""
 
-    code = 1009
-    default_message = "account does not exist"
-
 
 class MissingParameter(AriaFault):
     """A required input is absent or empty."""
 
-    code = 1010
-    default_message = "Missing required parameter"
-
     def __init__(self, name: str) -> None:
         self.name = name
-        super().__init__(f"Missing required parameter: {name}")
+        super().__init__(self.documented().message.replace("<name>", name))
 
 
 class InvalidInput(AriaFault):
     """An input of the wrong type, too long, out of range or not one of its values."""
 
-    code = 1016
-    default_message = "invalid input"
-
     def __init__(self, detail: str | None = None) -> None:
-        super().__init__(f"invalid input: {detail}" if detail else None)
+        base = self.documented().message
+        super().__init__(f"{base}: {detail}" if detail else None)
 
 
 class InvalidInvoiceMode(AriaFault):
-    code = 1059
-    default_message = "Invalid input: invoice_mode should be either 0 or 1"
+    """gen_invoice_m: invoice_mode is neither 0 nor 1."""
 
 
 class InvalidCombineInvoices(AriaFault):
-    code = 1068
-    default_message = (
-        "Combine invoices must be either 1-Long Cycle or 2-Short Cycle or 3-Consider Client Param."
-    )
+    """gen_invoice_m: combine_invoices is not 1, 2 or 3."""
 
 
 class InvoiceInProgress(AriaFault):
-    code = 3108
-    default_message = (
-        "The invoice for this account cannot be generated at this time, since there is another "
-        "invoice in progress for the same billing group."
-    )
+    """gen_invoice_m: another invoice of the billing group is still being generated."""
 
 
 class InvalidPlanInstance(AriaFault):
-    code = 14046
-    default_message = "Invalid master_plan_instance_id"
+    """gen_invoice_m: no such master plan instance."""
 
 
 class InvalidClientPlanInstance(AriaFault):
-    code = 14047
-    default_message = "Invalid client_master_plan_instance_id"
+    """gen_invoice_m: no such client-defined master plan instance."""
 
 
 class InvalidBillingGroup(AriaFault):
-    code = 26010
-    default_message = "Invalid billing group number"
+    """gen_invoice_m: no such billing group."""
 
 
 class InvalidClientBillingGroup(AriaFault):
-    code = 26012
-    default_message = "Invalid client-defined billing group ID."
+    """gen_invoice_m: no such client-defined billing group."""
 
 
-def error_envelope(output_fields: Sequence[str], fault: AriaFault) -> dict[str, Any]:
-    """The answer to a failed call: error_code first, every output field null, error_msg last."""
+def error_envelope(method: str | None, fault: AriaFault) -> dict[str, Any]:
+    """The answer to a failed call: error_code first, every output field null, error_msg last.
+
+    ``method`` is None or not described when the request named no method the stub knows;
+    the answer then carries the code and message alone.
+    """
     answer: dict[str, Any] = {"error_code": fault.code}
-    for name in output_fields:
-        if name not in ("error_code", "error_msg"):
-            answer[name] = None
+    if method is not None and method in registry():
+        for name in registry()[method].output_fields:
+            if name not in ("error_code", "error_msg"):
+                answer[name] = None
     answer["error_msg"] = fault.message
     return answer
+
+
+@functools.cache
+def fault_for_code(code: int) -> type[AriaFault] | None:
+    """The class the description names for ``code``, if the stub has one."""
+    pending: list[type[AriaFault]] = [AriaFault]
+    while pending:
+        klass = pending.pop()
+        pending.extend(klass.__subclasses__())
+        named = registry().named_codes.get(klass.__name__)
+        if named is not None and named.code == code:
+            return klass
+    return None

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import InjectedTransportFault
 from harness.spec import registry
 
 __all__ = ["KINDS", "TRANSPORT_KINDS", "Fault", "FaultInjector", "InjectedTransportFault"]
@@ -45,15 +45,6 @@ MAINTENANCE_PAGE = (
     "<body><h1>Scheduled Maintenance</h1>\n"
     "<p>The service is temporarily unavailable. Please try again later.</p></body></html>\n"
 )
-
-
-class InjectedTransportFault(HarnessError):
-    """An in-process call hit a fault that only exists on the wire (drop, html, ...)."""
-
-    def __init__(self, kind: str, *, method: str | None) -> None:
-        self.kind = kind
-        self.method = method
-        super().__init__(f"injected {kind} fault on {method or 'the request'}")
 
 
 @dataclass(slots=True)

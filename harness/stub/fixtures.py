@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from harness.errors import HarnessError
+from harness.errors import FixtureError
+from harness.facts import load_yaml
 from harness.stub.models import (
     Account,
     BillingGroup,
@@ -34,12 +35,6 @@ from harness.stub.models import (
 from harness.stub.store import SEQUENCE_START
 
 __all__ = ["FixtureError", "build_world", "default_fixture_text", "read_fixture"]
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class FixtureError(HarnessError):
-    """A stub fixture that cannot be read or does not follow the format."""
 
 
 def default_fixture_text() -> str:
@@ -62,7 +57,7 @@ def read_fixture(source: str | os.PathLike[str] | Mapping[str, Any] | None) -> d
     else:
         text = source
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         raise FixtureError(f"the fixture is not valid YAML: {exc}") from None
     if not isinstance(data, Mapping):
@@ -82,7 +77,9 @@ def _get(node: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path:
     return _check(node[key], kind, f"{path}.{key}")
 
 
-def _opt(node: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, default):
+def _opt(
+    node: Mapping[str, Any], key: str, kind: type | tuple[type, ...], path: str, default: Any
+) -> Any:
     if node.get(key) is None:
         return default
     return _check(node[key], kind, f"{path}.{key}")
@@ -235,7 +232,9 @@ def _payment_method(node: Mapping[str, Any], path: str, decline: str) -> Payment
     )
 
 
-def _account(node: Mapping[str, Any], path: str, tenant: Mapping[str, Any], params) -> Account:
+def _account(
+    node: Mapping[str, Any], path: str, plans: Mapping[int, Plan], params: ClientParameters
+) -> Account:
     groups = tuple(
         BillingGroup(
             billing_group_no=_get(raw, "billing_group_no", int, f"{path}.billing_groups[{i}]"),
@@ -254,7 +253,7 @@ def _account(node: Mapping[str, Any], path: str, tenant: Mapping[str, Any], para
     for index, raw in enumerate(_list(node, "master_plan_instances", path)):
         mpath = f"{path}.master_plan_instances[{index}]"
         plan_no = _get(raw, "plan_no", int, mpath)
-        if plan_no not in tenant:
+        if plan_no not in plans:
             raise FixtureError(f"{mpath}.plan_no: no plan {plan_no} in this tenant's plans")
         group = _opt(raw, "billing_group_no", int, mpath, groups[0].billing_group_no)
         if group not in group_nos:

@@ -54,7 +54,7 @@ class StubHttpProtocol(asyncio.Protocol):
 
     # asyncio.Protocol ---------------------------------------------------------------------
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
         self.connections.add(self)
         self._arm(self.stub.request_timeout)

@@ -10,7 +10,7 @@ billing date moves on by its plan's billing interval.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,7 +20,7 @@ from harness.stub.billing import Totals, add_months, apply_tax, money, totals
 from harness.stub.context import CallContext
 from harness.stub.models import Account, MasterPlanInstance, Tenant
 from harness.stub.render import render_lines, render_tax_details
-from harness.stub.store import _Tx, dumps
+from harness.stub.store import Transaction, dumps
 
 __all__ = [
     "Draft",
@@ -78,7 +78,7 @@ class Draft:
         return max((line["end"] for line in self.lines if line.get("end")), default=None)
 
 
-def mpi_states(db: _Tx, tenant: Tenant, account: Account) -> dict[int, MpiState]:
+def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, MpiState]:
     """The billing state of each of the account's master plan instances."""
     rows = db.all(
         "SELECT mpi_no, next_bill_date, invoice_count FROM plan_instances "
@@ -89,7 +89,7 @@ def mpi_states(db: _Tx, tenant: Tenant, account: Account) -> dict[int, MpiState]
     return {row[0]: MpiState(by_no[row[0]], row[1], row[2]) for row in rows if row[0] in by_no}
 
 
-def pending_mpis(db: _Tx, tenant: Tenant, account: Account) -> set[int]:
+def pending_mpis(db: Transaction, tenant: Tenant, account: Account) -> set[int]:
     """Master plan instances that carry a pending invoice."""
     blocked: set[int] = set()
     for row in db.all(
@@ -100,7 +100,9 @@ def pending_mpis(db: _Tx, tenant: Tenant, account: Account) -> set[int]:
     return blocked
 
 
-def order_lines_waiting(db: _Tx, tenant: Tenant, account: Account) -> list[tuple[int, dict]]:
+def order_lines_waiting(
+    db: Transaction, tenant: Tenant, account: Account
+) -> list[tuple[int, dict]]:
     """Orders of the account that wait for the next invoice, with their lines and credit."""
     return [
         (row[0], json.loads(row[1]))
@@ -172,7 +174,7 @@ def add_waiting_orders(draft: Draft, orders: Iterable[tuple[int, dict]]) -> None
         draft.order_nos.append(order_no)
 
 
-def finish_draft(db: _Tx, tenant: Tenant, draft: Draft) -> None:
+def finish_draft(db: Transaction, tenant: Tenant, draft: Draft) -> None:
     """Tax the draft against the account's rounding carryover (read inside the transaction)."""
     row = db.one(
         "SELECT tax_carryover FROM accounts WHERE client_no = ? AND acct_no = ?",
@@ -195,7 +197,7 @@ def finish_draft(db: _Tx, tenant: Tenant, draft: Draft) -> None:
 
 
 def store_invoice(
-    db: _Tx, ctx: CallContext, draft: Draft, *, status: str, write_state: bool = True
+    db: Transaction, ctx: CallContext, draft: Draft, *, status: str, write_state: bool = True
 ) -> tuple[int, Totals]:
     """Store a finished draft; move billing dates, carryover and waiting orders along."""
     tenant = ctx.tenant
@@ -252,8 +254,10 @@ def store_invoice(
     return invoice_no, sums
 
 
-def load_invoice(db: _Tx, tenant: Tenant, invoice_no: int) -> tuple[Mapping, dict] | None:
-    """A stored invoice's row and its body, or None."""
+def load_invoice(
+    db: Transaction, tenant: Tenant, invoice_no: int
+) -> tuple[Any, dict[str, Any]] | None:
+    """A stored invoice's row (an sqlite3.Row: read by column name) and its body, or None."""
     row = db.one(
         "SELECT * FROM invoices WHERE client_no = ? AND invoice_no = ?",
         (tenant.client_no, invoice_no),
@@ -269,8 +273,8 @@ def invoice_entry(
     invoice_no: int | None,
     billing_group_no: int | None,
     sums: Totals,
-    lines: list[Mapping[str, Any]],
-    tax_details: list[Mapping[str, Any]],
+    lines: Sequence[Mapping[str, Any]],
+    tax_details: Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
     """One out_invoices_list entry."""
     group = account.billing_group(billing_group_no) if billing_group_no else None

@@ -26,7 +26,7 @@ from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, NoDataFound
 from harness.stub.invoicing import load_invoice
 from harness.stub.models import Account, Tenant
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
 __all__ = [
     "CHARGE_KINDS",
@@ -51,7 +51,7 @@ CHARGE_KINDS = ("invoice", "order", "rebill")
 _WRITTEN_OFF = ("writeoff", "settled_writeoff")
 
 
-def stamp(ctx: CallContext, db: _Tx) -> str:
+def stamp(ctx: CallContext, db: Transaction) -> str:
     """The call's instant on the client's virtual clock, as Aria prints it."""
     return ctx.now(db)[1].isoformat(sep=" ")
 
@@ -64,12 +64,12 @@ def iso_date(value: Any, field: str) -> str:
         raise InvalidInput(f"{field} must be a date (yyyy-mm-dd)") from None
 
 
-def _sum(db: _Tx, sql: str, args: tuple[Any, ...]) -> Decimal:
+def _sum(db: Transaction, sql: str, args: tuple[Any, ...]) -> Decimal:
     return sum((Decimal(row[0]) for row in db.all(sql, args)), ZERO)
 
 
 def chargeable_invoice(
-    db: _Tx, tenant: Tenant, account: Account | None, invoice_no: Any
+    db: Transaction, tenant: Tenant, account: Account | None, invoice_no: Any
 ) -> tuple[Mapping[str, Any], dict[str, Any]]:
     """A posted charging invoice of the account (of any account when None), or 1002/1016."""
     found = load_invoice(db, tenant, invoice_no) if isinstance(invoice_no, int) else None
@@ -83,7 +83,7 @@ def chargeable_invoice(
     return row, body
 
 
-def line_credits(db: _Tx, tenant: Tenant, invoice_no: int) -> dict[int, Decimal]:
+def line_credits(db: Transaction, tenant: Tenant, invoice_no: int) -> dict[int, Decimal]:
     """Per invoice line, the credit on it now (applications net of unapplications, reversals)."""
     credited: dict[int, Decimal] = {}
     for row in db.all(
@@ -107,7 +107,7 @@ def line_open(body: Mapping[str, Any], credited: Mapping[int, Decimal], line_no:
     return money(dec(line["amount"])) - credited.get(line_no, ZERO)
 
 
-def held_amount(db: _Tx, tenant: Tenant, invoice_no: int) -> Decimal:
+def held_amount(db: Transaction, tenant: Tenant, invoice_no: int) -> Decimal:
     """The amount of an invoice's disputes on hold."""
     return _sum(
         db,
@@ -116,7 +116,7 @@ def held_amount(db: _Tx, tenant: Tenant, invoice_no: int) -> Decimal:
     )
 
 
-def _written_off(db: _Tx, tenant: Tenant, invoice_no: int) -> Decimal:
+def _written_off(db: Transaction, tenant: Tenant, invoice_no: int) -> Decimal:
     marks = ",".join("?" * len(_WRITTEN_OFF))
     return _sum(
         db,
@@ -126,7 +126,7 @@ def _written_off(db: _Tx, tenant: Tenant, invoice_no: int) -> Decimal:
     )
 
 
-def creditable(db: _Tx, tenant: Tenant, row: Mapping[str, Any]) -> Decimal:
+def creditable(db: Transaction, tenant: Tenant, row: Mapping[str, Any]) -> Decimal:
     """What may still be credited or reversed on an invoice: its total less the line credits,
     write-offs and held disputes on it. Payments do not count: crediting a paid invoice leaves
     the account a credit balance, as in Aria."""
@@ -140,7 +140,7 @@ def creditable(db: _Tx, tenant: Tenant, row: Mapping[str, Any]) -> Decimal:
     )
 
 
-def invoice_open(db: _Tx, tenant: Tenant, row: Mapping[str, Any]) -> Decimal:
+def invoice_open(db: Transaction, tenant: Tenant, row: Mapping[str, Any]) -> Decimal:
     """An invoice's open balance (what the account still owes on it)."""
     client, number = tenant.client_no, row["invoice_no"]
     credits = sum(line_credits(db, tenant, number).values(), ZERO)
@@ -160,7 +160,7 @@ def invoice_open(db: _Tx, tenant: Tenant, row: Mapping[str, Any]) -> Decimal:
     return Decimal(row["total"]) - credits - paid + refunded - written
 
 
-def account_balance(db: _Tx, tenant: Tenant, acct_no: int) -> Decimal:
+def account_balance(db: Transaction, tenant: Tenant, acct_no: int) -> Decimal:
     """Charged - paid - credited - written off + refunded, over the account's whole history."""
     args = (tenant.client_no, acct_no)
     charged = _sum(
@@ -186,7 +186,7 @@ def account_balance(db: _Tx, tenant: Tenant, acct_no: int) -> Decimal:
 
 
 def add_line_credit(
-    db: _Tx,
+    db: Transaction,
     ctx: CallContext,
     row: Mapping[str, Any],
     *,

@@ -63,8 +63,6 @@ class Service:
     units: Decimal = Decimal("1")
     line_type: int = 1
     taxable: bool = True
-    coa_id: int = 1
-    coa_code: str = "4000"
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from typing import Any
 from harness.stub.context import CallContext
 from harness.stub.gateway import ProcessorResult, card_approves, charge
 from harness.stub.models import Account
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
-__all__ = ["DECLINED_COLLECTION_CODE", "Collection", "collect", "collection_outcome", "is_true"]
+__all__ = ["DECLINED_COLLECTION_CODE", "Collection", "collect", "collection_outcome"]
 
 DECLINED_COLLECTION_CODE = 4011
 
@@ -48,15 +48,8 @@ def collection_outcome(collection: Collection, *, code_field: str) -> dict[str, 
     return outcome
 
 
-def is_true(value: Any) -> bool:
-    """Aria's reading of a boolean-ish string input as true ("true", "1", "y", "yes")."""
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in {"true", "1", "y", "yes", "t"}
-
-
 def collect(
-    db: _Tx,
+    db: Transaction,
     ctx: CallContext,
     account: Account,
     *,

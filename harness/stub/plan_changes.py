@@ -38,7 +38,7 @@ from harness.stub.exceptions import InvalidInput
 from harness.stub.invoicing import Draft, finish_draft, store_invoice
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan, Tenant
 from harness.stub.payments import collect, collection_outcome
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
 __all__ = [
     "Billed",
@@ -167,7 +167,7 @@ def unused_days_credit(
 
 
 def bill_lines(
-    db: _Tx,
+    db: Transaction,
     ctx: CallContext,
     account: Account,
     group_no: int,
@@ -203,7 +203,7 @@ def bill_lines(
 
 
 def _running_cycle(
-    db: _Tx, tenant: Tenant, account: Account, group_no: int, today: str
+    db: Transaction, tenant: Tenant, account: Account, group_no: int, today: str
 ) -> Cycle | None:
     """The invoiced cycle running now in a billing group (its first instance's), or None."""
     for mpi in sorted(account.mpis, key=lambda m: m.mpi_no):
@@ -238,7 +238,7 @@ def _period_cost(plan: Plan, units: Decimal) -> Decimal:
 
 
 def assign(
-    db: _Tx,
+    db: Transaction,
     ctx: CallContext,
     account: Account,
     plan: Plan,
@@ -293,7 +293,7 @@ def assign(
     return Change(group.billing_group_no, lines, commit, mpi, "assign")
 
 
-def cancel(db: _Tx, ctx: CallContext, account: Account, mpi: MasterPlanInstance) -> Change:
+def cancel(db: Transaction, ctx: CallContext, account: Account, mpi: MasterPlanInstance) -> Change:
     """Cancel an instance: unused days credited mid-cycle, an early termination fee due."""
     tenant = ctx.tenant
     plan = tenant.plans[mpi.plan_no]
@@ -317,7 +317,7 @@ def cancel(db: _Tx, ctx: CallContext, account: Account, mpi: MasterPlanInstance)
 
 
 def replace_plan(
-    db: _Tx,
+    db: Transaction,
     ctx: CallContext,
     account: Account,
     mpi: MasterPlanInstance,
@@ -361,7 +361,7 @@ def replace_plan(
 
 
 def change_units(
-    db: _Tx, ctx: CallContext, account: Account, mpi: MasterPlanInstance, units: Decimal
+    db: Transaction, ctx: CallContext, account: Account, mpi: MasterPlanInstance, units: Decimal
 ) -> Change:
     """Set an instance's units; an increase mid-cycle is charged for the rest of the period."""
     tenant = ctx.tenant

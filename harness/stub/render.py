@@ -9,7 +9,8 @@ rendering lines is on every invoicing call's path, and a loop of getters costs s
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from harness.spec import registry
@@ -21,8 +22,17 @@ Getter = Callable[[Mapping[str, Any]], Any]
 Row = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
-class _key(str):  # noqa: N801 - reads as a getter in the tables below
-    """The stored line's value under this key (compiled into ``line.get(key)``)."""
+@dataclass(frozen=True, slots=True)
+class _Key:
+    """The stored line's value under one key; the builder compiles it into ``line.get(key)``."""
+
+    name: str
+
+    def __call__(self, line: Mapping[str, Any]) -> Any:
+        return line.get(self.name)
+
+
+_key = _Key
 
 
 def _proration_factor(line: Mapping[str, Any]) -> float | None:
@@ -54,6 +64,7 @@ _MAPPINGS: dict[str, dict[str, Getter]] = {
     "InvoiceItem": {
         **_COMMON,
         "invoice_line_no": _key("line_no"),
+        # the stub keeps one chart of accounts: every service posts to account 1, "4000"
         "service_coa_id": lambda line: 1,
         "client_service_coa_code": lambda line: "4000",
         "units": _key("units"),
@@ -105,8 +116,8 @@ def _row_builder(schema: str) -> Row:
         getter = mapping.get(name)
         if getter is None:
             value = "None"
-        elif isinstance(getter, _key):
-            value = f"get({str(getter)!r})"
+        elif isinstance(getter, _Key):
+            value = f"get({getter.name!r})"
         else:
             value = f"_f{len(computed)}(line)"
             computed[f"_f{len(computed)}"] = getter
@@ -117,7 +128,7 @@ def _row_builder(schema: str) -> Row:
     return namespace["row"]
 
 
-def render_lines(schema: str, lines: list[Mapping[str, Any]], **extra: Any) -> list[dict]:
+def render_lines(schema: str, lines: Sequence[Mapping[str, Any]], **extra: Any) -> list[dict]:
     """Stored lines in the shape of one component schema (extra: fixed values per line)."""
     row = _row_builder(schema)
     out = [row(line) for line in lines]
@@ -136,7 +147,7 @@ def _detail_builder(schema: str) -> Row:
     return _row_builder(schema)
 
 
-def render_tax_details(schema: str, details: list[Mapping[str, Any]]) -> list[dict]:
+def render_tax_details(schema: str, details: Sequence[Mapping[str, Any]]) -> list[dict]:
     """Stored tax details in the shape of TaxDetail or InvoiceTaxDetail."""
     row = _detail_builder(schema)
     return [row(detail) for detail in details]

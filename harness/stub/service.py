@@ -25,6 +25,7 @@ from harness.stub.exceptions import (
     AriaFault,
     AuthenticationError,
     InvalidInput,
+    MethodNotFound,
     NotSimulated,
     UnexpectedError,
     error_envelope,
@@ -32,7 +33,7 @@ from harness.stub.exceptions import (
 from harness.stub.fixtures import build_world, read_fixture
 from harness.stub.models import Tenant, World
 from harness.stub.routes import ROUTES
-from harness.stub.store import Store, _Tx
+from harness.stub.store import Store, Transaction
 
 __all__ = ["StubService"]
 
@@ -67,7 +68,7 @@ class StubService:
             if isinstance(method, str) and method in registry():
                 return self._not_simulated(method, params)
             name = method if isinstance(method, str) else repr(method)
-            return {"error_code": -1, "error_msg": f"method not found: {name[:100]}"}
+            return error_envelope(None, MethodNotFound(name[:100]))
         try:
             if not isinstance(params, Mapping):
                 raise InvalidInput("the request parameters must be an object")
@@ -75,10 +76,10 @@ class StubService:
             tenant = self._authenticate(coerced)
             answer = ROUTES[method](CallContext(tenant, self._store), coerced)
         except AriaFault as fault:
-            return error_envelope(outputs, fault)
+            return error_envelope(method, fault)
         except Exception:
             log.exception("stub: unexpected error in %s", method)
-            return error_envelope(outputs, UnexpectedError())
+            return error_envelope(method, UnexpectedError())
         return {
             name: 0 if name == "error_code" else "OK" if name == "error_msg" else answer.get(name)
             for name in outputs
@@ -86,7 +87,6 @@ class StubService:
 
     def _not_simulated(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """A described method without a route: inputs and credentials checked, then 1001."""
-        outputs = registry()[method].output_fields
         self.not_simulated[method] += 1
         try:
             if not isinstance(params, Mapping):
@@ -94,7 +94,7 @@ class StubService:
             self._authenticate(coerce_params(method, params))
             raise NotSimulated(method)
         except AriaFault as fault:
-            return error_envelope(outputs, fault)
+            return error_envelope(method, fault)
 
     def _authenticate(self, params: Mapping[str, Any]) -> Tenant:
         tenant = self._world.tenants.get(params.get("client_no"))  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ class StubService:
             raise AuthenticationError()
         return tenant
 
-    def _seed(self, tx: _Tx) -> None:
+    def _seed(self, tx: Transaction) -> None:
         tx.set_meta("fixture_digest", self._world.digest)
         tx.start_sequences(dict(self._world.id_sequences))
         for tenant in self._world.tenants.values():
@@ -154,6 +154,29 @@ class StubService:
     def change_count(self) -> int:
         """A counter that moves on every write: while it stands still, state_digest does too."""
         return self._store.change_count()
+
+    def plan_instances(self) -> list[dict[str, int]]:
+        """Every master plan instance as ``client_no``, ``acct_no`` and ``mpi_no``."""
+        rows = self._store.dump()["plan_instances"]
+        return [{key: row[key] for key in ("client_no", "acct_no", "mpi_no")} for row in rows]
+
+    def invoices(self) -> list[dict[str, Any]]:
+        """Every invoice: invoice_no, acct_no, kind, status, orig_invoice_no and total."""
+        keys = ("invoice_no", "acct_no", "kind", "status", "orig_invoice_no", "total")
+        return [{key: row[key] for key in keys} for row in self._store.dump()["invoices"]]
+
+    def identifiers(self) -> dict[str, list[Any]]:
+        """Values a call may name and find, by Aria field (accounts, instances, invoices, SKUs)."""
+        tenants = self._world.tenants.values()
+        accounts = [account for tenant in tenants for account in tenant.accounts.values()]
+        found: dict[str, list[Any]] = {
+            "acct_no": [account.acct_no for account in accounts],
+            "client_acct_id": [account.client_acct_id for account in accounts],
+            "master_plan_instance_no": [mpi.mpi_no for a in accounts for mpi in a.mpis],
+            "invoice_no": [row["invoice_no"] for row in self.invoices()],
+            "client_sku": [sku for tenant in tenants for sku in tenant.items],
+        }
+        return {field: sorted(set(values), key=str) for field, values in found.items()}
 
     @property
     def default_credentials(self) -> tuple[int, str]:

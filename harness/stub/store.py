@@ -18,14 +18,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from harness.errors import HarnessError
+from harness.errors import StoreError
 from harness.stub.compact import compact_json
 
-__all__ = ["SEQUENCE_START", "Store", "StoreError", "TABLES"]
-
-
-class StoreError(HarnessError):
-    """The stub's database file cannot be opened or is not a stub database."""
+__all__ = ["SEQUENCE_START", "Store", "StoreError", "TABLES", "Transaction"]
 
 
 _SCHEMA = """
@@ -70,7 +66,7 @@ CREATE TABLE IF NOT EXISTS payments (
     proc_payment_id TEXT, created TEXT NOT NULL);
 """
 
-TABLES = (
+TABLES: tuple[str, ...] = (
     "meta",
     "sequences",
     "clocks",
@@ -142,7 +138,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
-            db = _Tx(conn)
+            db = Transaction(conn)
             # no invoice is in progress at start-up (and a file from before the ``until``
             # column gets the table afresh)
             db.execute("DROP TABLE IF EXISTS invoicing_marks")
@@ -154,7 +150,7 @@ class Store:
             raise StoreError(f"cannot use {self.path!r} as the stub database: {exc}") from None
         return conn
 
-    def renew(self, seed: Callable[[_Tx], None]) -> None:
+    def renew(self, seed: Callable[[Transaction], None]) -> None:
         """Start again on an in-memory database filled by ``seed``, giving the old one's memory
         back; no other transaction runs in between.
 
@@ -173,23 +169,23 @@ class Store:
                 seed(db)
 
     @contextmanager
-    def transaction(self) -> Iterator[_Tx]:
+    def transaction(self) -> Iterator[Transaction]:
         """One exclusive transaction: committed on success, rolled back on any exception."""
         with self._lock:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield _Tx(conn)
+                yield Transaction(conn)
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 
     @contextmanager
-    def read(self) -> Iterator[_Tx]:
+    def read(self) -> Iterator[Transaction]:
         """A consistent read (no other transaction runs meanwhile)."""
         with self._lock:
-            yield _Tx(self._conn)
+            yield Transaction(self._conn)
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table, in primary-key order, as plain JSON-able dicts."""
@@ -208,7 +204,7 @@ class Store:
         with self._lock:
             return self._retired_changes + self._conn.total_changes
 
-    def wipe(self, db: _Tx) -> None:
+    def wipe(self, db: Transaction) -> None:
         """Delete every row (inside the caller's transaction)."""
         for table in TABLES:
             db.execute(f"DELETE FROM {table}")
@@ -234,7 +230,7 @@ def _return_freed_memory() -> None:
     trim(0)
 
 
-class _Tx:
+class Transaction:
     """The statements a transaction runs; a thin layer over the connection."""
 
     __slots__ = ("_conn", "memo")

@@ -21,6 +21,13 @@ from harness.formcodec import MAX_ARRAY_INDEX, decode_form
 from harness.jsontypes import json_type
 from harness.spec import DISPATCHER_PATH, registry
 from harness.stub.compact import compact_json
+from harness.stub.exceptions import (
+    AriaFault,
+    InvalidInput,
+    MethodNotFound,
+    MissingParameter,
+    error_envelope,
+)
 
 __all__ = [
     "JSON_CONTENT_TYPE",
@@ -28,7 +35,7 @@ __all__ = [
     "Call",
     "Rejection",
     "WireRequest",
-    "error_envelope",
+    "WireResponse",
     "parse_call",
     "parse_request",
     "render",
@@ -38,11 +45,6 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_FORM_FIELDS = 10_000
 MAX_JSON_DEPTH = 32
 JSON_CONTENT_TYPE = "application/json"
-
-UNKNOWN_METHOD = -1
-MISSING_PARAMETER = 1010
-INVALID_INPUT = 1016
-UNEXPECTED_ERROR = 1001
 
 _FORM = "application/x-www-form-urlencoded"
 _BRACKET_INDEX = re.compile(r"\[(\d+)\]")
@@ -63,6 +65,25 @@ class WireRequest:
     body_length: int | None = None  # declared or counted length when the body was not kept
 
 
+@dataclass(slots=True)
+class WireResponse:
+    """What goes back to the client, whichever server carries it."""
+
+    status: int
+    content_type: str
+    body: bytes
+    delay: float = 0.0
+    drop: bool = False
+    close: bool = False
+
+    def header_list(self) -> list[tuple[str, str]]:
+        """Response headers, identical for both adapters."""
+        headers = [("content-type", self.content_type), ("content-length", str(len(self.body)))]
+        if self.close:
+            headers.append(("connection", "close"))
+        return headers
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """A readable call: the method named by ``rest_call`` and its parameters."""
@@ -78,15 +99,6 @@ class Rejection:
     envelope: dict[str, Any]
     method: str | None = None
     reason: str = field(default="")
-
-
-def error_envelope(method: str | None, code: int, message: str) -> dict[str, Any]:
-    """Aria's error answer: the code and message, and every output field of the method as null."""
-    envelope: dict[str, Any] = {"error_code": code, "error_msg": message}
-    if method is not None and method in registry():
-        for name in registry()[method].output_fields:
-            envelope.setdefault(name, None)
-    return envelope
 
 
 def render(envelope: Mapping[str, Any]) -> bytes:
@@ -105,9 +117,8 @@ def parse_request(request: WireRequest, *, max_body: int = MAX_BODY_BYTES) -> Ca
         # for every answer, so a client pointed at the wrong path gets a readable -1.
         return _reject(
             None,
-            UNKNOWN_METHOD,
-            f"method not found: no Aria service at {request.path!r}; "
-            f"the dispatcher is {DISPATCHER_PATH}",
+            MethodNotFound,
+            f"no Aria service at {request.path!r}; the dispatcher is {DISPATCHER_PATH}",
         )
     length = request.body_length if request.body_length is not None else len(request.body)
     if request.method.upper() not in _BODY_METHODS or length == 0:
@@ -115,8 +126,8 @@ def parse_request(request: WireRequest, *, max_body: int = MAX_BODY_BYTES) -> Ca
     if length > max_body:
         return _reject(
             query_method,
-            INVALID_INPUT,
-            f"invalid input: the request body is {length} bytes; at most {max_body} are accepted",
+            InvalidInput,
+            f"the request body is {length} bytes; at most {max_body} are accepted",
         )
     body = _read_body(request.content_type, request.body, query_method)
     if isinstance(body, Rejection):
@@ -135,26 +146,25 @@ def parse_call(params: Mapping[str, Any]) -> Call | Rejection:
     known = method if isinstance(method, str) and method in registry() else None
     # PHP reads an empty or null rest_call as absent.
     if method is None or method == "":
-        return _reject(None, MISSING_PARAMETER, "Missing required parameter: rest_call")
+        return _reject(None, MissingParameter, "rest_call")
     if not isinstance(method, str):
         return _reject(
             None,
-            INVALID_INPUT,
-            f"invalid input: rest_call must be a string naming an Aria method, "
-            f"not {_json_type(method)}",
+            InvalidInput,
+            f"rest_call must be a string naming an Aria method, not {_json_type(method)}",
         )
     if known is None:
         return _reject(
             None,
-            UNKNOWN_METHOD,
-            f"method not found: {method!r}; the stub serves {', '.join(registry().names)}",
+            MethodNotFound,
+            f"{method!r}; the stub serves {', '.join(registry().names)}",
         )
     if output_format not in (None, "", "json"):
         # Aria also speaks XML; the stub describes and serves JSON only.
         return _reject(
             known,
-            INVALID_INPUT,
-            f"invalid input: output_format {output_format!r} is not served; use 'json'",
+            InvalidInput,
+            f"output_format {output_format!r} is not served; use 'json'",
         )
     return Call(known, params)
 
@@ -167,20 +177,19 @@ def _read_body(
         shown = media_type or "no Content-Type"
         return _reject(
             query_method,
-            INVALID_INPUT,
-            f"invalid input: a body sent as {shown} cannot be read; "
-            f"send application/json or {_FORM}",
+            InvalidInput,
+            f"a body sent as {shown} cannot be read; send application/json or {_FORM}",
         )
     try:
         codecs.lookup(charset)
         text = body.decode(charset)
     except LookupError:
-        return _reject(query_method, INVALID_INPUT, f"invalid input: unknown charset {charset!r}")
+        return _reject(query_method, InvalidInput, f"unknown charset {charset!r}")
     except UnicodeDecodeError as exc:
         return _reject(
             query_method,
-            INVALID_INPUT,
-            f"invalid input: the body is not valid {charset} ({_bad_bytes(exc)})",
+            InvalidInput,
+            f"the body is not valid {charset} ({_bad_bytes(exc)})",
         )
     if media_type == _FORM:
         pairs = _form_pairs(text, charset)
@@ -196,38 +205,35 @@ def _read_json(text: str, query_method: str | None) -> dict[str, Any] | Rejectio
     except json.JSONDecodeError as exc:
         return _reject(
             query_method,
-            INVALID_INPUT,
-            f"invalid input: the body is not valid JSON ({exc.msg} at line {exc.lineno} "
-            f"column {exc.colno})",
+            InvalidInput,
+            f"the body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})",
         )
     except _NotAJsonNumber as exc:
-        return _reject(
-            query_method, INVALID_INPUT, f"invalid input: the body is not valid JSON ({exc})"
-        )
+        return _reject(query_method, InvalidInput, f"the body is not valid JSON ({exc})")
     except ValueError:
         # Python's own limit on integer digits: its message names interpreter settings
         return _reject(
             query_method,
-            INVALID_INPUT,
-            "invalid input: the body holds a number with more digits than any Aria field takes",
+            InvalidInput,
+            "the body holds a number with more digits than any Aria field takes",
         )
     except RecursionError:
         return _reject(
             query_method,
-            INVALID_INPUT,
-            f"invalid input: the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
+            InvalidInput,
+            f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
         )
     if not isinstance(value, dict):
         return _reject(
             query_method,
-            INVALID_INPUT,
-            f"invalid input: the JSON body must be an object, not {_json_type(value)}",
+            InvalidInput,
+            f"the JSON body must be an object, not {_json_type(value)}",
         )
     if _depth(value) > MAX_JSON_DEPTH:
         return _reject(
             query_method,
-            INVALID_INPUT,
-            f"invalid input: the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
+            InvalidInput,
+            f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels",
         )
     return value
 
@@ -246,26 +252,22 @@ def _form_pairs(text: str, charset: str) -> list[tuple[str, str]] | Rejection:
             max_num_fields=MAX_FORM_FIELDS,
         )
     except UnicodeDecodeError as exc:
-        return _reject(
-            None, INVALID_INPUT, f"invalid input: a form value is not {charset} ({_bad_bytes(exc)})"
-        )
+        return _reject(None, InvalidInput, f"a form value is not {charset} ({_bad_bytes(exc)})")
     except ValueError:
-        return _reject(
-            None, INVALID_INPUT, f"invalid input: more than {MAX_FORM_FIELDS} form fields"
-        )
+        return _reject(None, InvalidInput, f"more than {MAX_FORM_FIELDS} form fields")
     for key, _ in pairs:
         for index in _BRACKET_INDEX.findall(key):
             if int(index) > MAX_ARRAY_INDEX:
                 return _reject(
                     _last(pairs, "rest_call"),
-                    INVALID_INPUT,
-                    f"invalid input: array index {index} in {key!r} is beyond {MAX_ARRAY_INDEX}",
+                    InvalidInput,
+                    f"array index {index} in {key!r} is beyond {MAX_ARRAY_INDEX}",
                 )
     return pairs
 
 
 def _decode_pairs(pairs: list[tuple[str, str]], method: str | None) -> dict[str, Any]:
-    arrays = registry()[method].array_fields if method in registry() else {}
+    arrays = registry()[method].array_fields if method is not None and method in registry() else {}
     return decode_form(pairs, array_fields=arrays)
 
 
@@ -294,9 +296,10 @@ def _last(pairs: list[tuple[str, str]], name: str) -> str | None:
     return found if found in registry() else None
 
 
-def _reject(method: str | None, code: int, message: str) -> Rejection:
+def _reject(method: str | None, fault: type[AriaFault], detail: str) -> Rejection:
     known = method if method is not None and method in registry() else None
-    return Rejection(error_envelope(known, code, message), known, message)
+    raised = fault(detail)
+    return Rejection(error_envelope(known, raised), known, raised.message)
 
 
 class _NotAJsonNumber(ValueError):

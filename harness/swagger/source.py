@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import DescriptionError, FetchError
+from harness.facts import load_yaml
 from harness.swagger.model import ApiModel
 
 __all__ = ["BUNDLED", "FETCH_TIMEOUT", "PUBLISHED_PATH", "load_description", "read_description"]
@@ -88,9 +89,8 @@ def _parse(text: str, where: str, error: type[Exception]) -> Any:
         pass
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        document = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        document = load_yaml(text)
     except yaml.YAMLError:
         raise error(f"{where} is neither JSON nor YAML") from None
     if not isinstance(document, Mapping):

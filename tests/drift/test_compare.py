@@ -28,9 +28,12 @@ def test_new_ids_dates_and_amounts_do_not_drift() -> None:
     live["invoice_no"] = 912345
     line = live["out_invoices_list"][0]
     line["invoice_no"] = 912345
-    for detail in line.get("invoice_line_details") or []:
+    items = line["invoice_items"]
+    assert items, "the sample must carry invoice lines for this test to change them"
+    for detail in items:
         detail["start_date_range"] = "2027-03-01"
         detail["line_amount"] = 3.0
+    assert live != GEN_INVOICE_M_SUCCESS
     assert compare_responses(METHOD, GEN_INVOICE_M_SUCCESS, live) == []
 
 

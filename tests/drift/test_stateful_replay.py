@@ -18,8 +18,6 @@ from harness.drift import DriftConfig, DriftResult, Target, Verdict, run_drift
 from harness.stub.fixtures import default_fixture_text, read_fixture
 from tests.drift.fakes import no_wait_policy
 
-pytest.importorskip("harness.stub.server")
-
 ACCT, MPI = 1000001, 20001
 TEST_CARD = {
     "alt_pay_method": 1,
@@ -87,7 +85,7 @@ SUITE = (
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The consumer suite's cassettes, recorded against a stub with the default ids."""
-    from harness.drift.record_demo import record_scenarios
+    from tests.drift.record_demo import record_scenarios
 
     folder = tmp_path_factory.mktemp("suite")
     record_scenarios(folder, SUITE, fixtures=_fixture())
@@ -238,7 +236,7 @@ def test_reports_of_a_replay_with_stand_ins_hold_no_card_and_no_secret(
 def test_cassettes_recorded_against_fresh_stubs_each_keep_their_own_ids(
     tmp_path: Path, tonight: Any
 ) -> None:
-    from harness.drift.record_demo import record_scenarios
+    from tests.drift.record_demo import record_scenarios
 
     # two tests, each recorded against its own fresh stub: both orders were invoice 900001
     for name in ("first_test.yaml", "second_test.yaml"):

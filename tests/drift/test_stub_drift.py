@@ -14,11 +14,6 @@ from harness.recording import scan_paths
 from harness.spec import data_dir
 from tests.drift.fakes import no_wait_policy
 
-pytest.importorskip(
-    "harness.stub.server",
-    reason="the stub's HTTP layer (harness.stub.server: running_stub) is not on this branch",
-)
-
 BUNDLED = Path(str(data_dir("cassettes")))
 
 

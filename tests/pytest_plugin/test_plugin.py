@@ -208,6 +208,15 @@ def test_xdist_workers_each_get_their_own_stub_and_keep_every_cassette(pytester)
         """
         import pytest
 
+        # first: xdist hands the first four tests out round robin, two to each worker
+        @pytest.mark.parametrize("n", range(4))
+        def test_fresh_state(aria_stub, aria_client, n, worker_id):
+            before = aria_client.call("get_virtual_datetime_m")["current_offset_hours"]
+            aria_client.call("advance_virtual_datetime_m", offset_hours=24)
+            assert before == 0  # reset per test
+            with open(f"stub-{worker_id}-{n}.url", "w") as out:
+                out.write(aria_stub.url)
+
         @pytest.mark.aria_cassette("shared.yaml")
         @pytest.mark.parametrize("n", range(8))
         def test_order(aria_client, n):
@@ -215,18 +224,19 @@ def test_xdist_workers_each_get_their_own_stub_and_keep_every_cassette(pytester)
                 "create_order_m", account_no=1000001, do_write=False,
                 order_line_items_list=[{"client_sku": "WIDGET", "units": n + 1}],
             )
-
-        @pytest.mark.parametrize("n", range(4))
-        def test_fresh_state(aria_stub, aria_client, n):
-            before = aria_client.call("get_virtual_datetime_m")["current_offset_hours"]
-            aria_client.call("advance_virtual_datetime_m", offset_hours=24)
-            assert before == 0  # reset per test, one stub per worker
         """
     )
     run = pytester.runpytest_subprocess(
         "-p", "no:cacheprovider", "-n", "2", "--aria-record-mode=new_episodes"
     )
     run.assert_outcomes(passed=12)
+    urls: dict[str, set[str]] = {}
+    for path in pytester.path.glob("stub-*.url"):
+        urls.setdefault(path.name.split("-")[1], set()).add(path.read_text())
+    # both workers ran stub tests, each always on one stub, and no two workers on the same one
+    assert len(urls) == 2, urls
+    assert all(len(seen) == 1 for seen in urls.values()), urls
+    assert len(set().union(*urls.values())) == 2, urls
     from harness.recording.persist import load_interactions
 
     interactions, _ = load_interactions(pytester.path / "cassettes" / "shared.yaml")

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from harness.recording.cards import find_real_cards
-from harness.recording.secrets import (
+from harness.secrets import (
     card_brand,
     fold_name,
     is_placeholder,

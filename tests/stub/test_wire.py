@@ -11,12 +11,12 @@ from harness.contracts import validate
 from harness.formcodec import encode_form
 from harness.spec import DISPATCHER_PATH, registry
 from harness.stub import Stub
+from harness.stub.exceptions import AccountNotFound, error_envelope
 from harness.stub.wire import (
     MAX_BODY_BYTES,
     Call,
     Rejection,
     WireRequest,
-    error_envelope,
     parse_request,
     render,
 )
@@ -228,8 +228,12 @@ def test_unknown_path_is_answered_with_method_not_found() -> None:
 def test_rejection_of_a_known_method_carries_its_output_fields_as_null() -> None:
     rejection = as_rejection(post(b"{broken", JSON, query="rest_call=gen_invoice_m"))
     spec = registry()["gen_invoice_m"]
-    assert list(rejection.envelope) == list(spec.output_fields)
-    assert all(rejection.envelope[f] is None for f in spec.output_fields[2:])
+    keys = list(rejection.envelope)
+    # As in real traffic (and as the service answers): error_code first, error_msg last.
+    assert (keys[0], keys[-1]) == ("error_code", "error_msg")
+    assert sorted(keys) == sorted(spec.output_fields)
+    outputs = [f for f in spec.output_fields if f not in ("error_code", "error_msg")]
+    assert all(rejection.envelope[f] is None for f in outputs)
     assert validate("gen_invoice_m", rejection.envelope) == []
 
 
@@ -306,9 +310,8 @@ def _method_of(kwargs: dict[str, Any]) -> str | None:
 
 
 def test_rendering_keeps_the_envelope_key_order_and_is_compact() -> None:
-    envelope = error_envelope("gen_invoice_m", 1009, "account does not exist")
+    envelope = error_envelope("gen_invoice_m", AccountNotFound())
     rendered = render(envelope)
-    assert rendered.startswith(
-        b'{"error_code":1009,"error_msg":"account does not exist","invoice_no"'
-    )
-    assert list(json.loads(rendered)) == list(registry()["gen_invoice_m"].output_fields)
+    assert rendered.startswith(b'{"error_code":1009,"invoice_no":null,')
+    assert rendered.endswith(b',"error_msg":"account does not exist"}')
+    assert list(json.loads(rendered)) == list(envelope)

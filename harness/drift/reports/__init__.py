@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from harness.drift.reports.html_report import render_html
@@ -11,6 +10,7 @@ from harness.drift.reports.json_report import render_json, result_to_dict
 from harness.drift.reports.junit import render_junit
 from harness.drift.reports.markdown import render_markdown
 from harness.drift.runner import DriftResult
+from harness.recording.persist import write_atomic
 
 __all__ = [
     "render_html",
@@ -43,15 +43,6 @@ def write_reports(
         if target is None:
             continue
         path = Path(target)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = _RENDERERS[kind](result)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, _RENDERERS[kind](result))
         written.append(path)
     return written

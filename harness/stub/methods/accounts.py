@@ -34,7 +34,7 @@ from harness.stub.models import (
     Tenant,
 )
 from harness.stub.render import render_record
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
 __all__ = [
     "create_acct_complete_m",
@@ -50,7 +50,7 @@ _KINDS = {CREDIT_CARD: "credit_card"}
 _KIND_TYPES = {kind: number for number, kind in _KINDS.items()}
 
 
-def _new_account(db: _Tx, ctx: CallContext, raw: dict[str, Any], dry_run: bool) -> Account:
+def _new_account(db: Transaction, ctx: CallContext, raw: dict[str, Any], dry_run: bool) -> Account:
     """The account an ``acct`` item describes, numbered from the store's sequences."""
     tenant = ctx.tenant
     number = (lambda name: 0) if dry_run else db.next_id
@@ -224,7 +224,7 @@ def get_acct_details_all_m(ctx: CallContext, params: dict[str, Any]) -> dict[str
     return answer
 
 
-def _balance(db: _Tx, tenant: Tenant, account: Account) -> Decimal:
+def _balance(db: Transaction, tenant: Tenant, account: Account) -> Decimal:
     """Posted invoices' totals less approved payments."""
     invoiced = db.all(
         "SELECT total FROM invoices WHERE client_no = ? AND acct_no = ? "
@@ -241,7 +241,7 @@ def _balance(db: _Tx, tenant: Tenant, account: Account) -> Decimal:
 
 
 def _instance_values(
-    db: _Tx, tenant: Tenant, account: Account, mpi: MasterPlanInstance
+    db: Transaction, tenant: Tenant, account: Account, mpi: MasterPlanInstance
 ) -> tuple[Plan, Cycle, BillingGroup | None]:
     plan = tenant.plans[mpi.plan_no]
     cycle = current_cycle(db, tenant, mpi)
@@ -250,7 +250,7 @@ def _instance_values(
 
 
 def _master_plan_info(
-    db: _Tx, tenant: Tenant, account: Account, mpi: MasterPlanInstance
+    db: Transaction, tenant: Tenant, account: Account, mpi: MasterPlanInstance
 ) -> dict[str, Any]:
     plan, cycle, group = _instance_values(db, tenant, account, mpi)
     return render_record(

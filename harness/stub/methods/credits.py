@@ -42,7 +42,7 @@ from harness.stub.ledger import (
     stamp,
 )
 from harness.stub.models import Account, Tenant
-from harness.stub.store import _Tx, dumps
+from harness.stub.store import Transaction, dumps
 
 __all__ = ["apply_cm_m", "create_cm_m", "get_cm_details_m", "named_account", "unapply_cm_m"]
 
@@ -143,7 +143,7 @@ def create_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             line = _memo_line(item, index, source)
             line.update(cm_line_no=index + 1, amount=str(amount))
             lines.append(line)
-        if row is not None:
+        if row is not None and body is not None:
             credited = line_credits(db, tenant, row["invoice_no"])
             for line_no, amount in wanted.items():
                 if amount > line_open(body, credited, line_no):
@@ -215,7 +215,9 @@ def create_cm_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _load_memo(db: _Tx, tenant: Tenant, account: Account | None, cm_no: Any) -> tuple[Any, dict]:
+def _load_memo(
+    db: Transaction, tenant: Tenant, account: Account | None, cm_no: Any
+) -> tuple[Any, dict]:
     row = db.one(
         "SELECT * FROM credit_memos WHERE client_no = ? AND cm_no = ?", (tenant.client_no, cm_no)
     )
@@ -224,7 +226,9 @@ def _load_memo(db: _Tx, tenant: Tenant, account: Account | None, cm_no: Any) -> 
     return row, load_body(row["body"])
 
 
-def _memo_applied(db: _Tx, tenant: Tenant, cm_no: int) -> dict[tuple[int, int, int], Decimal]:
+def _memo_applied(
+    db: Transaction, tenant: Tenant, cm_no: int
+) -> dict[tuple[int, int, int], Decimal]:
     """(memo line, invoice, invoice line) -> credit applied from the memo line now."""
     applied: dict[tuple[int, int, int], Decimal] = defaultdict(lambda: ZERO)
     for row in db.all(

@@ -11,11 +11,12 @@ and callers arriving meanwhile see what Aria's would.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from harness.stub.billing import Totals, add_months
+from harness.stub.billing import Totals, add_months, periods_between
 from harness.stub.context import CallContext
 from harness.stub.exceptions import (
     AriaFault,
@@ -39,7 +40,7 @@ from harness.stub.invoicing import (
     pending_mpis,
     store_invoice,
 )
-from harness.stub.models import Account, BillingGroup
+from harness.stub.models import Account, BillingGroup, MasterPlanInstance
 
 __all__ = ["gen_invoice", "gen_invoice_m"]
 
@@ -72,7 +73,7 @@ class _Result:
     draft: Draft
 
 
-def _find_mpi(account: Account, params: dict[str, Any]):
+def _find_mpi(account: Account, params: dict[str, Any]) -> MasterPlanInstance | None:
     if "master_plan_instance_no" in params:
         number = params["master_plan_instance_no"]
         found = next((m for m in account.mpis if m.mpi_no == number), None)
@@ -152,7 +153,11 @@ def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     )
     results = _run(ctx, request, in_progress=InvoiceInProgress, blocked=InvoiceInProgress)
     single = results[0] if len(results) == 1 else None
-    single_group = account.billing_group(single.billing_group_no) if single else None
+    single_group = (
+        account.billing_group(single.billing_group_no)
+        if single is not None and single.billing_group_no is not None
+        else None
+    )
     return {
         "invoice_no": single.invoice_no if single else None,
         "out_acct_no": account.acct_no,
@@ -212,7 +217,13 @@ def _aria6_pending() -> AriaFault:
     return InvalidInput("the account has a pending invoice; approve it before the next invoice")
 
 
-def _run(ctx: CallContext, request: _Request, *, in_progress, blocked) -> list[_Result]:
+def _run(
+    ctx: CallContext,
+    request: _Request,
+    *,
+    in_progress: Callable[[], AriaFault],
+    blocked: Callable[[], AriaFault],
+) -> list[_Result]:
     tenant = ctx.tenant
     account = request.account
     group_nos = [g.billing_group_no for g in request.groups]
@@ -260,7 +271,12 @@ def _instant(moment: datetime) -> str:
 
 
 def _due(
-    ctx: CallContext, request: _Request, today: str, states, pending, blocked
+    ctx: CallContext,
+    request: _Request,
+    today: str,
+    states: Mapping[int, MpiState],
+    pending: Collection[int],
+    blocked: Callable[[], AriaFault],
 ) -> list[tuple[int, list[MpiState]]]:
     """Per billing group, the instances to bill now; the fitting error when there are none."""
     tenant = ctx.tenant
@@ -301,7 +317,13 @@ def _due(
     return due
 
 
-def _build(ctx: CallContext, request: _Request, today: str, due, orders) -> list[Draft]:
+def _build(
+    ctx: CallContext,
+    request: _Request,
+    today: str,
+    due: list[tuple[int, list[MpiState]]],
+    orders: list[tuple[int, dict]],
+) -> list[Draft]:
     """The invoices' lines: one draft per billing group (one in all at account level)."""
     tenant = ctx.tenant
     account = request.account
@@ -334,8 +356,4 @@ def _periods(next_date: str, today: str, interval: int, request: _Request) -> in
     # 2 (short cycle) and advance invoices bill one period per call
     if request.combine == 2 or request.invoice_mode == 1:
         return 1
-    periods, current = 0, next_date
-    while current <= today and periods < 120:
-        periods += 1
-        current = add_months(current, interval)
-    return max(periods, 1)
+    return periods_between(next_date, today, interval, through_end=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from harness.stub.billing import COUPON_LINE, LINE_TYPES, TAX_LINE, dec, money
+from harness.stub.billing import COUPON_LINE, LINE_TYPES, TAX_LINE, dec, money, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
 from harness.stub.invoicing import Draft, finish_draft, store_invoice
@@ -135,10 +135,9 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         draft = Draft(account, group_no, kind="order")
         draft.lines = _order_lines(tenant, account, params["order_line_items_list"], day)
         finish_draft(db, tenant, draft)
-        before = money(
-            sum((dec(line["amount"]) for line in draft.lines if line["line_type"] == 8), Decimal(0))
-        )
-        after = before + draft.tax
+        # the order's charge lines (its tax lines are not charges; the coupon comes after)
+        sums = totals(draft.lines, tax=draft.tax, credit=Decimal(0))
+        before, after = sums.before_tax, sums.after_tax
         credit = min(coupon.amount, after) if coupon is not None else Decimal(0)
         draft.credit = credit
         if coupon is not None:

@@ -11,8 +11,9 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from harness.facts import reads_true
 from harness.stub.accounts import instance_by_client_id, live_account
-from harness.stub.billing import add_months
+from harness.stub.billing import periods_between
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
 from harness.stub.invoicing import (
@@ -24,8 +25,8 @@ from harness.stub.invoicing import (
     store_invoice,
 )
 from harness.stub.models import Account
-from harness.stub.payments import collect, collection_outcome, is_true
-from harness.stub.store import _Tx
+from harness.stub.payments import collect, collection_outcome
+from harness.stub.store import Transaction
 
 __all__ = ["manage_pending_invoice_m"]
 
@@ -34,7 +35,7 @@ __all__ = ["manage_pending_invoice_m"]
 APPROVE, DISCARD, REGENERATE = 1, 2, 3
 
 
-def _find_pending(db: _Tx, ctx: CallContext, params: dict[str, Any]) -> tuple[Any, dict]:
+def _find_pending(db: Transaction, ctx: CallContext, params: dict[str, Any]) -> tuple[Any, dict]:
     tenant = ctx.tenant
     if "invoice_no" in params:
         row = db.one(
@@ -62,7 +63,7 @@ def _find_pending(db: _Tx, ctx: CallContext, params: dict[str, Any]) -> tuple[An
     raise NoDataFound(f"no data found: no pending invoice on master plan instance {mpi_no}")
 
 
-def _undo(db: _Tx, ctx: CallContext, row: Any, body: dict, *, orders_to: str) -> None:
+def _undo(db: Transaction, ctx: CallContext, row: Any, body: dict, *, orders_to: str) -> None:
     """Discard a pending invoice: its periods, carryover and orders become unbilled again."""
     client_no = ctx.tenant.client_no
     db.execute(
@@ -87,23 +88,22 @@ def _undo(db: _Tx, ctx: CallContext, row: Any, body: dict, *, orders_to: str) ->
         )
 
 
-def _regenerate(db: _Tx, ctx: CallContext, account: Account, row: Any, body: dict) -> int:
+def _regenerate(db: Transaction, ctx: CallContext, account: Account, row: Any, body: dict) -> int:
     tenant = ctx.tenant
     _undo(db, ctx, row, body, orders_to="waiting")
     draft = Draft(account, row["billing_group_no"])
     by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
     for mpi_no, (old_date, new_date) in body.get("mpis", {}).items():
         mpi = by_no[int(mpi_no)]
-        count = db.one(
+        stored = db.one(
             "SELECT invoice_count FROM plan_instances WHERE client_no = ? AND mpi_no = ?",
             (tenant.client_no, mpi.mpi_no),
-        )[0]
-        periods, current = 0, old_date
+        )
+        assert stored is not None, "an account's plan instance has its row from the seed"
+        count = stored[0]
         interval = tenant.plans[mpi.plan_no].billing_interval_months
-        while current < new_date and periods < 120:
-            periods += 1
-            current = add_months(current, interval)
-        bill_mpi(draft, tenant, MpiState(mpi, old_date, count), periods=max(periods, 1))
+        periods = periods_between(old_date, new_date, interval, through_end=False)
+        bill_mpi(draft, tenant, MpiState(mpi, old_date, count), periods=periods)
     orders = [
         (r[0], json.loads(r[1]))
         for r in db.all(
@@ -141,7 +141,7 @@ def manage_pending_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
             "client_billing_group_id": group.client_billing_group_id if group else None,
         }
         if action == DISCARD:
-            cancel = is_true(params.get("cancel_orders_on_discard", "false"))
+            cancel = reads_true(params.get("cancel_orders_on_discard", "false"))
             _undo(db, ctx, row, body, orders_to="cancelled" if cancel else "waiting")
             return answer
         if action == REGENERATE:
@@ -152,7 +152,7 @@ def manage_pending_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
             (tenant.client_no, row["invoice_no"]),
         )
         override = params.get("alt_collect_on_approve")
-        wanted = tenant.params.collect_on_approve if override is None else is_true(override)
+        wanted = tenant.params.collect_on_approve if override is None else reads_true(override)
         if wanted:
             collection = collect(
                 db,

@@ -29,7 +29,7 @@ from harness.stub.plan_changes import (
     replace_plan,
 )
 from harness.stub.render import render_record
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
 __all__ = [
     "assign_acct_plan_m",
@@ -41,7 +41,7 @@ __all__ = [
     "update_acct_plan_m",
 ]
 
-Make = Callable[[_Tx, Account, bool], Change]
+Make = Callable[[Transaction, Account, bool], Change]
 
 
 def _run(
@@ -166,7 +166,7 @@ def assign_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
     plan = find_plan(ctx.tenant, params, "new_plan_no", "new_client_plan_id")
     units = positive_units(params.get("plan_units", 1), "plan_units")
 
-    def make(db: _Tx, account: Account, dry_run: bool) -> Change:
+    def make(db: Transaction, account: Account, dry_run: bool) -> Change:
         group = billing_group(account, params)
         ident = params.get("client_plan_instance_id")
         return assign(
@@ -183,9 +183,9 @@ def _instance_change(
     params: dict[str, Any],
     no_field: str,
     id_field: str,
-    how: Callable[[_Tx, Account, Any], Change],
+    how: Callable[[Transaction, Account, Any], Change],
 ) -> Make:
-    def make(db: _Tx, account: Account, dry_run: bool) -> Change:
+    def make(db: Transaction, account: Account, dry_run: bool) -> Change:
         return how(db, account, find_instance(account, params, no_field, id_field))
 
     return make
@@ -206,7 +206,7 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
     """Swap an instance's plan; a higher rate mid-cycle is charged for the rest of the period."""
     new_plan = find_plan(ctx.tenant, params, "new_plan_no", "new_client_plan_id")
 
-    def how(db: _Tx, account: Account, mpi: Any) -> Change:
+    def how(db: Transaction, account: Account, mpi: Any) -> Change:
         units = positive_units(params.get("plan_units", mpi.units), "plan_units")
         ident = params.get("new_client_plan_instance_id")
         return replace_plan(db, ctx, account, mpi, new_plan, units=units, new_ident=ident)
@@ -218,7 +218,7 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
 def update_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Change an instance's units (the only change the stub simulates)."""
 
-    def how(db: _Tx, account: Account, mpi: Any) -> Change:
+    def how(db: Transaction, account: Account, mpi: Any) -> Change:
         units = positive_units(params.get("plan_units", mpi.units), "plan_units")
         return change_units(db, ctx, account, mpi, units)
 
@@ -236,7 +236,7 @@ def modify_acct_plan_unit_instances_m(ctx: CallContext, params: dict[str, Any]) 
     if not added and not removed:
         raise InvalidInput("give new_plan_units, new_client_plan_unit_inst or remove_plan_units")
 
-    def how(db: _Tx, account: Account, mpi: Any) -> Change:
+    def how(db: Transaction, account: Account, mpi: Any) -> Change:
         units: Decimal = mpi.units + added - removed
         if units <= 0:
             raise InvalidInput(f"the instance has {mpi.units} units; at least one must stay")

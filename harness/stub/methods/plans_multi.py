@@ -34,7 +34,7 @@ from harness.stub.plan_changes import (
     replace_plan,
 )
 from harness.stub.render import render_record
-from harness.stub.store import _Tx
+from harness.stub.store import Transaction
 
 __all__ = ["update_acct_plan_multi_m"]
 
@@ -42,7 +42,12 @@ ASSIGN, REPLACE, UPDATE, CANCEL = 1, 2, 3, 4
 
 
 def _change(
-    db: _Tx, ctx: CallContext, account: Account, item: dict[str, Any], where: str, dry_run: bool
+    db: Transaction,
+    ctx: CallContext,
+    account: Account,
+    item: dict[str, Any],
+    where: str,
+    dry_run: bool,
 ) -> Change:
     directive = item["plan_directive"]
     if directive == ASSIGN:

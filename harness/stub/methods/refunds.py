@@ -21,6 +21,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from harness.facts import reads_true
 from harness.stub.accounts import find_account
 from harness.stub.billing import TAX_LINE, dec, money
 from harness.stub.context import CallContext
@@ -39,8 +40,7 @@ from harness.stub.ledger import (
     stamp,
 )
 from harness.stub.methods.credits import named_account
-from harness.stub.payments import is_true
-from harness.stub.store import _Tx, dumps
+from harness.stub.store import Transaction, dumps
 
 __all__ = ["get_refund_details_m", "issue_refund_to_acct_m"]
 
@@ -48,7 +48,9 @@ __all__ = ["get_refund_details_m", "issue_refund_to_acct_m"]
 _CARD_METHOD = (1, "Credit Card")
 
 
-def _reversals(db: _Tx, ctx: CallContext, acct_no: int, items: list[dict], today: str) -> list:
+def _reversals(
+    db: Transaction, ctx: CallContext, acct_no: int, items: list[dict], today: str
+) -> list:
     """The lines to reverse, checked against what is open on them; (row, line, amount, date)."""
     tenant = ctx.tenant
     account = find_account(db, tenant, {"acct_no": acct_no})
@@ -85,7 +87,7 @@ def issue_refund_to_acct_m(ctx: CallContext, params: dict[str, Any]) -> dict[str
     """Refund a payment, reversing invoice lines when asked."""
     tenant = ctx.tenant
     account = named_account(ctx, params)
-    if is_true(params.get("is_unlinked_refund", "false")):
+    if reads_true(params.get("is_unlinked_refund", "false")):
         raise InvalidInput("is_unlinked_refund 'true' is not simulated by the stub")
     dry_run = params.get("do_write") == "false"
     store = ctx.store
@@ -115,7 +117,7 @@ def issue_refund_to_acct_m(ctx: CallContext, params: dict[str, Any]) -> dict[str
         left = Decimal(payment["amount"]) - refunded
         if "total_refund_amount" in params:
             amount = money(dec(params["total_refund_amount"]))
-        elif is_true(params.get("auto_calc_refund", "false")):
+        elif reads_true(params.get("auto_calc_refund", "false")):
             amount = reversed_total
         else:
             raise MissingParameter("total_refund_amount")
@@ -183,7 +185,9 @@ def issue_refund_to_acct_m(ctx: CallContext, params: dict[str, Any]) -> dict[str
     }
 
 
-def _write(db: _Tx, ctx: CallContext, reversals: list, lines: list[dict], refund_no: int) -> None:
+def _write(
+    db: Transaction, ctx: CallContext, reversals: list, lines: list[dict], refund_no: int
+) -> None:
     """Record the reversals as line credits and one credit invoice per reversed invoice."""
     drafts: dict[int, Draft] = {}
     for (row, line, part, _), shown in zip(reversals, lines, strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -140,19 +141,19 @@ def test_rebilling_a_couponed_order_offsets_its_credit_too(ok, service):
     assert Decimal(original["total"]) + Decimal(memo["total"]) == 0
 
 
+def _line(**fields: Any) -> dict[str, Any]:
+    return {"order_line_items_list": [{"client_sku": "WIDGET", "units": 1, **fields}]}
+
+
 @pytest.mark.parametrize(
-    "params",
+    ("params", "reason"),
     [
-        {"coupon_cd": "NOPE"},
-        {"order_line_items_list": [{"client_sku": "NOPE", "units": 1}]},
-        {"order_line_items_list": [{"units": 1}]},
-        {"order_line_items_list": [{"client_sku": "WIDGET", "units": 0}]},
-        {
-            "order_line_items_list": [
-                {"client_sku": "WIDGET", "units": 1, "unit_discount_amount": 50}
-            ]
-        },
-        {"bill_immediately": 7},
+        ({"coupon_cd": "NOPE"}, "coupon_cd 'NOPE' is not a coupon of this client"),
+        ({"order_line_items_list": [{"client_sku": "NOPE", "units": 1}]}, "not in the catalogue"),
+        ({"order_line_items_list": [{"units": 1}]}, "client_sku is required"),
+        (_line(units=0), "units must be positive"),
+        (_line(unit_discount_amount=50), "unit_discount_amount must leave a line amount"),
+        ({"bill_immediately": 7}, "bill_immediately must be 0 or 1"),
     ],
     ids=[
         "coupon",
@@ -163,9 +164,10 @@ def test_rebilling_a_couponed_order_offsets_its_credit_too(ok, service):
         "bill-flag",
     ],
 )
-def test_invalid_orders_are_1016(err, params):
+def test_invalid_orders_are_1016(err, params, reason):
     params.setdefault("order_line_items_list", [{"client_sku": "WIDGET", "units": 1}])
-    err(1016, "create_order_m", account_no=ACME, **params)
+    answer = err(1016, "create_order_m", account_no=ACME, **params)
+    assert reason in answer["error_msg"]
 
 
 def test_configured_decline_number_declines_and_fills_processor_fields(ok):

@@ -40,9 +40,10 @@ def test_alt_bill_day_only_on_the_first_invoice(ok, err):
     assert "first invoice" in answer["error_msg"]
 
 
-@pytest.mark.parametrize("mode", [2, -1])
-def test_invoice_mode_other_than_0_or_1_is_invalid(err, mode):
-    err(1016, "gen_invoice", acct_no=ACME, invoice_mode=mode)
+@pytest.mark.parametrize(("mode", "reason"), [(2, "must be one of 0, 1"), (-1, "is out of range")])
+def test_invoice_mode_other_than_0_or_1_is_invalid(err, mode, reason):
+    answer = err(1016, "gen_invoice", acct_no=ACME, invoice_mode=mode)
+    assert f"invoice_mode {reason}" in answer["error_msg"]
 
 
 @pytest.mark.parametrize("mode", [0, 1])

@@ -162,7 +162,8 @@ def test_a_rebilled_invoice_cannot_be_rebilled_again(ok, err, original):
         "rb_line_items": [{"line_no": 1}],
     }
     ok("gen_rb_m", **params)
-    err(1016, "gen_rb_m", **params)
+    answer = err(1016, "gen_rb_m", **params)
+    assert f"invoice {original['invoice_no']} cannot be rebilled" in answer["error_msg"]
 
 
 def test_a_declined_rebill_collection_answers_its_error_code(ok):

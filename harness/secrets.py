@@ -22,6 +22,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote_plus
 
+from harness.facts import TEST_CARD_NUMBERS, luhn_valid
+
 __all__ = [
     "ARIA_AUTH_KEY_PLACEHOLDER",
     "ARIA_CLIENT_NO_PLACEHOLDER",
@@ -261,21 +263,6 @@ _BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
 )
 
 
-def luhn_valid(digits: str) -> bool:
-    """The Luhn (mod 10) check of a string of digits."""
-    if not digits.isdigit():
-        return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if position % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
-
-
 def card_brand(digits: str) -> str | None:
     """The brand of a Luhn-valid card number of the right length for its range, else None."""
     if not (12 <= len(digits) <= 19 and digits.isdigit() and luhn_valid(digits)):
@@ -367,8 +354,6 @@ def _name_before(text: str, start: int) -> str:
 
 def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
     """Secret-shaped spans of one text (raw, not decoded); published test cards unless asked."""
-    from harness.recording.cards import TEST_CARD_NUMBERS
-
     found: list[Shape] = []
     if len(_NOT_DIGITS.sub("", text)) < 12:  # no card or track data without 12 digits
         return _other_shapes(text, found)

@@ -18,18 +18,21 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
+from typing import Any
 
-from harness.recording.secrets import (
+from harness.secrets import (
     PLACEHOLDER,
     base64_bytes,
     is_placeholder,
     looks_base64,
+    mask_text,
+    sensitive_name,
     unescaped,
 )
 
-__all__ = ["Echoes", "echoes_of"]
+__all__ = ["Echoes", "echoes_of", "gather_sensitive", "mask_message", "sensitive_values"]
 
 _SHORT = 6
 _DIGIT_RUN = re.compile(
@@ -209,3 +212,38 @@ class Echoes:
             return placeholder if any(d in digits for d in self._digits) else match.group()
 
         return _DIGIT_RUN.sub(replace, text) if self._digits else text
+
+
+def _parts(value: str) -> list[str]:
+    return [part for part in value.split("|") if part]
+
+
+def gather_sensitive(value: Any, name: str | None, found: set[str]) -> None:
+    """Add to ``found`` the values under sensitive names (``name``: the enclosing one)."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            gather_sensitive(
+                child, str(key) if sensitive_name(str(key)) is not None else name, found
+            )
+    elif isinstance(value, list | tuple):
+        for child in value:
+            gather_sensitive(child, name, found)
+    elif name is not None and value is not None and not is_placeholder(value):
+        if isinstance(value, str):
+            found.update(_parts(value))
+        elif not isinstance(value, bool):
+            found.add(str(value))
+
+
+def sensitive_values(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The values of a call's parameters that sit in sensitive fields (at any depth)."""
+    found: set[str] = set()
+    gather_sensitive(params, None, found)
+    return tuple(sorted(found))
+
+
+def mask_message(text: str, sent: Mapping[str, Any] | None = None) -> str:
+    """A message with secret shapes masked, and echoes of what ``sent`` held in secret fields."""
+    if sent:
+        text = echoes_of(sensitive_values(sent)).hide(text)
+    return mask_text(text)

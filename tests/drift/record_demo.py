@@ -1,4 +1,4 @@
-"""Regenerate the bundled demo cassettes: ``python -m harness.drift.record_demo [DIR]``.
+"""Regenerate the bundled demo cassettes: ``python -m tests.drift.record_demo [DIR]``.
 
 Starts an embedded stub, calls every method of the bundled description through
 ``AriaClient`` with the recorder on (successes and typical errors, JSON and form encodings),

@@ -15,21 +15,23 @@ from schemathesis import GenerationMode
 
 from harness.contracts import validate
 from harness.formcodec import decode_form
+from harness.fuzz.forms import encode_form_body
+from harness.fuzz.hooks import hooks_installed
 from harness.spec import registry
 from harness.stub import Stub
 from harness.stub.routes import ROUTES
-from harness.stub.schemathesis_support import encode_form_body, register_form_serializer
 
 EXAMPLES_PER_METHOD = 40
 
 
 @pytest.fixture(scope="module")
 def fuzzed() -> Iterator[tuple[Any, Stub]]:
-    register_form_serializer()
     stub = Stub()
+    # the methods the stub simulates, not every generated one
     schema = schemathesis.openapi.from_dict(copy.deepcopy(registry().document_for(ROUTES)))
     schema.app = stub.wsgi_app
-    yield schema, stub
+    with hooks_installed():  # Aria's form encoding, for this module's runs only
+        yield schema, stub
     stub.service.close()
 
 
@@ -41,7 +43,10 @@ def test_generated_requests_never_get_a_5xx_or_1001(fuzzed: tuple[Any, Stub], me
         operation.as_strategy(GenerationMode.POSITIVE),
         operation.as_strategy(GenerationMode.NEGATIVE),
     )
-    seen: dict[str, int] = {"calls": 0, "success": 0, "form": 0}
+    # What the test claims is checked on every call; these counts only prove the run happened
+    # (both encodings included). Random cases rarely get past coercion for the wide methods
+    # (create_order_m: a few in 40), so the rules themselves are tested in tests/stub/domain.
+    seen: dict[str, int] = {"calls": 0, "form": 0}
 
     @settings(
         max_examples=EXAMPLES_PER_METHOD,
@@ -63,7 +68,6 @@ def test_generated_requests_never_get_a_5xx_or_1001(fuzzed: tuple[Any, Stub], me
         assert response.headers["content-type"] == ["application/json"]
         answer = json.loads(response.content)
         assert answer["error_code"] != 1001, (case.body, answer)
-        seen["success"] += answer["error_code"] == 0
         if case.media_type == "application/x-www-form-urlencoded":
             seen["form"] += 1
         if isinstance(case.body, dict) and case.body.get("rest_call") == method:
@@ -98,10 +102,10 @@ def test_form_serializer_round_trips_arrays_of_objects_through_aria_decoding() -
 def test_form_serializer_is_the_one_schemathesis_uses() -> None:
     from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
-    register_form_serializer()
-    _, serializer = WSGI_TRANSPORT.get_first_matching_media_type(
-        "application/x-www-form-urlencoded"
-    ) or (None, None)
-    assert serializer is not None
-    sent = serializer(None, {"client_sku": "x", "order_line_items_list": [{"units": 1}]})
+    with hooks_installed():
+        _, serializer = WSGI_TRANSPORT.get_first_matching_media_type(
+            "application/x-www-form-urlencoded"
+        ) or (None, None)
+        assert serializer is not None
+        sent = serializer(None, {"client_sku": "x", "order_line_items_list": [{"units": 1}]})
     assert sent == {"data": b"client_sku=x&units=1"}
