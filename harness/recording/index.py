@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from vcr.cassette import Cassette
+from vcr.cassette import Cassette, CassetteContextDecorator
 from vcr.errors import UnhandledHTTPRequestError
 from vcr.record_mode import RecordMode
 
@@ -84,8 +84,36 @@ class _Unprinted(dict):
         return f"<cassette data: {len(self.get('requests', ()))} interaction(s), not shown>"
 
 
+class _UnpatchingContext(CassetteContextDecorator):
+    """vcrpy's cassette context, which also unpatches the HTTP libraries when saving fails.
+
+    vcrpy undoes its patches only after ``_save`` returned; a save the scrubber refuses raises
+    first, and every later request of the process would still go through the cassette.
+    """
+
+    def __exit__(self, *exc_info: Any) -> None:
+        finish = self._CassetteContextDecorator__finish  # type: ignore[attr-defined]
+        try:
+            super().__exit__(*exc_info)
+        except BaseException:
+            if finish is not None:
+                finish.close()  # runs the patch generator's ExitStack: the originals return
+            self._CassetteContextDecorator__finish = None
+            raise
+
+
 class AriaCassette(Cassette):
     """A Cassette with O(1) lookups; interactions loaded from disk are not re-filtered."""
+
+    @classmethod
+    def use_arg_getter(cls, arg_getter: Any) -> CassetteContextDecorator:
+        """vcrpy's context for this cassette class, unpatching even when saving fails."""
+        return _UnpatchingContext(cls, arg_getter)
+
+    @classmethod
+    def use(cls, **kwargs: Any) -> CassetteContextDecorator:
+        """vcrpy's context for this cassette class, unpatching even when saving fails."""
+        return _UnpatchingContext.from_args(cls, **kwargs)
 
     def _persist(self, cassette_dict: Any) -> None:
         __tracebackhide__ = True  # pytest prints frame arguments: the unscrubbed interactions
