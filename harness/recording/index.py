@@ -84,6 +84,9 @@ class _Unprinted(dict):
         return f"<cassette data: {len(self.get('requests', ()))} interaction(s), not shown>"
 
 
+_FINISH = "_CassetteContextDecorator__finish"
+
+
 class _UnpatchingContext(CassetteContextDecorator):
     """vcrpy's cassette context, which also unpatches the HTTP libraries when saving fails.
 
@@ -92,13 +95,13 @@ class _UnpatchingContext(CassetteContextDecorator):
     """
 
     def __exit__(self, *exc_info: Any) -> None:
-        finish = self._CassetteContextDecorator__finish  # type: ignore[attr-defined]
+        finish = getattr(self, _FINISH, None)  # vcrpy's patch generator, name-mangled
         try:
             super().__exit__(*exc_info)
         except BaseException:
             if finish is not None:
                 finish.close()  # runs the patch generator's ExitStack: the originals return
-            self._CassetteContextDecorator__finish = None
+            setattr(self, _FINISH, None)
             raise
 
 
