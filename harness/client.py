@@ -90,6 +90,7 @@ class AriaClient:
             status=response.status_code,
             content_type=response.headers.get("Content-Type"),
             body=response.content,
+            sent=body,
         )
         record = CallRecord(method, error_code_of(checked.answer), checked=checked.checked)
         self.calls.append(record)
@@ -102,7 +103,9 @@ class AriaClient:
         record.invoices = invoices_generated(method, params, answer)
         wants_raise = self.raise_on_error if raise_on_error is None else raise_on_error
         if wants_raise and record.error_code not in (0, None):
-            raise AriaError(method, code=record.error_code, message=str(answer.get("error_msg")))
+            raise AriaError(
+                method, code=record.error_code, message=str(answer.get("error_msg")), sent=body
+            )
         return answer
 
     def _send(self, decision: Decision, body: Mapping[str, Any]) -> Any:

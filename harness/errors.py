@@ -44,14 +44,23 @@ __all__ = [
 ]
 
 
-def _masked(text: str, sent: Mapping[str, Any] | None = None) -> str:
+def _sent_secrets(sent: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The values a call sent in sensitive fields (credentials included): hunted in messages."""
+    if not sent:
+        return ()
+    from harness.recording.scrub import sensitive_values
+
+    return sensitive_values(sent)
+
+
+def _masked(text: str, secrets: Sequence[str] = ()) -> str:
     """Secret shapes masked, and echoes of what the call sent in sensitive fields."""
     from harness.recording.secrets import mask_text
 
-    if sent:
-        from harness.recording.scrub import scrub_text, sensitive_values
+    if secrets:
+        from harness.recording.scrub import scrub_text
 
-        text = scrub_text(text, secrets=sensitive_values(sent))
+        text = scrub_text(text, secrets=tuple(secrets))
     return mask_text(text)
 
 
@@ -87,9 +96,19 @@ class ContractViolation(HarnessError, AssertionError):
     ) -> None:
         self.method = method
         self.violations = tuple(violations)
+        # kept (not the params themselves) so that merged violations stay masked
+        self.secrets = _sent_secrets(sent)
         lines = [f"{method}: {len(self.violations)} contract violation(s)"]
         lines += [f"  - {v}" for v in self.violations]
-        super().__init__(_masked("\n".join(lines), sent))
+        super().__init__(_masked("\n".join(lines), self.secrets))
+
+    @classmethod
+    def merged(cls, errors: Sequence[ContractViolation]) -> ContractViolation:
+        """One violation of several calls' (the first call's method), each masked as before."""
+        merged = cls(errors[0].method, violations=[v for error in errors for v in error.violations])
+        merged.secrets = tuple(sorted({s for error in errors for s in error.secrets}))
+        merged.args = (_masked(str(merged.args[0]), merged.secrets),)
+        return merged
 
 
 class AriaError(HarnessError):
@@ -100,7 +119,7 @@ class AriaError(HarnessError):
     ) -> None:
         self.method = method
         self.code = code
-        self.message = _masked(str(message), sent)
+        self.message = _masked(str(message), _sent_secrets(sent))
         super().__init__(f"{method} failed with error_code {code}: {self.message}")
 
 

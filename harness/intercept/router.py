@@ -182,15 +182,18 @@ class Router:
         try:
             return self.cassette.play_response(recordable(request))
         except UnhandledHTTPRequestError as exc:
-            self.ledger.problem(str(exc))
-            raise CassetteError(str(exc)) from None
+            error = CassetteError(str(exc))  # the miss's description is masked where it is made
+            self.ledger.problem(str(error))
+            raise error from None
 
     def _check(self, call: AriaCall, response: Mapping[str, Any]) -> None:
         status = response.get("status", {}).get("code", 200)
         headers = response.get("headers") or {}
         content_type = _header(headers, "Content-Type")
         body = (response.get("body") or {}).get("string", b"")
-        checked = check_answer(call.name, status=status, content_type=content_type, body=body)
+        checked = check_answer(
+            call.name, status=status, content_type=content_type, body=body, sent=call.params
+        )
         record = CallRecord(call.name, None, checked=checked.checked)
         if checked.answer is not None:
             from harness.intercept.answers import error_code_of

@@ -174,10 +174,7 @@ class Interception:
         if message is None:
             return
         if self.ledger.violations and not self.ledger.problems:
-            raise ContractViolation(
-                self.ledger.violations[0].method,
-                violations=[v for found in self.ledger.violations for v in found.violations],
-            )
+            raise ContractViolation.merged(self.ledger.violations)
         raise CassetteError(message)
 
     # --- decorator --------------------------------------------------------------------------

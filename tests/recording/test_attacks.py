@@ -293,3 +293,93 @@ def test_vcrpy_and_harness_log_records_are_masked(fake_aria, tmp_path, caplog):
 
 def test_a_fresh_live_card_never_equals_a_published_test_card():
     assert card("4000", 16) == LIVE
+
+
+# ------------------------------------------------- messages quoting what the call itself sent
+
+SENT_BARE = {
+    "bill_first_name": "Jolantha",
+    "password": "hunter2-S3cr3t!",
+    "bank_acct_num": "000123456789",
+    "cvv": "8841",
+}
+
+
+def _echoing(answer: dict):
+    """A hostile answer whose error_msg echoes every value the call sent, bare."""
+
+    def hostile(params):
+        echo = " ".join(str(params.get(name)) for name in (*SENT_BARE, "client_no", "auth_key"))
+        body = json.dumps({**answer, "error_msg": f"bad {echo}"}).encode()
+        return "200 OK", [("Content-Type", "application/json")], body
+
+    return hostile
+
+
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_aria_error_of_a_client_call_hides_the_values_it_sent(fake_aria, encoding):
+    from harness import AriaClient
+    from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO
+
+    fake_aria.app.hostile = _echoing({"error_code": 1016})
+    client = AriaClient(fake_aria.url, client_no=CLIENT_NO, auth_key=AUTH_KEY, encoding=encoding)
+    with pytest.raises(AriaError) as caught:
+        client.call("get_acct_notes_m", raise_on_error=True, account_no=1, **SENT_BARE)
+    assert "error_code 1016" in str(caught.value)
+    _absent(str(caught.value), *SENT_BARE.values(), str(CLIENT_NO), AUTH_KEY)
+
+
+def test_contract_violation_of_a_client_call_hides_the_values_it_sent(fake_aria):
+    from harness import AriaClient
+    from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO
+
+    # error_code 0 with another error_msg than "OK" breaks the contract, quoting the message
+    fake_aria.app.hostile = _echoing({"error_code": 0})
+    client = AriaClient(fake_aria.url, client_no=CLIENT_NO, auth_key=AUTH_KEY, encoding="form")
+    with pytest.raises(ContractViolation) as caught:
+        client.call("get_virtual_datetime_m", **SENT_BARE)
+    _absent(str(caught.value), *SENT_BARE.values(), str(CLIENT_NO), AUTH_KEY)
+
+
+def test_contract_violation_of_an_intercepted_call_hides_the_values_it_sent(fake_aria, monkeypatch):
+    from harness.intercept import intercept
+    from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO
+
+    monkeypatch.setenv("ARIA_CLIENT_NO", str(CLIENT_NO))
+    monkeypatch.setenv("ARIA_AUTH_KEY", AUTH_KEY)
+    fake_aria.app.hostile = _echoing({"error_code": 0})
+    sent = {"rest_call": "get_virtual_datetime_m", "client_no": CLIENT_NO, "auth_key": AUTH_KEY}
+    with pytest.raises(ContractViolation) as caught:
+        with intercept(target="live", base_url=fake_aria.url):
+            requests.post(fake_aria.url + DISPATCHER_PATH, data={**sent, **SENT_BARE}, timeout=10)
+    _absent(str(caught.value), *SENT_BARE.values(), str(CLIENT_NO), AUTH_KEY)
+
+
+def test_a_cassette_miss_names_the_difference_never_the_values(fake_aria, tmp_path, monkeypatch):
+    from harness.intercept import intercept
+    from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO
+
+    monkeypatch.setenv("ARIA_CLIENT_NO", str(CLIENT_NO))
+    monkeypatch.setenv("ARIA_AUTH_KEY", AUTH_KEY)
+    fake_aria.app.hostile = lambda params: (
+        "200 OK",
+        [("Content-Type", "application/json")],
+        b'{"error_code":0,"error_msg":"OK"}',
+    )
+    cassette = tmp_path / "miss.yaml"
+
+    def call(**params):
+        base = {"rest_call": "get_acct_notes_m", "client_no": CLIENT_NO, "auth_key": AUTH_KEY}
+        requests.post(fake_aria.url + DISPATCHER_PATH, data={**base, **params}, timeout=10)
+
+    with intercept(target="record", cassette=cassette, base_url=fake_aria.url):
+        call(account_no=1, notes="call back", password="hunter2-S3cr3t!")
+    # free text that differs, holding an e-mail address, a key and the password sent beside it
+    notes = "mail jolantha.q@gmail.com key Zq8xK2mP9vL4nR7tW3yB pw Ottilie-77"
+    with pytest.raises(CassetteError) as caught:
+        with intercept(target="cassette", cassette=cassette):
+            call(account_no=1, notes=notes, password="Ottilie-77")
+    message = str(caught.value)
+    assert "closest recorded call: get_acct_notes_m" in message
+    assert "notes" in message  # the difference is named
+    _absent(message, "jolantha.q@gmail.com", "Zq8xK2mP9vL4nR7tW3yB", "Ottilie-77")
