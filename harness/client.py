@@ -71,12 +71,14 @@ class AriaClient:
 
     def check(self, method: str, params: Mapping[str, Any]) -> Decision:
         """Refuse a call before it is sent: invoices against real targets, real card numbers."""
+        __tracebackhide__ = True  # pytest prints frame arguments: the params
         decision = decide(method, params, self.target)
         decision.enforce()
         return decision
 
     def call(self, method: str, /, *, raise_on_error: bool | None = None, **params: Any) -> dict:
         """Call one Aria method; the answer is checked against the method's contract."""
+        __tracebackhide__ = True
         decision = self.check(method, params)
         body: dict[str, Any] = {"rest_call": method, "output_format": "json"}
         if self.client_no is not None:
@@ -109,6 +111,7 @@ class AriaClient:
         return answer
 
     def _send(self, decision: Decision, body: Mapping[str, Any]) -> Any:
+        __tracebackhide__ = True
         import requests
 
         session = self.session or requests.Session()

@@ -90,6 +90,7 @@ class Decision:
 
     def enforce(self) -> Mapping[str, Any]:
         """The parameters to send; raises the refusal when the call is refused."""
+        __tracebackhide__ = True  # pytest prints frame arguments: the params
         if self.error is not None:
             raise self.error
         return self.params
@@ -125,6 +126,7 @@ def decide(
     prefer_dry_run: bool = False,
 ) -> Decision:
     """Send, send as a dry run, or refuse one call to ``target``; nothing is sent here."""
+    __tracebackhide__ = True
     from harness.spec import registry
 
     specs = registry()
@@ -153,6 +155,7 @@ def decide(
 
 
 def _with_cards(decision: Decision, target: Target) -> Decision:
+    __tracebackhide__ = True
     if not target.guards_cards:
         return decision
     from harness.recording.cards import find_real_cards

@@ -161,6 +161,7 @@ class Interception:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
+        __tracebackhide__ = True  # pytest prints frame arguments: the call's params
         stack, self._stack = self._stack, None
         if stack is not None:
             stack.close()
@@ -170,6 +171,7 @@ class Interception:
 
     def raise_for_failures(self) -> None:
         """Raise when an answer broke its contract or a call went unanswered."""
+        __tracebackhide__ = True
         message = self.ledger.failure()
         if message is None:
             return
@@ -185,6 +187,7 @@ class Interception:
 
             @functools.wraps(function)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
+                __tracebackhide__ = True
                 with self._copy():
                     return await function(*args, **kwargs)
 
@@ -192,6 +195,7 @@ class Interception:
 
         @functools.wraps(function)
         def run(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
             with self._copy():
                 return function(*args, **kwargs)
 
