@@ -145,9 +145,12 @@ class Router:
 
     def _decided(self, request: Any) -> AriaCall:
         __tracebackhide__ = True
+        from harness.recording.cards import Wire
+
         call = read_call(request)
         if call.decision is None:
-            call.decision = decide(call.name, call.params, self.policy_target)
+            wire = Wire(request.uri, request.headers or {}, request.body)
+            call.decision = decide(call.name, call.params, self.policy_target, wire=wire)
         return call
 
     def _ask_stub(self, call: AriaCall) -> dict[str, Any]:

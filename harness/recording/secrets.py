@@ -44,6 +44,7 @@ __all__ = [
     "luhn_valid",
     "mask_text",
     "name_placeholder",
+    "readings",
     "sensitive_name",
     "unescaped",
 ]
@@ -321,7 +322,7 @@ def iban_valid(candidate: str) -> bool:
 # --------------------------------------------------------------------------------- shapes
 
 _NOT_DIGITS = re.compile(r"\D+")
-_SEP = r"(?:[ \t\-./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
+_SEP = r"(?:[ \t\-_./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
 _CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d(?:{_SEP}\d){{11,18}}(?!\d)", re.IGNORECASE)
 _TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
 _TRACK2 = re.compile(r";?(?<!\d)\d{12,19}[=dD]\d{4}\d*\??")
@@ -575,6 +576,25 @@ def _base64_decoded(token: str) -> str | None:
     except UnicodeDecodeError:
         return None
     return decoded if decoded is not None and decoded.isprintable() else None
+
+
+def readings(text: str) -> list[str]:
+    """Every reading of a text the masker looks through: as written, with percent, HTML and
+    JSON escapes undone (repeatedly), NFKC-normalised (fullwidth digits), and each encoded or
+    base64 token decoded. The live-card refusal looks at the same readings."""
+    found: list[str] = []
+    for reading in unescaped(str(text)):
+        found.append(reading)
+        if not reading.isascii():
+            normal = unicodedata.normalize("NFKC", reading)
+            if normal != reading:
+                found.append(normal)
+    for reading in list(found):
+        for match in _BASE64_TOKEN.finditer(reading):
+            decoded = _base64_decoded(match.group())
+            if decoded is not None:
+                found.extend(readings(decoded) if len(decoded) < len(reading) else [decoded])
+    return found
 
 
 def mask_text(text: str) -> str:
