@@ -149,6 +149,10 @@ class Router:
 
         call = read_call(request)
         if call.decision is None:
+            from harness.recording.logs import hunt_in_logs
+            from harness.recording.scrub import sensitive_values
+
+            hunt_in_logs(sensitive_values(call.params))
             wire = Wire(request.uri, request.headers or {}, request.body)
             call.decision = decide(call.name, call.params, self.policy_target, wire=wire)
         return call

@@ -130,6 +130,9 @@ class Interception:
     def __enter__(self) -> Interception:
         if self._stack is not None:
             raise RuntimeError("this interception is already active")
+        from harness.recording.logs import mask_logs
+
+        mask_logs()  # the HTTP clients log request lines, query-string credentials included
         self.ledger = Ledger()
         self.connection = self._connect()
         self._cassette = self._open_cassette()
