@@ -17,6 +17,7 @@ from harness.errors import AriaError, RealCardError
 from harness.intercept.answers import CallRecord, check_answer, error_code_of, invoices_generated
 from harness.policy import RESEND_BACKOFF, RESEND_LIMIT, Decision, Target, decide, failure_of
 from harness.policy import invoice_condition as invoice_condition
+from harness.recording.secrets import shown_url
 
 __all__ = ["AriaClient", "CallRecord", "RealCardError", "invoice_condition"]
 
@@ -54,7 +55,8 @@ class AriaClient:
     def __repr__(self) -> str:
         # The credentials never reach output: a repr lands in tracebacks and test reports.
         return (
-            f"AriaClient(base_url={self.base_url!r}, client_no={_masked(self.client_no)}, "
+            f"AriaClient(base_url={shown_url(self.base_url)!r}, "
+            f"client_no={_masked(self.client_no)}, "
             f"auth_key={_masked(self.auth_key)}, encoding={self.encoding!r}, "
             f"is_stub={self.is_stub}, allow_invoicing={self.allow_invoicing})"
         )
@@ -63,7 +65,7 @@ class AriaClient:
     def target(self) -> Target:
         """This client's target as the call policy sees it."""
         return Target(
-            self.base_url,
+            shown_url(self.base_url),
             is_stub=self.is_stub,
             allow_invoicing=self.allow_invoicing,
             protect_cards=self.protect_cards,

@@ -77,7 +77,7 @@ def run_fuzz(config: FuzzConfig) -> FuzzResult:
     target = _describe_target(config)
     if config.base_url is not None and not _reachable(config.base_url):
         result = FuzzResult(ExitCode.UNAVAILABLE, target=target, seed=config.seed)
-        result.errors.append(f"{config.base_url} did not answer at {DISPATCHER_PATH}")
+        result.errors.append(f"{target} did not answer at {DISPATCHER_PATH}")
         return result
     try:
         schema = _load(config)
@@ -97,7 +97,9 @@ def _usage(message: str) -> FuzzResult:
 
 def _describe_target(config: FuzzConfig) -> str:
     if config.base_url is not None:
-        return config.base_url
+        from harness.recording.secrets import shown_url
+
+        return shown_url(config.base_url)
     return "the embedded stub (in-process)"
 
 

@@ -29,6 +29,7 @@ from harness.intercept.answers import Ledger
 from harness.intercept.calls import AriaUrls
 from harness.intercept.router import AriaTarget, Router
 from harness.policy import Target
+from harness.recording.secrets import shown_url
 
 __all__ = [
     "CREDENTIAL_VARIABLES",
@@ -139,7 +140,7 @@ class Interception:
         router = Router(
             target=self.target,
             policy_target=Target(
-                self.connection.base_url,
+                shown_url(self.connection.base_url),
                 is_stub=self.target is AriaTarget.STUB,
                 allow_invoicing=self.allow_invoicing,
             ),

@@ -46,6 +46,7 @@ __all__ = [
     "name_placeholder",
     "readings",
     "sensitive_name",
+    "shown_url",
     "unescaped",
 ]
 
@@ -576,6 +577,23 @@ def _base64_decoded(token: str) -> str | None:
     except UnicodeDecodeError:
         return None
     return decoded if decoded is not None and decoded.isprintable() else None
+
+
+def shown_url(url: str) -> str:
+    """A URL as output shows it: scheme, host, port and path; no userinfo, query or fragment
+    (a sandbox URL may carry a password, ``?auth_key=`` or ``#token=``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(url))
+        port = parts.port
+    except ValueError:
+        return mask_text(str(url).split("?", 1)[0].split("#", 1)[0])
+    if not parts.scheme and not parts.netloc:
+        return mask_text(parts.path)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "") + parts.path.rstrip("/")
 
 
 def readings(text: str) -> list[str]:

@@ -30,3 +30,16 @@ def test_a_real_card_in_any_shape_is_refused_before_sending(
     with pytest.raises(RealCardError):
         client.call("get_acct_notes_m", account_no=1, **SHAPES[shape])
     assert fake_aria.app.arrived == []
+
+
+def test_the_client_and_its_refusals_show_the_url_without_credentials() -> None:
+    from harness import InvoiceGuardError
+
+    url = "https://user:pw-77@sandbox.example/aria?auth_key=Zq8xK2mP9vL4nR7tW3yB#t-9"
+    client = AriaClient(url, client_no=CLIENT_NO, auth_key=AUTH_KEY)
+    with pytest.raises(InvoiceGuardError) as caught:
+        client.call("gen_invoice_m", acct_no=1, master_plan_instance_no=2)
+    for shown in (repr(client), str(caught.value)):
+        assert "https://sandbox.example/aria" in shown
+        for secret in ("pw-77", "Zq8xK2mP9vL4nR7tW3yB", "t-9", "user"):
+            assert secret not in shown, secret
