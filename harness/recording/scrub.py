@@ -130,15 +130,33 @@ def scrub_json(value: Any, *, secrets: Secrets = ()) -> Any:
     """A copy of a parsed JSON value with every sensitive field (and echoed secret) replaced."""
     secrets = _echoes(secrets)
     if isinstance(value, Mapping):
-        return {
-            key: _mask(key, child) if is_sensitive(str(key)) else scrub_json(child, secrets=secrets)
-            for key, child in value.items()
-        }
+        scrubbed: dict[Any, Any] = {}
+        for key, child in value.items():
+            child = (
+                _mask(key, child) if is_sensitive(str(key)) else scrub_json(child, secrets=secrets)
+            )
+            scrubbed[_scrubbed_key(key, secrets, scrubbed)] = child
+        return scrubbed
     if isinstance(value, list):
         return [scrub_json(child, secrets=secrets) for child in value]
     if isinstance(value, str):
         return _replace_secrets(value, secrets)
     return value
+
+
+def _scrubbed_key(key: Any, secrets: Echoes, taken: Mapping[Any, Any]) -> Any:
+    """A key that is itself a secret (an e-mail address, a tenant's client_no) masked; two
+    masked keys of one object stay apart by a counter."""
+    if not isinstance(key, str):
+        return key
+    masked = _replace_secrets(key, secrets)
+    if masked == key:
+        return key
+    candidate, count = masked, 1
+    while candidate in taken:
+        count += 1
+        candidate = f"{masked}_{count}"
+    return candidate
 
 
 def _scrub_pairs(pairs: list[tuple[str, str]], secrets: Echoes) -> list[tuple[str, str]]:
