@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -368,11 +368,17 @@ def _scrub_response(response: Mapping[str, Any], secrets: Echoes, where: str) ->
 
 
 def scrub_interaction(
-    request: Mapping[str, Any], response: Mapping[str, Any]
+    request: Mapping[str, Any],
+    response: Mapping[str, Any],
+    *,
+    also: Sequence[str] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """One interaction in vcrpy's dict form, scrubbed; the inputs are left as they were."""
+    """One interaction in vcrpy's dict form, scrubbed; the inputs are left as they were.
+
+    ``also``: values the other requests of the same cassette sent in sensitive fields (an
+    answer may echo what an earlier call sent)."""
     __tracebackhide__ = True  # its arguments hold the unscrubbed values
-    secrets = echoes_of(collect_secrets(request))
+    secrets = echoes_of((*collect_secrets(request), *also))
     clean_request = _scrub_request(request, secrets)
     where = f"response to {clean_request.get('method', 'POST')} {clean_request['uri']}"
     return clean_request, _scrub_response(response, secrets, where)

@@ -383,3 +383,21 @@ def test_a_cassette_miss_names_the_difference_never_the_values(fake_aria, tmp_pa
     assert "closest recorded call: get_acct_notes_m" in message
     assert "notes" in message  # the difference is named
     _absent(message, "jolantha.q@gmail.com", "Zq8xK2mP9vL4nR7tW3yB", "Ottilie-77")
+
+
+def test_an_answer_echoing_what_another_call_of_the_cassette_sent_is_scrubbed(tmp_path):
+    sent = {
+        "bill_first_name": "Jolantha",
+        "password": "hunter2-S3cr3t!",
+        "bank_acct_num": "000123456789",
+        "bill_phone": "5551234987",
+    }
+    first = (_json_request(sent), _response(json.dumps({"error_code": 0, "error_msg": "OK"})))
+    echo = " ".join(sent.values())
+    second = (
+        _json_request({"acct_no": 1}),  # sends nothing secret; its answer echoes the first call
+        _response(json.dumps({"error_code": 0, "error_msg": "OK", "notes": echo})),
+    )
+    path = tmp_path / "c.yaml"
+    write_cassette(path, [first, second], merge=False)
+    _absent(path.read_text(encoding="utf-8"), *sent.values())
