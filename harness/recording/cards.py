@@ -15,6 +15,7 @@ from harness.recording.secrets import (
     holds_no_card,
     is_card_name,
     luhn_valid,
+    mask_text,
     readings,
 )
 
@@ -134,7 +135,8 @@ def find_real_cards(params: Mapping[str, Any]) -> list[str]:
         if isinstance(value, Mapping):
             for key, child in value.items():
                 name = str(key)
-                child_path = f"{path}.{name}" if path else name
+                shown = mask_text(name)  # the path reaches the refusal: a key may be an e-mail
+                child_path = f"{path}.{shown}" if path else shown
                 walk(child, child_path, card_field or is_card_name(name))
         elif isinstance(value, list | tuple):
             for index, child in enumerate(value):

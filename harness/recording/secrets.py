@@ -57,7 +57,11 @@ CARD_PREFIX = "ARIA_CARD_LAST4_"
 
 # ---------------------------------------------------------------------------------- names
 
-_CREDENTIALS = {"authkey": ARIA_AUTH_KEY_PLACEHOLDER, "clientno": ARIA_CLIENT_NO_PLACEHOLDER}
+_CREDENTIALS = {
+    "authkey": ARIA_AUTH_KEY_PLACEHOLDER,
+    "clientno": ARIA_CLIENT_NO_PLACEHOLDER,
+    "clientnumber": ARIA_CLIENT_NO_PLACEHOLDER,
+}
 _CARD_NUMBER_NAMES = frozenset(
     {"ccnumber", "ccnum", "ccno", "cardnumber", "cardno", "creditcardnumber", "pan"}
 )
@@ -68,12 +72,17 @@ _EXACT = frozenset(
         # card data (DESIGN.md) and its common spellings
         *"cvv cvv2 cvc cvc2 cid securitycode cardsecuritycode existingpaymethodcvv ccexpiremm "
         "ccexpireyyyy expmonth expyear expirymonth expiryyear expirationdate expirydate expdate "
-        "trackdata trackdata1 trackdata2 track1 track2".split(),
+        "trackdata trackdata1 trackdata2 track1 track2 magstripe cardholdername ccholdername "
+        "holdername accountholder accountholdername cardcode cccvv cvn expiry expiration ccexp "
+        "cardexpiry".split(),
         # bank data
         *"bankacctnum bankacctno bankroutingnum routingnumber iban bankswiftcd swift bic "
-        "bankidcd bankbranchcd mandateid".split(),
+        "bankidcd bankbranchcd mandateid accountnumber acctnum aba sortcode swiftcode "
+        "bankaccount bsb".split(),
         # what any careful user expects hidden whatever the API calls it
-        *"pin pwd sessionid authorization proxyauthorization cookie setcookie ssn taxid".split(),
+        *"pin pwd sessionid sessid sid xsession jwt otp auth credential "
+        "authorization proxyauthorization cookie setcookie ssn taxid vatno nationalid username "
+        "login".split(),
     ]
 )
 # contact data: these stems alone or after a contact prefix (bill_, alt_, stmt_, ship_ ...)
@@ -81,10 +90,15 @@ _CONTACT_STEMS = frozenset(
     "firstname middleinitial lastname fullname companyname address address1 address2 address3 "
     "street city locality stateprov state zip zipcode postalcode postcode country email "
     "emailaddress phone phonenumber phoneextension cellphone mobile mobilephone workphone "
-    "workphoneextension fax birthdate dateofbirth dob".split()
+    "workphoneextension fax birthdate dateofbirth dob surname givenname streetaddress addr "
+    "telephone tel msisdn mail ipaddress".split()
 )
+# a person's name only after a contact prefix (bill_name, customer_name): "name" alone is a
+# plan's, a product's or a field's name
+_PREFIXED_STEMS = frozenset({"name"})
 _CONTACT_PREFIXES = tuple(
-    "billing bill alt stmt shipping ship contact customer cust payer cardholder holder x".split()
+    "billing bill alt stmt shipping ship contact customer cust payer cardholder holder user "
+    "full x".split()
 )
 _CONTAINS = tuple(
     "password passwd passphrase apikey token authkey privatekey accesskey clientsecret secret "
@@ -116,9 +130,12 @@ def _folded_sensitive(folded: str) -> bool:
     # contact prefixes may stack: alt_bill_first_name, x_bill_email
     for prefix in _CONTACT_PREFIXES:
         if folded.startswith(prefix) and len(folded) > len(prefix):
-            if _folded_sensitive(folded[len(prefix) :]):
+            rest = folded[len(prefix) :]
+            if rest in _PREFIXED_STEMS or _folded_sensitive(rest):
                 return True
-    return False
+    # a numbered copy of a sensitive field: cc_number_2, track_data3
+    stripped = folded.rstrip("0123456789")
+    return stripped != folded and _folded_sensitive(stripped)
 
 
 @lru_cache(maxsize=4096)

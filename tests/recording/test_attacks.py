@@ -401,3 +401,70 @@ def test_an_answer_echoing_what_another_call_of_the_cassette_sent_is_scrubbed(tm
     path = tmp_path / "c.yaml"
     write_cassette(path, [first, second], merge=False)
     _absent(path.read_text(encoding="utf-8"), *sent.values())
+
+
+# --------------------------------------------------------- names the model must know as secret
+
+# every name of the red-team list that holds a secret (cards, bank, contact, credentials);
+# left out as too generic to be a secret on their own: name, user, userid (an Aria account
+# identifier), key, hash, nonce, signature, pass, session and credentials (words of prose)
+SECRET_NAMES = (
+    "full_name cardholder_name cc_holder_name holder_name account_holder contact_name bill_name "
+    "customer_name surname given_name firstName FIRST-NAME street street_address address addr "
+    "bill_street postcode post_code zipcode mobile mobile_phone telephone tel fax msisdn dob "
+    "date_of_birth birth_date DOB ssn tax_id vat_no national_id passwd pwd apikey api-key "
+    "access_key private_key client_secret credential sessid sid jwt otp cvc cvv2 cid "
+    "security_code card_code cc_cvv cvn exp_date expiry expiration cc_exp card_expiry exp_month "
+    "exp_year account_number acct_num routing_number aba sort_code bic swift swift_code "
+    "bank_account bank_acct_no bsb user_email emailAddress e_mail mail username login ip_address "
+    "auth authkey clientNo CLIENT_NO client-number clientno alt_client_no auth_key_2 cc_number_2 "
+    "track_data3 magstripe track1 track2 X-Session"
+).split()
+
+
+@pytest.mark.parametrize("encoding", ["json", "form", "query", "header"])
+def test_every_secret_name_is_scrubbed_however_it_is_sent(tmp_path, encoding):
+    values = {name: f"Sekr3tValue{index}Q" for index, name in enumerate(SECRET_NAMES)}
+    request = _json_request({"acct_no": 1})
+    if encoding == "json":
+        request = _json_request(values)
+    elif encoding == "form":
+        request["body"] = urlencode({"rest_call": "get_acct_notes_m", **values})
+        request["headers"] = {"Content-Type": ["application/x-www-form-urlencoded"]}
+    elif encoding == "query":
+        request["uri"] = URL + "?" + urlencode(values)
+    else:
+        request["headers"] = {
+            **request["headers"],
+            **{"X-" + name.replace("_", "-"): [value] for name, value in values.items()},
+        }
+    written = _written(tmp_path, request, _response('{"error_code":0,"error_msg":"OK"}'))
+    leaked = [name for name, value in values.items() if value in written]
+    assert leaked == []
+
+
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_an_e_mail_address_used_as_a_key_is_scrubbed(tmp_path, encoding):
+    email = "jolantha.quackenbush@gmail.com"
+    if encoding == "json":
+        request = _json_request({"contacts": {email: {"note": "vip"}}})
+    else:
+        request = _json_request({})
+        request["body"] = urlencode({"rest_call": "get_acct_notes_m", f"contacts[{email}]": "vip"})
+        request["headers"] = {"Content-Type": ["application/x-www-form-urlencoded"]}
+    answer = json.dumps({"error_code": 0, "error_msg": "OK", "contacts": {email: 1}})
+    _absent(_written(tmp_path, request, _response(answer)), email)
+
+
+def test_a_refused_card_names_its_field_without_an_e_mail_key():
+    from harness.policy import Target, decide
+
+    email = "jolantha.quackenbush@gmail.com"
+    decision = decide(
+        "get_acct_notes_m",
+        {"contacts": {email: {"note": f"card {LIVE}"}}},
+        Target("https://sandbox.example"),
+    )
+    assert decision.error is not None
+    assert "contacts" in str(decision.error)
+    _absent(str(decision.error), email, LIVE)
