@@ -41,7 +41,8 @@ _DATE_OR_TIME = re.compile(
     r"|\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4}"
 )
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
-_TOKEN_SPLIT = re.compile(r"[^\w]+|_")
+# tokens for short values: words, with letters and digits glued together split apart
+_TOKEN_SPLIT = re.compile(r"[^\w]+|_|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def _canonical(text: str) -> str:
@@ -98,8 +99,17 @@ def _forms(value: str) -> tuple[str, ...]:
     return tuple(sorted({form.lower() for form in _text_forms(value)}, key=len, reverse=True))
 
 
-def _word_char(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and (text[index].isalnum())
+def _word_char(text: str, index: int, form: str = "") -> bool:
+    """True when the character at ``index`` continues a token like ``form``: a digit next to a
+    number, a letter next to a word (``cvc4821`` and ``ZIP94107`` end where the digits start)."""
+    if not 0 <= index < len(text):
+        return False
+    char = text[index]
+    if form.isdigit():
+        return char.isdigit()
+    if form.isalpha():
+        return char.isalpha()
+    return char.isalnum()
 
 
 def _replace_literal(text: str, form: str, placeholder: str, *, whole_token: bool) -> str:
@@ -111,7 +121,7 @@ def _replace_literal(text: str, form: str, placeholder: str, *, whole_token: boo
     cursor = start = 0
     while (start := lower.find(form, start)) >= 0:
         end = start + len(form)
-        if whole_token and (_word_char(text, start - 1) or _word_char(text, end)):
+        if whole_token and (_word_char(text, start - 1, form) or _word_char(text, end, form)):
             start += 1
             continue
         out += [text[cursor:start], placeholder]

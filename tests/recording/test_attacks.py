@@ -468,3 +468,11 @@ def test_a_refused_card_names_its_field_without_an_e_mail_key():
     assert decision.error is not None
     assert "contacts" in str(decision.error)
     _absent(str(decision.error), email, LIVE)
+
+
+def test_short_values_glued_to_letters_are_hunted(tmp_path):
+    sent = {"cvv": "4821", "bill_zip": "94107", "bill_state_prov": "TX"}
+    answer = json.dumps({"error_code": 0, "error_msg": "OK", "note": "cvc4821 ZIP94107 TX75"})
+    written = _written(tmp_path, _json_request(sent), _response(answer))
+    _absent(written, "4821", "94107", "TX75")
+    assert "ARIA_REDACTED" in written
