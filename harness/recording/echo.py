@@ -67,13 +67,15 @@ def _base64(token: str) -> str | None:
         return None
     for shift in range(4):  # an echo may start mid-way through an encoded text
         chunk = token[shift:]
-        chunk = chunk[: len(chunk) - len(chunk) % 4] if "=" not in chunk else chunk
-        raw = base64_bytes(chunk)
-        if raw is None:
-            continue
-        text = raw.decode("utf-8", "ignore")
-        if len(text) >= 6 and sum(ch.isprintable() for ch in text) >= len(text) * 0.9:
-            return text
+        # whole (unpadded base64 is still whole), then cut to full quads (a run that goes on)
+        cut = chunk[: len(chunk) - len(chunk) % 4] if "=" not in chunk else chunk
+        for candidate in dict.fromkeys((chunk, cut)):
+            raw = base64_bytes(candidate)
+            if raw is None:
+                continue
+            text = raw.decode("utf-8", "ignore")
+            if len(text) >= 6 and sum(ch.isprintable() for ch in text) >= len(text) * 0.9:
+                return text
     return None
 
 

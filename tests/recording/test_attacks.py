@@ -476,3 +476,11 @@ def test_short_values_glued_to_letters_are_hunted(tmp_path):
     written = _written(tmp_path, _json_request(sent), _response(answer))
     _absent(written, "4821", "94107", "TX75")
     assert "ARIA_REDACTED" in written
+
+
+def test_a_name_echoed_as_base64_without_padding_is_hunted(tmp_path):
+    sent = {"bill_first_name": "Jolantha", "bill_last_name": "Quackenbush"}
+    encoded = [base64.b64encode(v.encode()).decode().rstrip("=") for v in sent.values()]
+    answer = json.dumps({"error_code": 0, "error_msg": "OK", "note": " ".join(encoded)})
+    written = _written(tmp_path, _json_request(sent), _response(answer))
+    _absent(written, *encoded)
