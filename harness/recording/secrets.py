@@ -119,13 +119,25 @@ def fold_name(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+# a setting about a secret, not a secret: password_min_length, token_expiry_seconds, max_tokens
+_SETTING_SUFFIXES = tuple(
+    "length len seconds minutes hours days ttl count type types limit expiry expires enabled "
+    "required policy".split()
+)
+_SETTING_PREFIXES = ("max", "min", "num")
+
+
+def _about_a_secret(folded: str) -> bool:
+    return folded.endswith(_SETTING_SUFFIXES) or folded.startswith(_SETTING_PREFIXES)
+
+
 @lru_cache(maxsize=4096)
 def _folded_sensitive(folded: str) -> bool:
     if not folded:
         return False
     if folded in _EXACT or folded in _CONTACT_STEMS:
         return True
-    if any(part in folded for part in _CONTAINS):
+    if any(part in folded for part in _CONTAINS) and not _about_a_secret(folded):
         return True
     # contact prefixes may stack: alt_bill_first_name, x_bill_email
     for prefix in _CONTACT_PREFIXES:
