@@ -354,6 +354,7 @@ def iban_valid(candidate: str) -> bool:
 _NOT_DIGITS = re.compile(r"\D+")
 _SEP = r"(?:[ \t\-_./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
 _CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d(?:{_SEP}\d){{11,18}}(?!\d)", re.IGNORECASE)
+_DECIMAL = re.compile(r"\d+\.\d+")
 _TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
 _TRACK2 = re.compile(r";?(?<!\d)\d{12,19}[=dD]\d{4}\d*\??")
 _IBAN_RUN = re.compile(
@@ -410,6 +411,8 @@ def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
         if card_brand(number):
             found.append(Shape(match.start(), match.end(), "track data"))
     for match in _CARD_RUN.finditer(text):
+        if _DECIMAL.fullmatch(match.group()):
+            continue  # one point between two runs of digits: an amount, not a dotted card
         digits = "".join(ch for ch in match.group() if ch.isdigit())
         for candidate, _offset in _card_candidates(digits):
             if card_brand(candidate) and (test_cards or candidate not in TEST_CARD_NUMBERS):
