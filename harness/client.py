@@ -17,6 +17,7 @@ from harness.errors import AriaError, RealCardError
 from harness.intercept.answers import CallRecord, check_answer, error_code_of, invoices_generated
 from harness.policy import RESEND_BACKOFF, RESEND_LIMIT, Decision, Target, decide, failure_of
 from harness.policy import invoice_condition as invoice_condition
+from harness.secrets import shown_url
 
 __all__ = ["AriaClient", "CallRecord", "RealCardError", "invoice_condition"]
 
@@ -54,7 +55,8 @@ class AriaClient:
     def __repr__(self) -> str:
         # The credentials never reach output: a repr lands in tracebacks and test reports.
         return (
-            f"AriaClient(base_url={self.base_url!r}, client_no={_masked(self.client_no)}, "
+            f"AriaClient(base_url={shown_url(self.base_url)!r}, "
+            f"client_no={_masked(self.client_no)}, "
             f"auth_key={_masked(self.auth_key)}, encoding={self.encoding!r}, "
             f"is_stub={self.is_stub}, allow_invoicing={self.allow_invoicing})"
         )
@@ -63,7 +65,7 @@ class AriaClient:
     def target(self) -> Target:
         """This client's target as the call policy sees it."""
         return Target(
-            self.base_url,
+            shown_url(self.base_url),
             is_stub=self.is_stub,
             allow_invoicing=self.allow_invoicing,
             protect_cards=self.protect_cards,
@@ -71,12 +73,14 @@ class AriaClient:
 
     def check(self, method: str, params: Mapping[str, Any]) -> Decision:
         """Refuse a call before it is sent: invoices against real targets, real card numbers."""
+        __tracebackhide__ = True  # pytest prints frame arguments: the params
         decision = decide(method, params, self.target)
         decision.enforce()
         return decision
 
     def call(self, method: str, /, *, raise_on_error: bool | None = None, **params: Any) -> dict:
         """Call one Aria method; the answer is checked against the method's contract."""
+        __tracebackhide__ = True
         decision = self.check(method, params)
         body: dict[str, Any] = {"rest_call": method, "output_format": "json"}
         if self.client_no is not None:
@@ -90,6 +94,7 @@ class AriaClient:
             status=response.status_code,
             content_type=response.headers.get("Content-Type"),
             body=response.content,
+            sent=body,
         )
         record = CallRecord(method, error_code_of(checked.answer), checked=checked.checked)
         self.calls.append(record)
@@ -102,10 +107,13 @@ class AriaClient:
         record.invoices = invoices_generated(method, params, answer)
         wants_raise = self.raise_on_error if raise_on_error is None else raise_on_error
         if wants_raise and record.error_code not in (0, None):
-            raise AriaError(method, code=record.error_code, message=str(answer.get("error_msg")))
+            raise AriaError(
+                method, code=record.error_code, message=str(answer.get("error_msg")), sent=body
+            )
         return answer
 
     def _send(self, decision: Decision, body: Mapping[str, Any]) -> Any:
+        __tracebackhide__ = True
         import requests
 
         session = self.session or requests.Session()

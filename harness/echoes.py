@@ -44,7 +44,8 @@ _DATE_OR_TIME = re.compile(
     r"|\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4}"
 )
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
-_TOKEN_SPLIT = re.compile(r"[^\w]+|_")
+# tokens for short values: words, with letters and digits glued together split apart
+_TOKEN_SPLIT = re.compile(r"[^\w]+|_|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def _canonical(text: str) -> str:
@@ -69,13 +70,15 @@ def _base64(token: str) -> str | None:
         return None
     for shift in range(4):  # an echo may start mid-way through an encoded text
         chunk = token[shift:]
-        chunk = chunk[: len(chunk) - len(chunk) % 4] if "=" not in chunk else chunk
-        raw = base64_bytes(chunk)
-        if raw is None:
-            continue
-        text = raw.decode("utf-8", "ignore")
-        if len(text) >= 6 and sum(ch.isprintable() for ch in text) >= len(text) * 0.9:
-            return text
+        # whole (unpadded base64 is still whole), then cut to full quads (a run that goes on)
+        cut = chunk[: len(chunk) - len(chunk) % 4] if "=" not in chunk else chunk
+        for candidate in dict.fromkeys((chunk, cut)):
+            raw = base64_bytes(candidate)
+            if raw is None:
+                continue
+            text = raw.decode("utf-8", "ignore")
+            if len(text) >= 6 and sum(ch.isprintable() for ch in text) >= len(text) * 0.9:
+                return text
     return None
 
 
@@ -101,8 +104,17 @@ def _forms(value: str) -> tuple[str, ...]:
     return tuple(sorted({form.lower() for form in _text_forms(value)}, key=len, reverse=True))
 
 
-def _word_char(text: str, index: int) -> bool:
-    return 0 <= index < len(text) and (text[index].isalnum())
+def _word_char(text: str, index: int, form: str = "") -> bool:
+    """True when the character at ``index`` continues a token like ``form``: a digit next to a
+    number, a letter next to a word (``cvc4821`` and ``ZIP94107`` end where the digits start)."""
+    if not 0 <= index < len(text):
+        return False
+    char = text[index]
+    if form.isdigit():
+        return char.isdigit()
+    if form.isalpha():
+        return char.isalpha()
+    return char.isalnum()
 
 
 def _replace_literal(text: str, form: str, placeholder: str, *, whole_token: bool) -> str:
@@ -114,7 +126,7 @@ def _replace_literal(text: str, form: str, placeholder: str, *, whole_token: boo
     cursor = start = 0
     while (start := lower.find(form, start)) >= 0:
         end = start + len(form)
-        if whole_token and (_word_char(text, start - 1) or _word_char(text, end)):
+        if whole_token and (_word_char(text, start - 1, form) or _word_char(text, end, form)):
             start += 1
             continue
         out += [text[cursor:start], placeholder]
@@ -242,8 +254,9 @@ def sensitive_values(params: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def mask_message(text: str, sent: Mapping[str, Any] | None = None) -> str:
-    """A message with secret shapes masked, and echoes of what ``sent`` held in secret fields."""
-    if sent:
-        text = echoes_of(sensitive_values(sent)).hide(text)
+def mask_message(text: str, secrets: Iterable[str] = ()) -> str:
+    """A message with secret shapes masked, and echoes of values sent in secret fields."""
+    secrets = tuple(secrets)
+    if secrets:
+        text = echoes_of(secrets).hide(text)
     return mask_text(text)

@@ -54,11 +54,20 @@ __all__ = [
 ]
 
 
-def _masked(text: str, sent: Mapping[str, Any] | None = None) -> str:
+def _sent_secrets(sent: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The values a call sent in sensitive fields (credentials included): hunted in messages."""
+    if not sent:
+        return ()
+    from harness.echoes import sensitive_values
+
+    return sensitive_values(sent)
+
+
+def _masked(text: str, secrets: Sequence[str] = ()) -> str:
     """Secret shapes masked, and echoes of what the call sent in sensitive fields."""
     from harness.echoes import mask_message
 
-    return mask_message(text, sent)
+    return mask_message(text, secrets)
 
 
 class HarnessError(Exception):
@@ -93,9 +102,19 @@ class ContractViolation(HarnessError, AssertionError):
     ) -> None:
         self.method = method
         self.violations = tuple(violations)
+        # kept (not the params themselves) so that merged violations stay masked
+        self.secrets = _sent_secrets(sent)
         lines = [f"{method}: {len(self.violations)} contract violation(s)"]
         lines += [f"  - {v}" for v in self.violations]
-        super().__init__(_masked("\n".join(lines), sent))
+        super().__init__(_masked("\n".join(lines), self.secrets))
+
+    @classmethod
+    def merged(cls, errors: Sequence[ContractViolation]) -> ContractViolation:
+        """One violation of several calls' (the first call's method), each masked as before."""
+        merged = cls(errors[0].method, violations=[v for error in errors for v in error.violations])
+        merged.secrets = tuple(sorted({s for error in errors for s in error.secrets}))
+        merged.args = (_masked(str(merged.args[0]), merged.secrets),)
+        return merged
 
 
 class AriaError(HarnessError):
@@ -106,7 +125,7 @@ class AriaError(HarnessError):
     ) -> None:
         self.method = method
         self.code = code
-        self.message = _masked(str(message), sent)
+        self.message = _masked(str(message), _sent_secrets(sent))
         super().__init__(f"{method} failed with error_code {code}: {self.message}")
 
 

@@ -22,9 +22,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError, InvoiceGuardError, RealCardError
+
+if TYPE_CHECKING:
+    from harness.recording.cards import Wire
 
 __all__ = [
     "DRY_RUN_VALUE",
@@ -90,6 +93,7 @@ class Decision:
 
     def enforce(self) -> Mapping[str, Any]:
         """The parameters to send; raises the refusal when the call is refused."""
+        __tracebackhide__ = True  # pytest prints frame arguments: the params
         if self.error is not None:
             raise self.error
         return self.params
@@ -123,8 +127,14 @@ def decide(
     target: Target,
     *,
     prefer_dry_run: bool = False,
+    wire: Wire | None = None,
 ) -> Decision:
-    """Send, send as a dry run, or refuse one call to ``target``; nothing is sent here."""
+    """Send, send as a dry run, or refuse one call to ``target``; nothing is sent here.
+
+    ``wire``: the raw request when the caller has it (the interception does), searched for
+    real cards in its URL, headers and body beyond the parameters read from it.
+    """
+    __tracebackhide__ = True
     from harness.spec import registry
 
     specs = registry()
@@ -141,6 +151,7 @@ def decide(
                 return _with_cards(
                     Decision(Action.DRY_RUN, method, dry_params, False, dry_run_field=dry_field),
                     target,
+                    wire,
                 )
         condition = invoice_condition(method, params)
         if condition is None and spec is None and target.refuse_unknown_writes and state_changing:
@@ -149,15 +160,18 @@ def decide(
         if condition is not None:
             error = InvoiceGuardError(method, condition=condition, target=target.label)
             return Decision(Action.REFUSE, method, params, state_changing, error=error)
-    return _with_cards(Decision(Action.SEND, method, params, state_changing), target)
+    return _with_cards(Decision(Action.SEND, method, params, state_changing), target, wire)
 
 
-def _with_cards(decision: Decision, target: Target) -> Decision:
+def _with_cards(decision: Decision, target: Target, wire: Wire | None) -> Decision:
+    __tracebackhide__ = True
     if not target.guards_cards:
         return decision
-    from harness.recording.cards import find_real_cards
+    from harness.recording.cards import find_real_cards, find_real_cards_on_wire
 
     fields = find_real_cards(decision.params)
+    if not fields and wire is not None:
+        fields = find_real_cards_on_wire(wire)
     if not fields:
         return decision
     error = RealCardError(decision.method, fields=fields)

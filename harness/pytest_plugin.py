@@ -32,7 +32,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -128,26 +127,18 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-def _without_password(url: str) -> str:
-    """A URL for output: any user:password part is masked."""
-    parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 def _target_label(config: pytest.Config) -> str:
+    from harness.secrets import shown_url
+
     url = config.getoption("aria_base_url")
     mode = config.getoption("aria_record_mode") or "none"
     target = config.getoption("aria_target")
     if target in ("stub", "cassette"):
         return "embedded stub" if target == "stub" else "cassette"
     if url:
-        return _without_password(url)
+        return shown_url(url)
     if (mode != "none" or target) and os.environ.get("ARIA_BASE_URL"):
-        return f"{_without_password(os.environ['ARIA_BASE_URL'])} (ARIA_BASE_URL)"
+        return f"{shown_url(os.environ['ARIA_BASE_URL'])} (ARIA_BASE_URL)"
     return "embedded stub"
 
 

@@ -46,7 +46,9 @@ __all__ = [
     "luhn_valid",
     "mask_text",
     "name_placeholder",
+    "readings",
     "sensitive_name",
+    "shown_url",
     "unescaped",
 ]
 
@@ -57,7 +59,11 @@ CARD_PREFIX = "ARIA_CARD_LAST4_"
 
 # ---------------------------------------------------------------------------------- names
 
-_CREDENTIALS = {"authkey": ARIA_AUTH_KEY_PLACEHOLDER, "clientno": ARIA_CLIENT_NO_PLACEHOLDER}
+_CREDENTIALS = {
+    "authkey": ARIA_AUTH_KEY_PLACEHOLDER,
+    "clientno": ARIA_CLIENT_NO_PLACEHOLDER,
+    "clientnumber": ARIA_CLIENT_NO_PLACEHOLDER,
+}
 _CARD_NUMBER_NAMES = frozenset(
     {"ccnumber", "ccnum", "ccno", "cardnumber", "cardno", "creditcardnumber", "pan"}
 )
@@ -68,12 +74,17 @@ _EXACT = frozenset(
         # card data (DESIGN.md) and its common spellings
         *"cvv cvv2 cvc cvc2 cid securitycode cardsecuritycode existingpaymethodcvv ccexpiremm "
         "ccexpireyyyy expmonth expyear expirymonth expiryyear expirationdate expirydate expdate "
-        "trackdata trackdata1 trackdata2 track1 track2".split(),
+        "trackdata trackdata1 trackdata2 track1 track2 magstripe cardholdername ccholdername "
+        "holdername accountholder accountholdername cardcode cccvv cvn expiry expiration ccexp "
+        "cardexpiry".split(),
         # bank data
         *"bankacctnum bankacctno bankroutingnum routingnumber iban bankswiftcd swift bic "
-        "bankidcd bankbranchcd mandateid".split(),
+        "bankidcd bankbranchcd mandateid accountnumber acctnum aba sortcode swiftcode "
+        "bankaccount bsb".split(),
         # what any careful user expects hidden whatever the API calls it
-        *"pin pwd sessionid authorization proxyauthorization cookie setcookie ssn taxid".split(),
+        *"pin pwd sessionid sessid sid xsession jwt otp auth credential "
+        "authorization proxyauthorization cookie setcookie ssn taxid vatno nationalid username "
+        "login".split(),
     ]
 )
 # contact data: these stems alone or after a contact prefix (bill_, alt_, stmt_, ship_ ...)
@@ -81,10 +92,15 @@ _CONTACT_STEMS = frozenset(
     "firstname middleinitial lastname fullname companyname address address1 address2 address3 "
     "street city locality stateprov state zip zipcode postalcode postcode country email "
     "emailaddress phone phonenumber phoneextension cellphone mobile mobilephone workphone "
-    "workphoneextension fax birthdate dateofbirth dob".split()
+    "workphoneextension fax birthdate dateofbirth dob surname givenname streetaddress addr "
+    "telephone tel msisdn mail ipaddress".split()
 )
+# a person's name only after a contact prefix (bill_name, customer_name): "name" alone is a
+# plan's, a product's or a field's name
+_PREFIXED_STEMS = frozenset({"name"})
 _CONTACT_PREFIXES = tuple(
-    "billing bill alt stmt shipping ship contact customer cust payer cardholder holder x".split()
+    "billing bill alt stmt shipping ship contact customer cust payer cardholder holder user "
+    "full x".split()
 )
 _CONTAINS = tuple(
     "password passwd passphrase apikey token authkey privatekey accesskey clientsecret secret "
@@ -105,20 +121,35 @@ def fold_name(name: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+# a setting about a secret, not a secret: password_min_length, token_expiry_seconds, max_tokens
+_SETTING_SUFFIXES = tuple(
+    "length len seconds minutes hours days ttl count type types limit expiry expires enabled "
+    "required policy".split()
+)
+_SETTING_PREFIXES = ("max", "min", "num")
+
+
+def _about_a_secret(folded: str) -> bool:
+    return folded.endswith(_SETTING_SUFFIXES) or folded.startswith(_SETTING_PREFIXES)
+
+
 @lru_cache(maxsize=4096)
 def _folded_sensitive(folded: str) -> bool:
     if not folded:
         return False
     if folded in _EXACT or folded in _CONTACT_STEMS:
         return True
-    if any(part in folded for part in _CONTAINS):
+    if any(part in folded for part in _CONTAINS) and not _about_a_secret(folded):
         return True
     # contact prefixes may stack: alt_bill_first_name, x_bill_email
     for prefix in _CONTACT_PREFIXES:
         if folded.startswith(prefix) and len(folded) > len(prefix):
-            if _folded_sensitive(folded[len(prefix) :]):
+            rest = folded[len(prefix) :]
+            if rest in _PREFIXED_STEMS or _folded_sensitive(rest):
                 return True
-    return False
+    # a numbered copy of a sensitive field: cc_number_2, track_data3
+    stripped = folded.rstrip("0123456789")
+    return stripped != folded and _folded_sensitive(stripped)
 
 
 @lru_cache(maxsize=4096)
@@ -308,8 +339,9 @@ def iban_valid(candidate: str) -> bool:
 # --------------------------------------------------------------------------------- shapes
 
 _NOT_DIGITS = re.compile(r"\D+")
-_SEP = r"(?:[ \t\-./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
+_SEP = r"(?:[ \t\-_./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
 _CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d(?:{_SEP}\d){{11,18}}(?!\d)", re.IGNORECASE)
+_DECIMAL = re.compile(r"\d+\.\d+")
 _TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
 _TRACK2 = re.compile(r";?(?<!\d)\d{12,19}[=dD]\d{4}\d*\??")
 _IBAN_RUN = re.compile(
@@ -364,6 +396,8 @@ def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
         if card_brand(number):
             found.append(Shape(match.start(), match.end(), "track data"))
     for match in _CARD_RUN.finditer(text):
+        if _DECIMAL.fullmatch(match.group()):
+            continue  # one point between two runs of digits: an amount, not a dotted card
         digits = "".join(ch for ch in match.group() if ch.isdigit())
         for candidate, _offset in _card_candidates(digits):
             if card_brand(candidate) and (test_cards or candidate not in TEST_CARD_NUMBERS):
@@ -560,6 +594,42 @@ def _base64_decoded(token: str) -> str | None:
     except UnicodeDecodeError:
         return None
     return decoded if decoded is not None and decoded.isprintable() else None
+
+
+def shown_url(url: str) -> str:
+    """A URL as output shows it: scheme, host, port and path; no userinfo, query or fragment
+    (a sandbox URL may carry a password, ``?auth_key=`` or ``#token=``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(str(url))
+        port = parts.port
+    except ValueError:
+        return mask_text(str(url).split("?", 1)[0].split("#", 1)[0])
+    if not parts.scheme and not parts.netloc:
+        return mask_text(parts.path)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "") + parts.path.rstrip("/")
+
+
+def readings(text: str) -> list[str]:
+    """Every reading of a text the masker looks through: as written, with percent, HTML and
+    JSON escapes undone (repeatedly), NFKC-normalised (fullwidth digits), and each encoded or
+    base64 token decoded. The live-card refusal looks at the same readings."""
+    found: list[str] = []
+    for reading in unescaped(str(text)):
+        found.append(reading)
+        if not reading.isascii():
+            normal = unicodedata.normalize("NFKC", reading)
+            if normal != reading:
+                found.append(normal)
+    for reading in list(found):
+        for match in _BASE64_TOKEN.finditer(reading):
+            decoded = _base64_decoded(match.group())
+            if decoded is not None:
+                found.extend(readings(decoded) if len(decoded) < len(reading) else [decoded])
+    return found
 
 
 def mask_text(text: str) -> str:

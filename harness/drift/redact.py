@@ -19,7 +19,7 @@ from harness.drift.compare import Difference
 
 if TYPE_CHECKING:
     from harness.drift.runner import InteractionResult
-from harness.recording.scrub import scrub_json
+from harness.recording.scrub import scrub_json, scrub_text
 from harness.recording.sensitive import PLACEHOLDER
 
 __all__ = ["Redactor"]
@@ -40,10 +40,10 @@ class Redactor:
         )
 
     def text(self, text: str) -> str:
-        """A string with every credential value replaced."""
+        """A string with every credential value (and every secret shape) replaced."""
         for secret in self._secrets:
             text = text.replace(secret, PLACEHOLDER)
-        return text
+        return scrub_text(text)
 
     def scrub(self, value: Any) -> Any:
         """A scrubbed deep copy of a JSON value (or of a raw body)."""
@@ -68,6 +68,7 @@ class Redactor:
         """A finding with its texts scrubbed."""
         return dataclasses.replace(
             finding,
+            pointer=self.text(finding.pointer),  # a key may be a secret (an e-mail address)
             expected=self.text(finding.expected),
             actual=self.text(finding.actual),
             message=self.text(finding.message),

@@ -56,12 +56,9 @@ class Target:
     @property
     def label(self) -> str:
         """The target's URL as reports show it: no credentials, query or fragment."""
-        parts = urlsplit(self.base_url)
-        return (
-            f"{parts.scheme}://{parts.hostname}"
-            + (f":{parts.port}" if parts.port else "")
-            + parts.path.rstrip("/")
-        )
+        from harness.secrets import shown_url
+
+        return shown_url(self.base_url)
 
     @property
     def kind(self) -> str:

@@ -25,13 +25,14 @@ MASK = PLACEHOLDER
 _ALL_CHECKS = (*ARIA_CHECKS, RUN_CHECK)
 
 
-def mask(value: Any) -> Any:
-    """A deep copy of a body with every sensitive field replaced and every string masked."""
+def mask(value: Any, *, secrets: tuple[str, ...] = ()) -> Any:
+    """A deep copy of a body with every sensitive field replaced and every string masked
+    (echoes of ``secrets``, values the call sent, included)."""
     from harness.recording.scrub import scrub_json
 
     if isinstance(value, tuple):
         value = list(value)
-    return scrub_json(value) if isinstance(value, Mapping | list) else value
+    return scrub_json(value, secrets=secrets) if isinstance(value, Mapping | list) else value
 
 
 def render_summary(result: FuzzResult, out: TextIO) -> None:

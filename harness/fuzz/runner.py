@@ -77,7 +77,7 @@ def run_fuzz(config: FuzzConfig) -> FuzzResult:
     target = _describe_target(config)
     if config.base_url is not None and not _reachable(config.base_url):
         result = FuzzResult(ExitCode.UNAVAILABLE, target=target, seed=config.seed)
-        result.errors.append(f"{config.base_url} did not answer at {DISPATCHER_PATH}")
+        result.errors.append(f"{target} did not answer at {DISPATCHER_PATH}")
         return result
     try:
         schema = _load(config)
@@ -97,7 +97,9 @@ def _usage(message: str) -> FuzzResult:
 
 def _describe_target(config: FuzzConfig) -> str:
     if config.base_url is not None:
-        return config.base_url
+        from harness.secrets import shown_url
+
+        return shown_url(config.base_url)
     return "the embedded stub (in-process)"
 
 
@@ -191,7 +193,7 @@ def _execute(schema: Any, config: FuzzConfig, target: str) -> FuzzResult:
     stream = from_schema(schema).execute()
     for event in stream:
         if isinstance(event, events.ScenarioFinished):
-            _collect(event.recorder, result, seen, seed)
+            _collect(event.recorder, result, seen, seed, config.credentials)
             if event.phase == PhaseName.STATEFUL_TESTING:
                 _count_steps(event.recorder, result)
             _report(config, event.phase.value, event.recorder.label, result, done=False)
@@ -228,8 +230,14 @@ def _report(
 
 
 def _collect(
-    recorder: Any, result: FuzzResult, seen: set[tuple[str, str, str]], seed: int | None
+    recorder: Any,
+    result: FuzzResult,
+    seen: set[tuple[str, str, str]],
+    seed: int | None,
+    credentials: tuple[int, str] | None,
 ) -> None:
+    from harness.recording.scrub import scrub_text
+
     for case_id, node in recorder.cases.items():
         spec = method_of(node.value)
         interaction = recorder.interactions.get(case_id)
@@ -255,16 +263,28 @@ def _collect(
             seen.add(key)
             result.methods.setdefault(name, MethodStats()).failures[check.name] += 1
             interaction = recorder.interactions.get(case_id)
+            case = node.value if node is not None else None
+            # what the case sent in sensitive fields, and the run's credentials: a check's
+            # message or the answer may echo them bare, where no shape gives them away
+            secrets = _sent_secrets(case, credentials)
             result.failures.append(
                 FailureRecord(
                     method=name,
                     check=check.name,
-                    message=message,
+                    message=scrub_text(message, secrets=secrets),
                     seed=seed,
-                    request=_request_of(node.value if node is not None else None),
-                    response=_response_of(interaction.response if interaction else None),
+                    request=_request_of(case),
+                    response=_response_of(interaction.response if interaction else None, secrets),
                 )
             )
+
+
+def _sent_secrets(case: Any, credentials: tuple[int, str] | None) -> tuple[str, ...]:
+    from harness.recording.scrub import sensitive_values
+
+    body = getattr(case, "body", None)
+    sent = sensitive_values(body) if isinstance(body, Mapping) else ()
+    return (*(str(value) for value in credentials or ()), *sent)
 
 
 def _count_steps(recorder: Any, result: FuzzResult) -> None:
@@ -287,13 +307,15 @@ def _request_of(case: Any) -> dict[str, Any]:
     }
 
 
-def _response_of(response: Any) -> str:
+def _response_of(response: Any, secrets: tuple[str, ...] = ()) -> str:
+    from harness.recording.scrub import scrub_text
+
     if response is None:
         return ""
     try:
-        text = json.dumps(mask(json.loads(response.content)), sort_keys=True)
+        text = json.dumps(mask(json.loads(response.content), secrets=secrets), sort_keys=True)
     except (ValueError, UnicodeDecodeError):
-        text = response.content[:_MAX_SHOWN].decode("utf-8", "replace")
+        text = scrub_text(response.content[:_MAX_SHOWN].decode("utf-8", "replace"), secrets=secrets)
     text = f"HTTP {response.status_code} {text}"
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
 

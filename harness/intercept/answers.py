@@ -39,9 +39,19 @@ class CheckedAnswer:
 
 
 def check_answer(
-    method: str, *, status: int, content_type: str | None, body: bytes | str
+    method: str,
+    *,
+    status: int,
+    content_type: str | None,
+    body: bytes | str,
+    sent: Mapping[str, Any] | None = None,
 ) -> CheckedAnswer:
-    """Read an answer as Aria's envelope and validate it against the method's contract."""
+    """Read an answer as Aria's envelope and validate it against the method's contract.
+
+    ``sent`` (the call's parameters, credentials included): echoes of its sensitive values are
+    masked in the violation's message.
+    """
+    __tracebackhide__ = True  # pytest would print the answer and what was sent as arguments
     from harness.contracts import Violation
     from harness.spec import registry
 
@@ -64,13 +74,15 @@ def check_answer(
         envelope = Violation(
             method, "", expected, actual, "the answer is not Aria's envelope", "envelope"
         )
-        return CheckedAnswer(None, ContractViolation(method, violations=[envelope]), True)
+        return CheckedAnswer(
+            None, ContractViolation(method, violations=[envelope], sent=sent), True
+        )
     if method not in registry():
         return CheckedAnswer(answer, None, False)
     from harness.contracts import validate
 
     violations = validate(method, answer)
-    violation = ContractViolation(method, violations=violations) if violations else None
+    violation = ContractViolation(method, violations=violations, sent=sent) if violations else None
     return CheckedAnswer(answer, violation, True)
 
 

@@ -1,6 +1,6 @@
 """Which requests are Aria calls, and what they ask: the method and its parameters.
 
-A request is an Aria call when its path ends with the dispatcher path (on any host) or its
+A request is an Aria call when its path holds the dispatcher path (on any host) or its
 URL matches one of the patterns the user declared. Parameters are read as the cassette matcher
 reads them (JSON body, form body with Aria6 pipe columns and PHP brackets, query string), but
 unnormalised: values keep the types the caller sent, so the call policy sees card numbers and
@@ -31,7 +31,8 @@ class AriaUrls:
         """True when a request to ``url`` is an Aria call."""
         from harness.spec import DISPATCHER_PATH
 
-        if urlsplit(url).path.endswith(DISPATCHER_PATH):
+        # PHP runs the dispatcher for any path below it (/dispatcher.php/extra, ;param=...)
+        if DISPATCHER_PATH in urlsplit(url).path:
             return True
         return any(pattern.search(url) for pattern in self.patterns)
 

@@ -95,6 +95,7 @@ class Router:
 
     def can_play_response_for(self, request: Any) -> bool:
         """True when the answer comes from here (stub, cassette, a refusal, a block)."""
+        __tracebackhide__ = True  # pytest prints frame arguments: the request
         if not self.urls.matches(request.uri):
             return self.closed_network
         call = self._decided(request)
@@ -106,6 +107,7 @@ class Router:
 
     def play_response(self, request: Any) -> Mapping[str, Any]:
         """The answer without sending: raises a refusal, a block or a cassette miss instead."""
+        __tracebackhide__ = True
         if not self.urls.matches(request.uri):
             error = NetworkBlockedError(request.uri)
             self.ledger.problem(str(error))
@@ -123,6 +125,7 @@ class Router:
 
     def append(self, request: Any, response: Mapping[str, Any]) -> None:
         """A sent request's answer: checked, counted, and written when recording."""
+        __tracebackhide__ = True
         if not self.urls.matches(request.uri):
             return  # passed through; not ours to keep
         call = self._decided(request)
@@ -141,12 +144,21 @@ class Router:
         return recordable(request) in cassette or cassette.write_protected
 
     def _decided(self, request: Any) -> AriaCall:
+        __tracebackhide__ = True
+        from harness.recording.cards import Wire
+
         call = read_call(request)
         if call.decision is None:
-            call.decision = decide(call.name, call.params, self.policy_target)
+            from harness.recording.logs import hunt_in_logs
+            from harness.recording.scrub import sensitive_values
+
+            hunt_in_logs(sensitive_values(call.params))
+            wire = Wire(request.uri, request.headers or {}, request.body)
+            call.decision = decide(call.name, call.params, self.policy_target, wire=wire)
         return call
 
     def _ask_stub(self, call: AriaCall) -> dict[str, Any]:
+        __tracebackhide__ = True
         from harness.stub.wire import JSON_CONTENT_TYPE, render
 
         params = call.params
@@ -160,6 +172,7 @@ class Router:
         return _response(200, JSON_CONTENT_TYPE, body)
 
     def _ask_stub_over_the_wire(self, call: AriaCall, params: dict[str, Any]) -> dict[str, Any]:
+        __tracebackhide__ = True
         # Injected faults include transport ones (an HTTP status, an HTML page, a cut body, a
         # dropped connection): the stub's HTTP core answers exactly what its server would.
         import json
@@ -177,20 +190,25 @@ class Router:
         return _response(answer.status, answer.content_type, answer.body)
 
     def _replay(self, request: Any, call: AriaCall) -> Any:
+        __tracebackhide__ = True
         from vcr.errors import UnhandledHTTPRequestError
 
         try:
             return self.cassette.play_response(recordable(request))
         except UnhandledHTTPRequestError as exc:
-            self.ledger.problem(str(exc))
-            raise CassetteError(str(exc)) from None
+            error = CassetteError(str(exc))  # the miss's description is masked where it is made
+            self.ledger.problem(str(error))
+            raise error from None
 
     def _check(self, call: AriaCall, response: Mapping[str, Any]) -> None:
+        __tracebackhide__ = True
         status = response.get("status", {}).get("code", 200)
         headers = response.get("headers") or {}
         content_type = _header(headers, "Content-Type")
         body = (response.get("body") or {}).get("string", b"")
-        checked = check_answer(call.name, status=status, content_type=content_type, body=body)
+        checked = check_answer(
+            call.name, status=status, content_type=content_type, body=body, sent=call.params
+        )
         record = CallRecord(call.name, None, checked=checked.checked)
         if checked.answer is not None:
             from harness.intercept.answers import error_code_of

@@ -29,6 +29,7 @@ from harness.intercept.answers import Ledger
 from harness.intercept.calls import AriaUrls
 from harness.intercept.router import AriaTarget, Router
 from harness.policy import Target
+from harness.secrets import shown_url
 from harness.spec import documented_error
 
 __all__ = [
@@ -131,13 +132,16 @@ class Interception:
     def __enter__(self) -> Interception:
         if self._stack is not None:
             raise RuntimeError("this interception is already active")
+        from harness.recording.logs import mask_logs
+
+        mask_logs()  # the HTTP clients log request lines, query-string credentials included
         self.ledger = Ledger()
         self.connection = self._connect()
         self._cassette = self._open_cassette()
         router = Router(
             target=self.target,
             policy_target=Target(
-                self.connection.base_url,
+                shown_url(self.connection.base_url),
                 is_stub=self.target is AriaTarget.STUB,
                 allow_invoicing=self.allow_invoicing,
             ),
@@ -162,6 +166,7 @@ class Interception:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
+        __tracebackhide__ = True  # pytest prints frame arguments: the call's params
         stack, self._stack = self._stack, None
         if stack is not None:
             stack.close()
@@ -171,14 +176,12 @@ class Interception:
 
     def raise_for_failures(self) -> None:
         """Raise when an answer broke its contract or a call went unanswered."""
+        __tracebackhide__ = True
         message = self.ledger.failure()
         if message is None:
             return
         if self.ledger.violations and not self.ledger.problems:
-            raise ContractViolation(
-                self.ledger.violations[0].method,
-                violations=[v for found in self.ledger.violations for v in found.violations],
-            )
+            raise ContractViolation.merged(self.ledger.violations)
         raise CassetteError(message)
 
     # --- decorator --------------------------------------------------------------------------
@@ -189,6 +192,7 @@ class Interception:
 
             @functools.wraps(function)
             async def run_async(*args: Any, **kwargs: Any) -> Any:
+                __tracebackhide__ = True
                 with self._copy():
                     return await function(*args, **kwargs)
 
@@ -196,6 +200,7 @@ class Interception:
 
         @functools.wraps(function)
         def run(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
             with self._copy():
                 return function(*args, **kwargs)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from harness.facts import TEST_CARD_NUMBERS
 from harness.secrets import (
@@ -15,9 +16,18 @@ from harness.secrets import (
     holds_no_card,
     is_card_name,
     luhn_valid,
+    mask_text,
+    readings,
 )
 
-__all__ = ["TEST_CARD_NUMBERS", "find_real_cards", "is_card_number", "luhn_valid"]
+__all__ = [
+    "TEST_CARD_NUMBERS",
+    "Wire",
+    "find_real_cards",
+    "find_real_cards_on_wire",
+    "is_card_number",
+    "luhn_valid",
+]
 
 
 def is_card_number(text: str) -> bool:
@@ -27,7 +37,7 @@ def is_card_number(text: str) -> bool:
     return stripped == digits and card_brand(digits) is not None
 
 
-_SEPARATORS = r"[\s\-./\\\u00a0\u2007\u202f]"
+_SEPARATORS = r"[\s\-_./\\\u00a0\u2007\u202f]"
 
 
 def _card_digits(value: Any) -> str | None:
@@ -36,7 +46,7 @@ def _card_digits(value: Any) -> str | None:
         return None
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() and value > 0 else None
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()  # fullwidth digits are digits
     with contextlib.suppress(ValueError, OverflowError):
         if re.fullmatch(r"\d+(?:\.\d+)?[eE]\+?\d+", text):
             return str(int(float(text)))
@@ -70,10 +80,18 @@ def _holds_real_card(value: Any, *, card_field: bool) -> bool:
             if digits and card_brand(digits) and _real(digits):
                 return True
             continue
-        text = str(part)
-        if any(kind in {"card number", "track data"} for _, _, kind in find_shapes(text)):
+        if _real_card_in_text(str(part)):
             return True
     return False
+
+
+def _real_card_in_text(text: str) -> bool:
+    """A real card or track in any reading the masker knows (encoded, fullwidth, base64)."""
+    return any(
+        kind in {"card number", "track data"}
+        for reading in readings(text)
+        for _, _, kind in find_shapes(reading)
+    )
 
 
 def find_real_cards(params: Mapping[str, Any]) -> list[str]:
@@ -88,7 +106,8 @@ def find_real_cards(params: Mapping[str, Any]) -> list[str]:
         if isinstance(value, Mapping):
             for key, child in value.items():
                 name = str(key)
-                child_path = f"{path}.{name}" if path else name
+                shown = mask_text(name)  # the path reaches the refusal: a key may be an e-mail
+                child_path = f"{path}.{shown}" if path else shown
                 walk(child, child_path, card_field or is_card_name(name))
         elif isinstance(value, list | tuple):
             for index, child in enumerate(value):
@@ -102,3 +121,92 @@ def find_real_cards(params: Mapping[str, Any]) -> list[str]:
 
     walk(params, "", False)
     return found
+
+
+class Wire(NamedTuple):
+    """A request as it would leave: its URL, every header and the body's bytes."""
+
+    url: str
+    headers: Mapping[str, Any]
+    body: Any
+
+
+# how much of a compressed body is unpacked to be searched
+_MAX_UNPACKED = 8 * 1024 * 1024
+
+
+def find_real_cards_on_wire(wire: Wire) -> list[str]:
+    """Where a raw request carries a real card: the URL (path and query), a header, the body.
+
+    The body is read as it would arrive (gzip or deflate undone, decoded by its charset or
+    byte-order mark, UTF-16 without one too), in every reading ``readings`` knows; JSON, form,
+    XML, multipart and text bodies alike, since a card is found in text, not by field.
+    """
+    from urllib.parse import unquote
+
+    found: list[str] = []
+    if _real_card_in_text(unquote(wire.url)):
+        found.append("the URL")
+    for name, value in (wire.headers or {}).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(_real_card_in_text(str(item)) for item in values):
+            found.append(f"the {name} header")
+    body = _body_text(wire)
+    if body and _real_card_in_text(body):
+        found.append("the body")
+    return found
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str:
+    for key, value in (headers or {}).items():
+        if str(key).lower() == name:
+            return str(value[0] if isinstance(value, list | tuple) and value else value)
+    return ""
+
+
+def _body_text(wire: Wire) -> str:
+    body = wire.body
+    if body is None:
+        return ""
+    if isinstance(body, str):
+        return body
+    if not isinstance(body, bytes | bytearray | memoryview):
+        return json.dumps(body, default=str) if isinstance(body, Mapping | list) else str(body)
+    raw = _unpacked(bytes(body), _header(wire.headers, "content-encoding"))
+    charset = re.search(r"charset=[\"']?([\w.:-]+)", _header(wire.headers, "content-type"), re.I)
+    for encoding in _encodings(raw, charset.group(1) if charset else None):
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            return raw.decode(encoding)
+    return raw.decode("latin-1")
+
+
+def _unpacked(raw: bytes, content_encoding: str) -> bytes:
+    import zlib
+
+    gzip_magic = raw[:2] == b"\x1f\x8b"
+    if not (gzip_magic or "gzip" in content_encoding or "deflate" in content_encoding):
+        return raw
+    for wbits in (47, -15):  # gzip or zlib (auto), then raw deflate
+        with contextlib.suppress(zlib.error):
+            inflater = zlib.decompressobj(wbits)
+            return inflater.decompress(raw, _MAX_UNPACKED)
+    return raw
+
+
+def _encodings(raw: bytes, charset: str | None) -> list[str]:
+    import codecs
+
+    boms = [
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ]
+    found = [name for bom, name in boms if raw.startswith(bom)][:1]
+    if charset:
+        found.append(charset)
+    if b"\x00" in raw[:64]:  # UTF-16 or UTF-32 without a byte-order mark
+        odd_zeros = raw[1:64:2].count(0) > raw[0:64:2].count(0)
+        found += ["utf-16-le", "utf-16-be"] if odd_zeros else ["utf-16-be", "utf-16-le"]
+    return [*found, "utf-8"]

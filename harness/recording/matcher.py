@@ -146,7 +146,22 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def describe_difference(wanted: Any, recorded: Any) -> list[str]:
-    """The parameters that differ between two requests, one line each."""
+    """The parameters that differ between two requests, one line each, masked.
+
+    The lines reach exception messages and vcrpy's hints: secret shapes are masked, and so are
+    echoes of what either call sent in its sensitive fields (which the comparison ignores).
+    """
+    __tracebackhide__ = True  # its arguments hold the unscrubbed requests
+    from harness.recording.scrub import scrub_text, sensitive_values
+
+    secrets = sensitive_values(request_params(wanted)[0]) + sensitive_values(
+        request_params(recorded)[0]
+    )
+    return [scrub_text(line, secrets=secrets) for line in _differences(wanted, recorded)]
+
+
+def _differences(wanted: Any, recorded: Any) -> list[str]:
+    __tracebackhide__ = True
     a, b = canonical_request(wanted), canonical_request(recorded)
     lines: list[str] = []
     for part in ("path", "rest_call", "method", "body_sha256"):

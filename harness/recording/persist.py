@@ -234,10 +234,16 @@ def render_cassette(
 
     __tracebackhide__ = True  # pytest would print the unscrubbed interactions as arguments
 
+    from harness.recording.scrub import collect_secrets
+
+    # every request's secrets are hunted in every answer: call 2 may echo what call 1 sent
+    shared = tuple(
+        sorted({value for request, _ in interactions for value in collect_secrets(request)})
+    )
     rendered = []
     for request, response in interactions:
         try:
-            clean_request, clean_response = scrub_interaction(request, response)
+            clean_request, clean_response = scrub_interaction(request, response, also=shared)
         except CassetteError as exc:
             raise CassetteError(str(exc), path=path) from None
         rendered.append(

@@ -183,6 +183,14 @@ def _text_hits(text: str, name: str | None = None) -> set[Hit]:
     return hits
 
 
+def _key_hits(key: str) -> set[Hit]:
+    """Hits in a key: the text's, and an e-mail address, which as a key is a customer's."""
+    emails = {
+        (kind, key[start:end]) for start, end, kind in find_shapes(key) if kind == "e-mail address"
+    }
+    return _text_hits(key) | emails
+
+
 def _value_hits(value: Any, name: str | None = None) -> set[Hit]:
     """Hits in parsed data: strings searched, sensitive keys checked, HAR pairs as fields."""
     hits: set[Hit] = set()
@@ -191,7 +199,7 @@ def _value_hits(value: Any, name: str | None = None) -> set[Hit]:
         for key, child in value.items():
             key_text = str(key)
             if len(key_text) > 12:  # a key can hold a secret too (a card used as a map key)
-                hits |= _text_hits(key_text)
+                hits |= _key_hits(key_text)
             if key_text == "value" and isinstance(pair_name, str):
                 hits |= _value_hits(child, pair_name)
             elif key_text == "base64_string" and isinstance(child, str):
@@ -363,7 +371,11 @@ def _scan_node(node: Any, name: str, key: str | None, found: set[Finding]) -> No
             None,
         )  # fmt: skip
         for key_node, value_node in node.value:
-            _scan_node(key_node, name, None, found)
+            if isinstance(key_node, yaml.ScalarNode):
+                line = key_node.start_mark.line + 1
+                found |= {Finding(name, line, kind, hit) for kind, hit in _key_hits(key_node.value)}
+            else:
+                _scan_node(key_node, name, None, found)
             key_text = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key_text == "value" and pair_name is not None:
                 key_text = pair_name  # HAR and friends: {"name": "Authorization", "value": ...}

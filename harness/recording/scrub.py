@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -129,15 +129,33 @@ def scrub_json(value: Any, *, secrets: Secrets = ()) -> Any:
     """A copy of a parsed JSON value with every sensitive field (and echoed secret) replaced."""
     secrets = _echoes(secrets)
     if isinstance(value, Mapping):
-        return {
-            key: _mask(key, child) if is_sensitive(str(key)) else scrub_json(child, secrets=secrets)
-            for key, child in value.items()
-        }
+        scrubbed: dict[Any, Any] = {}
+        for key, child in value.items():
+            child = (
+                _mask(key, child) if is_sensitive(str(key)) else scrub_json(child, secrets=secrets)
+            )
+            scrubbed[_scrubbed_key(key, secrets, scrubbed)] = child
+        return scrubbed
     if isinstance(value, list):
         return [scrub_json(child, secrets=secrets) for child in value]
     if isinstance(value, str):
         return _replace_secrets(value, secrets)
     return value
+
+
+def _scrubbed_key(key: Any, secrets: Echoes, taken: Mapping[Any, Any]) -> Any:
+    """A key that is itself a secret (an e-mail address, a tenant's client_no) masked; two
+    masked keys of one object stay apart by a counter."""
+    if not isinstance(key, str):
+        return key
+    masked = _replace_secrets(key, secrets)
+    if masked == key:
+        return key
+    candidate, count = masked, 1
+    while candidate in taken:
+        count += 1
+        candidate = f"{masked}_{count}"
+    return candidate
 
 
 def _scrub_pairs(pairs: list[tuple[str, str]], secrets: Echoes) -> list[tuple[str, str]]:
@@ -324,11 +342,17 @@ def _scrub_response(response: Mapping[str, Any], secrets: Echoes, where: str) ->
 
 
 def scrub_interaction(
-    request: Mapping[str, Any], response: Mapping[str, Any]
+    request: Mapping[str, Any],
+    response: Mapping[str, Any],
+    *,
+    also: Sequence[str] = (),
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """One interaction in vcrpy's dict form, scrubbed; the inputs are left as they were."""
+    """One interaction in vcrpy's dict form, scrubbed; the inputs are left as they were.
+
+    ``also``: values the other requests of the same cassette sent in sensitive fields (an
+    answer may echo what an earlier call sent)."""
     __tracebackhide__ = True  # its arguments hold the unscrubbed values
-    secrets = echoes_of(collect_secrets(request))
+    secrets = echoes_of((*collect_secrets(request), *also))
     clean_request = _scrub_request(request, secrets)
     where = f"response to {clean_request.get('method', 'POST')} {clean_request['uri']}"
     return clean_request, _scrub_response(response, secrets, where)

@@ -58,6 +58,9 @@ def drift_result(fake_aria: FakeAria, tmp_path: Path) -> DriftResult:
                     "<script>alert(1)</script>": "x",
                     "bill_email": "jane@example.com",
                     "echo": f"auth_key={SECRET_KEY}",
+                    # keys that are secrets: the tenant's client_no, a customer's e-mail
+                    f"tenant_{CLIENT_NO}": 1,
+                    "jolantha.quackenbush@gmail.com": {"x": 1},
                     "virtual_note": LONG_TOKEN,
                     **STABLE,
                 }
@@ -156,6 +159,8 @@ def test_no_report_holds_a_secret(reports: dict[str, Path]) -> None:
         data = path.read_bytes()
         assert SECRET_KEY.encode() not in data, path.name
         assert b"jane@example.com" not in data, path.name
+        assert CLIENT_NO.encode() not in data, path.name
+        assert b"jolantha.quackenbush@gmail.com" not in data, path.name
     assert scan_paths(list(reports.values())) == []
 
 

@@ -181,6 +181,9 @@ class MiniAria:
         if code == 0:
             if self._fault("bad_ok_msg", method):
                 envelope["error_msg"] = "Success"
+            if self._fault("echo_credentials", method):  # a message quoting what was sent
+                echo = f"tenant {params.get('client_no')} key {params.get('auth_key')}"
+                envelope["error_msg"] = echo
             if self._fault("wrong_type", method) and "out_acct_no" in envelope:
                 envelope["out_acct_no"] = str(envelope["out_acct_no"])
         elif self._fault("undocumented_code", method):

@@ -87,3 +87,16 @@ def test_unreachable_url_exits_3() -> None:
         port = sock.getsockname()[1]
     result = run_fuzz(fuzz_config(MiniAria(), app=None, base_url=f"http://127.0.0.1:{port}"))
     assert result.exit_code == ExitCode.UNAVAILABLE
+
+
+def test_an_unreachable_url_is_named_without_its_credentials() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://user:pw-77@127.0.0.1:{port}/?auth_key=Zq8xK2mP9vL4nR7tW3yB#token=tok-55"
+    result = run_fuzz(fuzz_config(MiniAria(), app=None, base_url=url))
+    assert result.exit_code == ExitCode.UNAVAILABLE
+    shown = " ".join(result.errors) + result.target
+    assert f"127.0.0.1:{port}" in shown
+    for secret in ("pw-77", "Zq8xK2mP9vL4nR7tW3yB", "tok-55", "user"):
+        assert secret not in shown, secret

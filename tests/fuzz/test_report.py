@@ -49,3 +49,24 @@ def test_mask_uses_the_recorder_placeholders():
         "auth_key": "ARIA_AUTH_KEY",
         "acct": [{"cvv": "ARIA_REDACTED"}],
     }
+
+
+def test_reports_hunt_the_runs_credentials_echoed_bare(tmp_path, mini_aria):
+    from harness.fuzz import run_fuzz
+    from tests.fuzz.conftest import AUTH_KEY, CLIENT_NO, fuzz_config
+
+    mini_aria.faults["echo_credentials"] = "gen_rb_m"
+    result = run_fuzz(fuzz_config(mini_aria, methods=["gen_rb_m"], max_examples=5))
+    assert any(record.check == "aria_error_msg_ok" for record in result.failures)
+    out = io.StringIO()
+    render_summary(result, out)
+    write_junit(result, tmp_path / "fuzz.xml")
+    write_markdown(result, tmp_path / "fuzz.md")
+    for text in (
+        out.getvalue(),
+        (tmp_path / "fuzz.xml").read_text(),
+        (tmp_path / "fuzz.md").read_text(),
+    ):
+        assert "aria_error_msg_ok" in text
+        for value in (str(CLIENT_NO), AUTH_KEY):
+            assert value not in text, value

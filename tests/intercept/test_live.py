@@ -165,3 +165,28 @@ def test_aiohttp_json_and_form_arguments_are_guarded(sandbox: FakeServer, style:
             asyncio.run(send())
     assert sandbox.app.received == []
     assert active.ledger.summary()["refused"] == 1
+
+
+@pytest.mark.parametrize("target", ["live", "stub"])
+def test_http_library_logs_never_show_the_credentials_in_a_query(
+    target: str, sandbox: FakeServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    import httpx
+    import requests
+
+    caplog.set_level(logging.DEBUG)
+    query = {
+        "rest_call": "get_virtual_datetime_m",
+        "client_no": CLIENT_NO,
+        "auth_key": AUTH_KEY,
+        "bill_first_name": "Jolantha",
+    }
+    with intercept(target=target, fail_on_exit=False):
+        httpx.get(sandbox.url + DISPATCHER_PATH, params=query, timeout=5)
+        requests.get(sandbox.url + DISPATCHER_PATH, params=query, timeout=5)
+    assert any(record.name.startswith("httpx") for record in caplog.records)
+    logged = caplog.text + "".join(record.getMessage() for record in caplog.records)
+    for value in (AUTH_KEY, "Jolantha"):
+        assert value not in logged, value

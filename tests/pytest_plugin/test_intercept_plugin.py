@@ -150,7 +150,7 @@ def test_header_masks_a_password_in_the_target_url(pytester: pytest.Pytester) ->
         "-p", "no:cacheprovider", "--aria-base-url=https://user:hunter2@sandbox.example"
     )
     assert "hunter2" not in run.stdout.str()
-    run.stdout.fnmatch_lines(["aria-harness: target=https://***@sandbox.example*"])
+    run.stdout.fnmatch_lines(["aria-harness: target=https://sandbox.example,*"])
 
 
 def test_aria_client_recording_only_credential_errors_writes_no_cassette(
@@ -170,3 +170,12 @@ def test_aria_client_recording_only_credential_errors_writes_no_cassette(
     run.assert_outcomes(passed=1, errors=1)
     run.stdout.fnmatch_lines(["*not written: every recorded answer is a credential error*"])
     assert not (pytester.path / "cassettes").exists()
+
+
+def test_header_shows_the_target_url_without_query_or_fragment(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_x():\n    pass")
+    url = "https://sandbox.example/aria?auth_key=Zq8xK2mP9vL4nR7tW3yB&client_no=7654321#token=frag-tok-31"
+    run = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--aria-base-url={url}")
+    for secret in ("Zq8xK2mP9vL4nR7tW3yB", "7654321", "frag-tok-31"):
+        assert secret not in run.stdout.str(), secret
+    run.stdout.fnmatch_lines(["aria-harness: target=https://sandbox.example/aria,*"])

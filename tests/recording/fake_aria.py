@@ -29,6 +29,7 @@ class FakeAria:
     """Answers like Aria's dispatcher; remembers what it received."""
 
     received: list[dict[str, Any]] = field(default_factory=list)
+    arrived: list[str] = field(default_factory=list)  # every request's path, Aria's or not
     clock: int = 0
     # a hostile answer for the attack tests: params -> (status line, headers, body)
     hostile: Callable[[dict[str, Any]], tuple[str, list[tuple[str, str]], bytes]] | None = None
@@ -75,6 +76,7 @@ class FakeAria:
         return "application/json; charset=utf-8", json.dumps(body).encode()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        self.arrived.append(environ["PATH_INFO"])
         if environ["PATH_INFO"] != DISPATCHER_PATH:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]

@@ -188,7 +188,7 @@ def test_a_secret_the_scrubber_missed_is_refused_at_write_time_naming_only_where
 ):
     import harness.recording.scrub as scrub
 
-    monkeypatch.setattr(scrub, "scrub_interaction", lambda request, response: (request, response))
+    monkeypatch.setattr(scrub, "scrub_interaction", lambda rq, rs, **_: (rq, rs))
     request, response = _interaction(1)
     response["body"]["string"] = b'{"error_code":0,"note":"card 4000 1234 5678 9017"}'
     path = tmp_path / "c.yaml"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +115,16 @@ def test_scan_command_usage_errors_exit_2(argv, code, capsys):
 def test_scan_command_exits_0_on_a_clean_folder(tmp_path):
     (tmp_path / "clean.yaml").write_text(PLACEHOLDERS)
     assert main(["scan", str(tmp_path)]) == 0
+
+
+def test_an_e_mail_address_used_as_a_key_is_found(tmp_path):
+    from harness.recording import scan_paths
+
+    email = "jolantha.quackenbush@gmail.com"
+    (tmp_path / "a.json").write_text(json.dumps({"contacts": {email: {"x": 1}}}))
+    (tmp_path / "b.yaml").write_text(f"contacts:\n  {email}: 1\n")
+    found = scan_paths([tmp_path / "a.json", tmp_path / "b.yaml"])
+    assert sorted(Path(f.path).name for f in found if f.kind == "e-mail address") == [
+        "a.json",
+        "b.yaml",
+    ]

@@ -84,6 +84,13 @@ PLANTED: dict[str, tuple[str, str | bytes]] = {
 }
 
 BENIGN: dict[str, tuple[str, str | bytes]] = {
+    # settings about secrets, not secrets: a length, a lifetime, a count, a class
+    "secret settings": (
+        "settings.py",
+        "password_min_length = 12\ntoken_expiry_seconds = 3600\n",
+    ),
+    "token counts": ("llm.md", "max_tokens: 4096, token_type: bearer\n"),
+    "a decimal number": ("decimal.txt", "total 4539237301.631479\n"),
     "fuzz report masks": ("fuzz.md", 'request: {"auth_key": "***", "cvv": "***"}'),
     "first six last four": ("masked.yaml", "cc_number: 411111******1111\n"),
     "placeholders": (
