@@ -22,6 +22,26 @@ settings.load_profile("aria-harness")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+def _shared_folder(variable: str, name: str, probe: str) -> Path:
+    """A folder of Aria's material: ``$variable``, else ``../shared/<name>``; else skip."""
+    for candidate in (os.environ.get(variable, ""), str(REPO_ROOT.parent / "shared" / name)):
+        if candidate and Path(candidate, probe).is_file():
+            return Path(candidate)
+    pytest.skip(f"Aria's {name} not found: set {variable} to the {name} folder")
+
+
+@pytest.fixture(scope="session")
+def aria_docs() -> Path:
+    """The folder of Aria's documentation pages (the spec)."""
+    return _shared_folder("ARIA_DOCS_DIR", "aria-docs", "gen_invoice_m.txt")
+
+
+@pytest.fixture(scope="session")
+def aria_swagger() -> Path:
+    """The folder holding Aria's Swagger releases 18 and 19."""
+    return _shared_folder("ARIA_SWAGGER_DIR", "aria-swagger", "all_A7_19_swagger.json")
+
+
 @pytest.fixture(scope="session")
 def wheel_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The interpreter of a fresh virtual environment with the built wheel installed.

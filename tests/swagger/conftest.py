@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-_CANDIDATES = [
-    os.environ.get("ARIA_SWAGGER_DIR", ""),
-    str(Path(__file__).resolve().parents[3] / "shared" / "aria-swagger"),
-]
-
-
-@pytest.fixture(scope="session")
-def aria_swagger() -> Path:
-    """The folder holding Aria's releases 18 and 19; skipped with a reason where absent."""
-    for candidate in _CANDIDATES:
-        if candidate and Path(candidate, "all_A7_19_swagger.json").is_file():
-            return Path(candidate)
-    pytest.skip("Aria's Swagger files not found: set ARIA_SWAGGER_DIR to the aria-swagger folder")
 
 
 class _Quiet(SimpleHTTPRequestHandler):
