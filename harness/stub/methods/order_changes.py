@@ -14,7 +14,8 @@ the docs are silent:
   without one), aligned with the cycle running there exactly as assign_acct_plan_m assigns;
 - "on a single invoice" (Swagger's summary): when the assignment charges now, the order rides
   on its invoice even without ``bill_immediately``; when nothing charges now, no invoice and the
-  order waits for the account's next one, as create_order_m's do;
+  order waits, as create_order_m's do, for the next invoice of the account's first billing
+  group;
 - ``multiple_coupons`` and ``supp_plan_instance_no`` (an existing instance to change) answer 1016
   naming the input: the stub does not simulate them.
 
@@ -107,6 +108,8 @@ def create_order_with_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
     with store.read() if dry_run else store.transaction() as db:
         account = find_account(db, tenant, params)
         group = _group(account, params)
+        # the items are checked before the assignment numbers its instance
+        ordered = order_lines(tenant, account, items, ctx.today(db), field="order_line_items")
         change = assign(
             db,
             ctx,
@@ -117,7 +120,6 @@ def create_order_with_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
             ident=params.get("client_plan_instance_id"),
             dry_run=dry_run,
         )
-        ordered = order_lines(tenant, account, items, ctx.today(db), field="order_line_items")
         order_no = None
         if not dry_run:
             order_no = db.next_id("order_no")
