@@ -50,11 +50,15 @@ from harness.stub.accounts import find_account, find_instance, find_plan, live_a
 from harness.stub.billing import totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
-from harness.stub.invoicing import Draft, add_waiting_orders, finish_draft, store_invoice
-from harness.stub.methods.orders import bill_immediately, order_lines, record_order
+from harness.stub.invoicing import Draft, add_waiting_orders, finish_draft
+from harness.stub.methods.orders import (
+    bill_immediately,
+    invoice_order,
+    order_lines,
+    record_order,
+)
 from harness.stub.methods.plans import line_records
 from harness.stub.models import Account, BillingGroup, Tenant
-from harness.stub.payments import collect
 from harness.stub.plan_changes import assign, bill_lines, positive_units
 from harness.stub.store import Transaction, dumps
 
@@ -226,19 +230,5 @@ def update_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             )
         if not bill_now:
             return answer
-        invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
-        answer.update(invoice_no=invoice_no, invoicing_error_code=0, invoicing_error_msg="OK")
-        collection = collect(
-            db,
-            ctx,
-            account,
-            invoice_no=invoice_no,
-            amount=sums.total,
-            billing_group_no=draft.billing_group_no,
-            params=params,
-        )
-        if collection is not None:
-            # a decline answers error_code 0 and shows in the processor fields (create_order_m)
-            answer["transaction_id"] = collection.transaction_id
-            answer.update(collection.result.proc_fields())
+        answer.update(invoice_order(db, ctx, draft, params))
         return answer

@@ -20,7 +20,13 @@ from harness.stub.payments import collect
 from harness.stub.render import render_lines
 from harness.stub.store import Transaction, dumps
 
-__all__ = ["bill_immediately", "create_order_m", "order_lines", "record_order"]
+__all__ = [
+    "bill_immediately",
+    "create_order_m",
+    "invoice_order",
+    "order_lines",
+    "record_order",
+]
 
 
 def _schedule(item: InventoryItem, account: Account) -> RateSchedule:
@@ -172,25 +178,35 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         if not bill_now:
             return answer
         draft.order_nos.append(order_no)
-        invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
-        answer["invoice_no"] = invoice_no
-        answer["invoicing_error_code"] = 0
-        answer["invoicing_error_msg"] = "OK"
-        collection = collect(
-            db,
-            ctx,
-            account,
-            invoice_no=invoice_no,
-            amount=sums.total,
-            billing_group_no=group_no,
-            params=params,
-        )
-        if collection is not None:
-            # A declined card still answers error_code 0: the docs give create_order_m no
-            # collection error code, so the decline shows in the processor fields.
-            answer["transaction_id"] = collection.transaction_id
-            answer.update(collection.result.proc_fields())
+        answer.update(invoice_order(db, ctx, draft, params))
         return answer
+
+
+def invoice_order(
+    db: Transaction, ctx: CallContext, draft: Draft, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Post an order's invoice now and collect it; the invoice and payment fields answered."""
+    invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
+    answer: dict[str, Any] = {
+        "invoice_no": invoice_no,
+        "invoicing_error_code": 0,
+        "invoicing_error_msg": "OK",
+    }
+    collection = collect(
+        db,
+        ctx,
+        draft.account,
+        invoice_no=invoice_no,
+        amount=sums.total,
+        billing_group_no=draft.billing_group_no,
+        params=params,
+    )
+    if collection is not None:
+        # A declined card still answers error_code 0: the docs give create_order_m no
+        # collection error code, so the decline shows in the processor fields.
+        answer["transaction_id"] = collection.transaction_id
+        answer.update(collection.result.proc_fields())
+    return answer
 
 
 def record_order(
