@@ -47,7 +47,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.stub.accounts import find_account, find_instance, find_plan, live_account
-from harness.stub.billing import totals
+from harness.stub.billing import Totals, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter, NoDataFound
 from harness.stub.invoicing import Draft, add_waiting_orders, finish_draft
@@ -67,7 +67,8 @@ __all__ = ["create_order_with_plan_m", "update_order_m"]
 _NOT_SIMULATED = ("multiple_coupons", "supp_plan_instance_no")
 
 
-def _totals_answer(sums: Any) -> dict[str, Any]:
+def _totals_answer(sums: Totals) -> dict[str, Any]:
+    """The totals every answer of these methods carries."""
     return {
         "total_charges_before_tax": float(sums.before_tax),
         "total_tax_charges": float(sums.tax),
