@@ -69,7 +69,7 @@ class Contract:
             ]
         found = [self._violation(error) for error in self._validator.iter_errors(response)]
         if self.invariants:
-            found += check_invariants(self.method, self.invariants, response)
+            found += check_invariants(self.method, self.invariants, response, holds=self._holds)
         return found
 
     def _violation(self, error: Any) -> Violation:
