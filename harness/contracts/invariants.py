@@ -8,6 +8,10 @@ A contract lists them under ``x-aria-invariants``, each as
 ``at`` is a JSON pointer in which ``*`` stands for every item of an array ("" is the root).
 An invariant is checked only on a successful response and only where every value it names
 is a number: a null total is the contract's business, not the invariant's.
+
+Every response the harness sees pays for the check, so a contract's invariants are compiled
+once into one plain function (``compile_check``) that walks the response and answers yes or
+no; only when it says no does ``check_invariants`` check each invariant again to say where.
 """
 
 from __future__ import annotations
