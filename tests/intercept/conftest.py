@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -39,3 +40,17 @@ def sandbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServer]:
         monkeypatch.setenv("ARIA_CLIENT_NO", str(CLIENT_NO))
         monkeypatch.setenv("ARIA_AUTH_KEY", AUTH_KEY)
         yield server
+
+
+@pytest.fixture
+def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """Every socket connection attempted, refused: the stub target needs none."""
+    attempts: list[tuple] = []
+
+    def refuse(self: socket.socket, address: tuple) -> None:
+        attempts.append(address)
+        raise ConnectionRefusedError(f"test forbids connecting to {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from harness import ContractViolation, InvoiceGuardError
@@ -12,20 +10,6 @@ from tests.intercept import senders
 from tests.intercept.conftest import PRODUCTION_URL
 
 DATETIME = {"rest_call": "get_virtual_datetime_m", "client_no": 77, "auth_key": "prod-config-key"}
-
-
-@pytest.fixture
-def no_sockets(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
-    """Every socket connection attempted, refused: the stub target needs none."""
-    attempts: list[tuple] = []
-
-    def refuse(self: socket.socket, address: tuple) -> None:
-        attempts.append(address)
-        raise ConnectionRefusedError(f"test forbids connecting to {address}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    return attempts
 
 
 def test_every_library_reaches_the_stub_with_a_production_url_and_no_socket(
