@@ -105,8 +105,8 @@ def invoices_generated(method: str, params: Mapping[str, Any], answer: Mapping[s
     # a method only the guard's list names: its answer's invoice_no, if any
     fields = specs[method].invoicing.invoice_fields if method in specs else ("invoice_no",)
     numbers: set[str] = set()
-    for field in fields:
-        array, _, item_field = field.partition("[].")
+    for pointer in fields:
+        array, _, item_field = pointer.partition("[].")
         if item_field:
             items = answer.get(array)
             values = (
@@ -115,7 +115,7 @@ def invoices_generated(method: str, params: Mapping[str, Any], answer: Mapping[s
                 else []
             )
         else:
-            values = [answer.get(field)]
+            values = [answer.get(pointer)]
         numbers.update(str(v) for v in values if v not in (None, "", 0, "0"))
     return len(numbers)
 

@@ -295,8 +295,8 @@ class Registry:
         # instead of silently counting no invoices.
         fields = tuple(invoicing.get("invoice_fields") or ())
         outputs = response.get("properties", {})
-        for field in fields:
-            array, _, item_field = field.partition("[].")
+        for pointer in fields:
+            array, _, item_field = pointer.partition("[].")
             prop = outputs.get(array)
             if prop is not None and item_field:
                 items = prop.get("items", {})
@@ -304,7 +304,7 @@ class Registry:
                 prop = item_schema.get("properties", {}).get(item_field)
             if prop is None:
                 raise SpecError(
-                    f"{name} x-aria-invoicing.invoice_fields: {field!r} is not in its answer"
+                    f"{name} x-aria-invoicing.invoice_fields: {pointer!r} is not in its answer"
                 )
         return fields
 
