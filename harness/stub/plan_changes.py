@@ -42,6 +42,7 @@ from harness.stub.store import Transaction
 
 __all__ = [
     "Billed",
+    "running_cycle",
     "Change",
     "assign",
     "bill_lines",
@@ -202,7 +203,7 @@ def bill_lines(
     return billed
 
 
-def _running_cycle(
+def running_cycle(
     db: Transaction, tenant: Tenant, account: Account, group_no: int, today: str
 ) -> Cycle | None:
     """The invoiced cycle running now in a billing group (its first instance's), or None."""
@@ -247,13 +248,18 @@ def assign(
     group: BillingGroup,
     ident: str | None,
     dry_run: bool,
+    mpi_no: int | None = None,
 ) -> Change:
-    """A new master plan instance; prorated now when a cycle runs in its billing group."""
+    """A new master plan instance; prorated now when a cycle runs in its billing group.
+
+    ``mpi_no``: the number a queued assignment took when queued (harness.stub.queued_changes).
+    """
     tenant = ctx.tenant
     if ident is not None and any(m.client_mpi_id == ident for m in account.mpis):
         raise InvalidInput(f"client_plan_instance_id {ident!r} is already used")
     today = ctx.today(db)
-    mpi_no = 0 if dry_run else db.next_id("mpi_no")
+    if mpi_no is None:
+        mpi_no = 0 if dry_run else db.next_id("mpi_no")
     mpi = MasterPlanInstance(
         mpi_no=mpi_no,
         client_mpi_id=ident or f"MPI-{mpi_no}",
@@ -263,7 +269,7 @@ def assign(
         next_bill_date=None,
         bill_in_days=0,
     )
-    cycle = _running_cycle(db, tenant, account, group.billing_group_no, today)
+    cycle = running_cycle(db, tenant, account, group.billing_group_no, today)
     lines = []
     if cycle is not None:
         lines = plan_lines(
