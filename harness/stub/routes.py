@@ -33,6 +33,10 @@ from harness.stub.methods.plans import (
     update_acct_plan_m,
 )
 from harness.stub.methods.plans_multi import update_acct_plan_multi_m
+from harness.stub.methods.queued_changes import (
+    edit_acct_plan_queued_changes_m,
+    get_acct_plan_queued_changes_m,
+)
 from harness.stub.methods.rebill import gen_rb_m
 from harness.stub.methods.refunds import get_refund_details_m, issue_refund_to_acct_m
 
@@ -60,6 +64,9 @@ ROUTES: dict[str, Handler] = {
     "modify_acct_plan_unit_instances_m": modify_acct_plan_unit_instances_m,
     "update_acct_complete_m": update_acct_complete_m,
     "update_acct_plan_multi_m": update_acct_plan_multi_m,
+    # queued plan changes
+    "get_acct_plan_queued_changes_m": get_acct_plan_queued_changes_m,
+    "edit_acct_plan_queued_changes_m": edit_acct_plan_queued_changes_m,
     # credit memos, disputes, write-offs, refunds, balances
     "create_cm_m": create_cm_m,
     "apply_cm_m": apply_cm_m,
