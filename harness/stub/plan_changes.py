@@ -116,14 +116,23 @@ def plan_lines(
     end: str,
     credit: bool = False,
     activation: bool = False,
+    fulfilled: int | None = None,
 ) -> list[dict[str, Any]]:
     """The plan's recurring charges for ``units`` over the share ``factor`` of the period
-    (negative "Service credit" lines when ``credit``), and its activation charges if asked."""
+    (negative "Service credit" lines when ``credit``), and its activation charges if asked.
+
+    A fulfillment-based service is billed only when ``fulfilled`` names it (its units' charge
+    waits for their fulfillment: harness.stub.unit_instances), and then alone.
+    """
     lines = []
     for service in plan.services:
+        if fulfilled is not None and service.service_no != fulfilled:
+            continue
         if service.line_type == ACTIVATION and activation:
             share, line_type, start, last = Decimal(1), ACTIVATION, today, today
-        elif service.line_type == RECURRING:
+        elif service.line_type == RECURRING and service.fulfillment_based == (
+            fulfilled is not None
+        ):
             share, line_type, start, last = factor, RECURRING, today, _end_day(end)
         else:
             continue

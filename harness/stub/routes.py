@@ -39,6 +39,10 @@ from harness.stub.methods.queued_changes import (
 )
 from harness.stub.methods.rebill import gen_rb_m
 from harness.stub.methods.refunds import get_refund_details_m, issue_refund_to_acct_m
+from harness.stub.methods.unit_instances import (
+    get_acct_plan_unit_instance_all_m,
+    update_acct_plan_unit_instance_m,
+)
 
 __all__ = ["ROUTES", "Handler"]
 
@@ -67,6 +71,9 @@ ROUTES: dict[str, Handler] = {
     # queued plan changes
     "get_acct_plan_queued_changes_m": get_acct_plan_queued_changes_m,
     "edit_acct_plan_queued_changes_m": edit_acct_plan_queued_changes_m,
+    # plan unit instances and their fulfillment
+    "get_acct_plan_unit_instance_all_m": get_acct_plan_unit_instance_all_m,
+    "update_acct_plan_unit_instance_m": update_acct_plan_unit_instance_m,
     # credit memos, disputes, write-offs, refunds, balances
     "create_cm_m": create_cm_m,
     "apply_cm_m": apply_cm_m,
