@@ -18,6 +18,7 @@ from typing import Any
 
 from harness.stub.billing import Totals, add_months, apply_tax, money, totals
 from harness.stub.context import CallContext
+from harness.stub.fulfillments import fulfillment_dates
 from harness.stub.models import Account, MasterPlanInstance, Tenant
 from harness.stub.render import render_lines, render_tax_details
 from harness.stub.store import Transaction, dumps
@@ -90,8 +91,6 @@ def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, M
     by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
     states = {row[0]: MpiState(by_no[row[0]], row[1], row[2]) for row in rows if row[0] in by_no}
     if any(tenant.plans[mpi.plan_no].has_fulfillment for mpi in account.mpis):
-        from harness.stub.unit_instances import fulfillment_dates
-
         for mpi_no, state in states.items():
             states[mpi_no] = replace(state, fulfilled=fulfillment_dates(db, tenant, state.mpi))
     return states

@@ -35,6 +35,7 @@ from typing import Any
 from harness.stub.accounts import current_cycle, pick
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput, MissingParameter
+from harness.stub.fulfillments import UNIT_SPAN, unit_count
 from harness.stub.models import Account, MasterPlanInstance, Service, Tenant
 from harness.stub.plan_changes import plan_lines
 from harness.stub.store import Transaction
@@ -46,7 +47,6 @@ __all__ = [
     "Fulfillment",
     "UnitInstance",
     "find_unit",
-    "fulfillment_dates",
     "fulfillment_status",
     "plan_units_of",
     "rename_unit",
@@ -57,7 +57,6 @@ __all__ = [
 # fulfillment_directive (Aria's guide to update_acct_plan_unit_instance_m): 1 fulfils now
 # (the default), 2 on a future service_fulfillment_date, 3 removes the fulfillment date
 FULFIL_NOW, FULFIL_LATER, UNFULFIL = 1, 2, 3
-UNIT_SPAN = 1000
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def _renamed(db: Transaction, tenant: Tenant, unit_no: int) -> str | None:
 
 def plan_units_of(db: Transaction, tenant: Tenant, mpi: MasterPlanInstance) -> list[UnitInstance]:
     """The unit instances of a plan instance, in order."""
-    count = min(int(mpi.units), UNIT_SPAN - 1)
+    count = unit_count(mpi)
     units = []
     for index in range(1, count + 1):
         number = mpi.mpi_no * UNIT_SPAN + index
@@ -142,23 +141,6 @@ def _fulfilled_on(db: Transaction, tenant: Tenant, unit_no: int, service_no: int
         (tenant.client_no, unit_no, service_no),
     )
     return None if row is None else str(row[0])
-
-
-def fulfillment_dates(
-    db: Transaction, tenant: Tenant, mpi: MasterPlanInstance
-) -> dict[int, tuple[str, ...]]:
-    """Per fulfillment-based service, the fulfillment dates of the instance's existing units."""
-    rows = db.all(
-        "SELECT plan_unit_inst_no, service_no, fulfillment_date FROM unit_fulfillments "
-        "WHERE client_no = ? AND mpi_no = ? ORDER BY plan_unit_inst_no",
-        (tenant.client_no, mpi.mpi_no),
-    )
-    existing = min(int(mpi.units), UNIT_SPAN - 1)
-    dates: dict[int, tuple[str, ...]] = {}
-    for unit_no, service_no, day in rows:
-        if unit_no % UNIT_SPAN <= existing:
-            dates[service_no] = (*dates.get(service_no, ()), day)
-    return dates
 
 
 @dataclass
