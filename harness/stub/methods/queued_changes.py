@@ -52,7 +52,7 @@ DELETE, EXECUTE, RESCHEDULE = 0, 1, 2
 ALL_STATUSES = 4  # queued_action_status_cd 4: "All (default if no value is provided)"
 
 
-def _matches(queued: Queued, account: Account, item: dict[str, Any]) -> bool:
+def _matches(queued: Queued, item: dict[str, Any]) -> bool:
     """Whether an item (or a filter) names this queued change."""
     if item.get("queue_id") is not None:
         return bool(queued.queue_id == item["queue_id"])
@@ -77,7 +77,7 @@ def get_acct_plan_queued_changes_m(ctx: CallContext, params: dict[str, Any]) -> 
         details = [
             _detail(account, tenant.plans, queued)
             for queued in found
-            if _matches(queued, account, params)
+            if _matches(queued, params)
         ]
     return {"queued_change_details": details}
 
@@ -131,7 +131,7 @@ def edit_acct_plan_queued_changes_m(ctx: CallContext, params: dict[str, Any]) ->
                     f"{where}.queue_edit_directive must be 0 (delete), 1 (execute now) or 2 "
                     "(change the effective date)"
                 )
-            chosen = [q for q in queued if _matches(q, account, item)]
+            chosen = [q for q in queued if _matches(q, item)]
             if item.get("queue_id") is not None and not chosen:
                 raise InvalidInput(
                     f"{where}.queue_id {item['queue_id']} is not a queued plan change of "
@@ -139,9 +139,9 @@ def edit_acct_plan_queued_changes_m(ctx: CallContext, params: dict[str, Any]) ->
                 )
             if directive == RESCHEDULE and item.get("new_effective_date") is None:
                 raise MissingParameter(f"{where}.new_effective_date")
-            for change in chosen:
-                queued.remove(change)  # one edit per queued change and call
-                edited.append((change, _edit(db, ctx, account, change, item, executed, dry_run)))
+            for entry in chosen:
+                queued.remove(entry)  # one edit per queued change and call
+                edited.append((entry, _edit(db, ctx, account, entry, item, executed, dry_run)))
         billed = _bill(db, ctx, account, executed, params, dry_run)
         if not dry_run:
             invoiced = {group for group, one in billed.items() if one.invoice_no is not None}
@@ -152,14 +152,14 @@ def edit_acct_plan_queued_changes_m(ctx: CallContext, params: dict[str, Any]) ->
             render_record(
                 "A7.QueuedChange",
                 {
-                    "queue_id": change.queue_id,
-                    "plan_instance_no": change.mpi_no,
-                    "client_plan_instance_id": change.target["client_mpi_id"],
+                    "queue_id": entry.queue_id,
+                    "plan_instance_no": entry.mpi_no,
+                    "client_plan_instance_id": entry.target["client_mpi_id"],
                     "edit_queued_change_status_cd": status,
                     "edit_queued_change_status_label": STATUS_LABELS[status],
                 },
             )
-            for change, status in edited
+            for entry, status in edited
         ],
         "invoice_info": [_invoice_info(account, group, one) for group, one in billed.items()],
         "proration_details": [_proration(change) for change in executed if change.lines],
