@@ -47,6 +47,7 @@ __all__ = [
     "assign",
     "bill_lines",
     "cancel",
+    "check_new_ident",
     "change_units",
     "plan_lines",
     "positive_units",
@@ -247,6 +248,12 @@ def _period_cost(plan: Plan, units: Decimal) -> Decimal:
     )
 
 
+def check_new_ident(account: Account, ident: str | None) -> None:
+    """1016 when a new plan instance's client id is one of the account's already."""
+    if ident is not None and any(m.client_mpi_id == ident for m in account.mpis):
+        raise InvalidInput(f"client_plan_instance_id {ident!r} is already used")
+
+
 def assign(
     db: Transaction,
     ctx: CallContext,
@@ -264,8 +271,7 @@ def assign(
     ``mpi_no``: the number a queued assignment took when queued (harness.stub.queued_changes).
     """
     tenant = ctx.tenant
-    if ident is not None and any(m.client_mpi_id == ident for m in account.mpis):
-        raise InvalidInput(f"client_plan_instance_id {ident!r} is already used")
+    check_new_ident(account, ident)
     today = ctx.today(db)
     if mpi_no is None:
         mpi_no = 0 if dry_run else db.next_id("mpi_no")

@@ -37,7 +37,14 @@ from harness.stub.accounts import current_cycle, live_account
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan
-from harness.stub.plan_changes import Change, assign, change_units, replace_plan, running_cycle
+from harness.stub.plan_changes import (
+    Change,
+    assign,
+    change_units,
+    check_new_ident,
+    replace_plan,
+    running_cycle,
+)
 from harness.stub.store import Transaction, dumps
 
 __all__ = [
@@ -172,8 +179,7 @@ def queue_assignment(
     cycle = running_cycle(db, ctx.tenant, account, group.billing_group_no, ctx.today(db))
     if cycle is None:
         return None
-    if ident is not None and any(m.client_mpi_id == ident for m in account.mpis):
-        raise InvalidInput(f"client_plan_instance_id {ident!r} is already used")
+    check_new_ident(account, ident)
     mpi_no = db.next_id("mpi_no")
     target = {
         "plan_no": plan.plan_no,

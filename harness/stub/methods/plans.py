@@ -18,7 +18,7 @@ from typing import Any
 
 from harness.facts import reads_true
 from harness.stub.accounts import find_account, find_instance, find_plan, pick
-from harness.stub.billing import TAX_LINE, dec
+from harness.stub.billing import TAX_LINE, Totals, dec
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
 from harness.stub.models import Account, BillingGroup
@@ -51,6 +51,7 @@ __all__ = [
     "cancel_acct_plan_m",
     "modify_acct_plan_unit_instances_m",
     "replace_acct_plan_m",
+    "total_fields",
     "update_acct_plan_m",
 ]
 
@@ -112,6 +113,17 @@ def _answer(billed: Billed) -> dict[str, Any]:
         # what credits unused days, as positive amounts: before tax, and with its tax
         "proration_credit_amount": float(-credit_before_tax),
         "proration_credit_result_amount": float(-credit_after_tax),
+        **total_fields(sums),
+        "acct_plan_line_items": line_records("A7.AcctPlanLineItem", lines),
+    }
+    if billed.outcome:
+        answer.update(billed.outcome)
+    return answer
+
+
+def total_fields(sums: Totals) -> dict[str, Any]:
+    """The total_* fields a plan change's answer gives its invoice."""
+    return {
         "total_charges_before_tax": float(sums.before_tax),
         "total_tax_charges": float(sums.tax),
         "total_charges_after_tax": float(sums.after_tax),
@@ -120,11 +132,7 @@ def _answer(billed: Billed) -> dict[str, Any]:
         "total_tax_credit": 0.0,
         "total_credit_before_tax": 0.0,
         "total": float(sums.total),
-        "acct_plan_line_items": line_records("A7.AcctPlanLineItem", lines),
     }
-    if billed.outcome:
-        answer.update(billed.outcome)
-    return answer
 
 
 def line_records(schema: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -75,9 +75,7 @@ def get_acct_plan_queued_changes_m(ctx: CallContext, params: dict[str, Any]) -> 
             db, ctx, account.acct_no, status=None if status == ALL_STATUSES else status
         )
         details = [
-            _detail(account, tenant.plans, queued)
-            for queued in found
-            if _matches(queued, params)
+            _detail(account, tenant.plans, queued) for queued in found if _matches(queued, params)
         ]
     return {"queued_change_details": details}
 

@@ -19,7 +19,7 @@ from typing import Any
 from harness.stub.accounts import find_account, find_instance
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
-from harness.stub.methods.plans import line_records
+from harness.stub.methods.plans import line_records, total_fields
 from harness.stub.plan_changes import bill_lines
 from harness.stub.render import render_record
 from harness.stub.unit_instances import (
@@ -73,14 +73,7 @@ def update_acct_plan_unit_instance_m(ctx: CallContext, params: dict[str, Any]) -
         "proration_result_amount": float(sums.before_tax),
         "invoice_no": billed.invoice_no,
         "invoice_line_items": line_records("A7.InvoiceLineItem", billed.draft.lines),
-        "total_charges_before_tax": float(sums.before_tax),
-        "total_tax_charges": float(sums.tax),
-        "total_charges_after_tax": float(sums.after_tax),
-        # a fulfillment charges and never credits
-        "total_credit": float(sums.credit),
-        "total_tax_credit": 0.0,
-        "total_credit_before_tax": 0.0,
-        "total": float(sums.total),
+        **total_fields(sums),
     }
     answer.update(billed.outcome or {})
     return answer
