@@ -8,7 +8,10 @@ Paths, each a call that writes and invoices or creates (the same kind of work):
 
 - create_order_m (the reference): an order billed at once, invoiced and collected;
 - assign_acct_plan_m: a plan assigned mid-cycle, prorated, invoiced and collected;
-- create_acct_complete_m: a new account with a billing group, a card and a master plan.
+- create_acct_complete_m: a new account with a billing group, a card and a master plan;
+- create_order_with_plan_m: an order and a plan assigned mid-cycle on one invoice, collected;
+- update_order_m: a waiting order billed now, invoiced and collected (the order is created
+  before the timer starts).
 
 Each measurement runs in a fresh process, warmed first; paths alternate their order from round
 to round. State is reset every 50 calls (untimed), so every call finds the same account shape.
@@ -25,13 +28,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PATHS = ("create_order_m", "assign_acct_plan_m", "create_acct_complete_m")
+PATHS = (
+    "create_order_m",
+    "assign_acct_plan_m",
+    "create_acct_complete_m",
+    "create_order_with_plan_m",
+    "update_order_m",
+)
+INVOICING = {"assign_acct_plan_m", "create_order_with_plan_m", "update_order_m"}
 
 PROBE = r"""
 import json, sys, time
 from harness.stub.service import StubService
 
-path, calls = sys.argv[1], int(sys.argv[2])
+path, calls, invoicing = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(",")
 creds = {"client_no": 7000001, "auth_key": "stub-demo-auth-key-7000001"}
 stub = StubService()
 serial = iter(range(10**9))
@@ -39,7 +49,7 @@ serial = iter(range(10**9))
 
 def setup():
     stub.reset()
-    if path == "assign_acct_plan_m":
+    if path in ("assign_acct_plan_m", "create_order_with_plan_m"):
         stub.call("gen_invoice_m", {**creds, "acct_no": 1000001, "billing_group_no": 70001})
         stub.call("advance_virtual_datetime_m", {**creds, "offset_hours": 240})
 
@@ -50,6 +60,15 @@ def params():
                 "order_line_items_list": [{"client_sku": "WIDGET", "units": 2}]}
     if path == "assign_acct_plan_m":
         return {"acct_no": 1000001, "new_plan_no": 10002, "existing_billing_group_no": 70001}
+    if path == "create_order_with_plan_m":
+        return {"acct_no": 1000001, "supp_plan_no": 10002, "parent_plan_instance_no": 20001,
+                "bill_immediately": 1,
+                "order_line_items": [{"client_sku": "WIDGET", "units": 2}]}
+    if path == "update_order_m":
+        order = stub.call("create_order_m", {**creds, "account_no": 1000002,
+                          "bill_immediately": 0,
+                          "order_line_items_list": [{"client_sku": "WIDGET", "units": 2}]})
+        return {"order_no": order["order_no"], "bill_immediately": 1}
     return {"acct": [{"client_acct_id": f"B-{next(serial)}", "dunning_group": [{}],
                       "payment_method": [{"pay_method_type": 1, "cc_num": "4111111111111111"}],
                       "master_plans_detail": [{"plan_no": 10002}]}]}
@@ -65,7 +84,7 @@ def run(n):
             answer = stub.call(path, p)
             times.append(time.perf_counter_ns() - t0)
             assert answer["error_code"] == 0, answer
-            if path == "assign_acct_plan_m":
+            if path in invoicing:
                 assert answer["invoice_no"] is not None
     return times
 
@@ -80,7 +99,7 @@ print(json.dumps({"p50": p50 / 1000, "p99": p99 / 1000}))
 def measure(path: str, calls: int) -> dict[str, float]:
     """One fresh process's p50/p99 for a path, in microseconds."""
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, path, str(calls)],
+        [sys.executable, "-c", PROBE, path, str(calls), ",".join(sorted(INVOICING))],
         cwd=ROOT,
         check=True,
         capture_output=True,

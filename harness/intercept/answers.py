@@ -95,15 +95,29 @@ def error_code_of(answer: Mapping[str, Any] | None) -> int | None:
 
 
 def invoices_generated(method: str, params: Mapping[str, Any], answer: Mapping[str, Any]) -> int:
-    """How many invoices a successful call generated (0 for calls that cannot)."""
+    """How many invoices a successful call generated, as far as its answer names them."""
     from harness.policy import invoice_condition
+    from harness.spec import registry
 
     if error_code_of(answer) != 0 or invoice_condition(method, params) is None:
         return 0
-    invoices = answer.get("out_invoices_list")
-    if isinstance(invoices, list):
-        return len(invoices)
-    return 1 if answer.get("invoice_no") not in (None, "", 0) else 0
+    specs = registry()
+    # a method only the guard's list names: its answer's invoice_no, if any
+    fields = specs[method].invoicing.invoice_fields if method in specs else ("invoice_no",)
+    numbers: set[str] = set()
+    for field in fields:
+        array, _, item_field = field.partition("[].")
+        if item_field:
+            items = answer.get(array)
+            values = (
+                [i.get(item_field) for i in items if isinstance(i, Mapping)]
+                if isinstance(items, list)
+                else []
+            )
+        else:
+            values = [answer.get(field)]
+        numbers.update(str(v) for v in values if v not in (None, "", 0, "0"))
+    return len(numbers)
 
 
 @dataclass

@@ -63,6 +63,9 @@ class Invoicing:
     dry_run_field: str | None = None
     # ``when`` as a rule on the call's inputs (harness.spec.invoicing); None: on every call.
     rule: Rule | None = None
+    # Where a successful answer names the invoices the call generated: an output field
+    # (``invoice_no``) or a field of each item of an output array (``invoice_info[].invoice_no``).
+    invoice_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,11 +281,32 @@ class Registry:
                     if invoicing.get("rule") is not None
                     else None
                 ),
+                invoice_fields=self._invoice_fields(name, invoicing, response_schema),
             ),
             source=str(operation.get("x-aria-source", "")),
             array_fields=arrays,
             layer=self._layer(name),
         )
+
+    def _invoice_fields(
+        self, name: str, invoicing: Mapping[str, Any], response: Mapping[str, Any]
+    ) -> tuple[str, ...]:
+        # Checked against the answer's schema at load, so a renamed output field fails loudly
+        # instead of silently counting no invoices.
+        fields = tuple(invoicing.get("invoice_fields") or ())
+        outputs = response.get("properties", {})
+        for field in fields:
+            array, _, item_field = field.partition("[].")
+            prop = outputs.get(array)
+            if prop is not None and item_field:
+                items = prop.get("items", {})
+                item_schema = self.schema(_schema_name(items)) if "$ref" in items else items
+                prop = item_schema.get("properties", {}).get(item_field)
+            if prop is None:
+                raise SpecError(
+                    f"{name} x-aria-invoicing.invoice_fields: {field!r} is not in its answer"
+                )
+        return fields
 
     def _layer(self, name: str) -> str:
         if name in self._hand_operations:

@@ -25,7 +25,7 @@ Choices where the docs are silent, as real Aria's default client settings behave
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -81,6 +81,7 @@ class Billed:
     sums: Totals
     invoice_no: int | None = None
     outcome: dict[str, Any] | None = None
+    transaction_id: int | None = None
 
 
 def positive_units(value: Any, name: str) -> Decimal:
@@ -187,9 +188,11 @@ def bill_lines(
     *,
     dry_run: bool,
     collect_it: bool = True,
+    order_nos: Sequence[int] = (),
 ) -> Billed:
-    """Invoice the lines when they charge or credit anything (and this is no dry run)."""
-    draft = Draft(account, group_no)
+    """Invoice the lines when they charge or credit anything (and this is no dry run); the
+    orders named are billed by that invoice."""
+    draft = Draft(account, group_no, order_nos=list(order_nos))
     for line in lines:
         draft.add_line(**line)
     if draft.lines:
@@ -210,6 +213,7 @@ def bill_lines(
         )
         if collection is not None:
             billed.outcome = collection_outcome(collection, code_field="collection_error_code")
+            billed.transaction_id = collection.transaction_id
     return billed
 
 

@@ -23,6 +23,7 @@ from harness.stub.methods.disputes import (
     settle_dispute_hold_m,
 )
 from harness.stub.methods.invoices import gen_invoice, gen_invoice_m
+from harness.stub.methods.order_changes import create_order_with_plan_m, update_order_m
 from harness.stub.methods.orders import create_order_m
 from harness.stub.methods.pending import manage_pending_invoice_m
 from harness.stub.methods.plans import (
@@ -68,6 +69,8 @@ ROUTES: dict[str, Handler] = {
     "modify_acct_plan_unit_instances_m": modify_acct_plan_unit_instances_m,
     "update_acct_complete_m": update_acct_complete_m,
     "update_acct_plan_multi_m": update_acct_plan_multi_m,
+    "create_order_with_plan_m": create_order_with_plan_m,
+    "update_order_m": update_order_m,
     # queued plan changes
     "get_acct_plan_queued_changes_m": get_acct_plan_queued_changes_m,
     "edit_acct_plan_queued_changes_m": edit_acct_plan_queued_changes_m,

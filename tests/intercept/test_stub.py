@@ -53,12 +53,15 @@ def test_strict_credentials_let_the_stub_answer_1004(any_sender: senders.Sender)
 
 def test_the_stub_target_generates_invoices_and_counts_them(any_sender: senders.Sender) -> None:
     with intercept() as active:
-        body = {"rest_call": "gen_invoice_m", "acct_no": 1, "master_plan_instance_no": 1}
-        answer = any_sender(PRODUCTION_URL, body)
-    assert answer is not None
+        # the default world's ACME-GOLD-1 instance is due today: one invoice
+        body = {**DATETIME, "rest_call": "gen_invoice_m", "acct_no": 1000001}
+        billed = any_sender(PRODUCTION_URL, {**body, "master_plan_instance_no": 20001})
+        # an account the world does not have: an error, no invoice
+        refused = any_sender(PRODUCTION_URL, {**body, "acct_no": 1, "master_plan_instance_no": 1})
+    assert billed is not None and billed["error_code"] == 0
+    assert refused is not None and refused["error_code"] != 0
     summary = active.ledger.summary()
-    assert summary["calls"] == 1
-    assert summary["invoices"] == (1 if answer["error_code"] == 0 else 0)
+    assert (summary["calls"], summary["invoices"]) == (2, 1)
 
 
 def test_an_undescribed_method_is_counted_unchecked(any_sender: senders.Sender) -> None:

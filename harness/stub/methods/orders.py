@@ -18,9 +18,15 @@ from harness.stub.invoicing import Draft, finish_draft, store_invoice
 from harness.stub.models import Account, InventoryItem, RateSchedule, Tenant
 from harness.stub.payments import collect
 from harness.stub.render import render_lines
-from harness.stub.store import dumps
+from harness.stub.store import Transaction, dumps
 
-__all__ = ["create_order_m"]
+__all__ = [
+    "bill_immediately",
+    "create_order_m",
+    "invoice_order",
+    "order_lines",
+    "record_order",
+]
 
 
 def _schedule(item: InventoryItem, account: Account) -> RateSchedule:
@@ -38,18 +44,26 @@ def _schedule(item: InventoryItem, account: Account) -> RateSchedule:
     return chosen
 
 
-def _order_lines(tenant: Tenant, account: Account, items: list[dict], day: str) -> list[dict]:
+def order_lines(
+    tenant: Tenant,
+    account: Account,
+    items: list[dict],
+    day: str,
+    *,
+    field: str = "order_line_items_list",
+) -> list[dict]:
+    """An order's charge lines (type 8) from its items, named ``field`` in error messages."""
     lines = []
     for index, line in enumerate(items):
         sku = line.get("client_sku")
         if sku is None:
-            raise InvalidInput(f"order_line_items_list[{index}].client_sku is required")
+            raise InvalidInput(f"{field}[{index}].client_sku is required")
         item = tenant.items.get(sku)
         if item is None:
             raise InvalidInput(f"client_sku {sku!r} is not in the catalogue")
         units = dec(line["units"])
         if units <= 0:
-            raise InvalidInput(f"order_line_items_list[{index}].units must be positive")
+            raise InvalidInput(f"{field}[{index}].units must be positive")
         schedule = _schedule(item, account)
         rate = schedule.rate
         amount = money(dec(line["amount"])) if "amount" in line else money(units * rate)
@@ -60,7 +74,7 @@ def _order_lines(tenant: Tenant, account: Account, items: list[dict], day: str) 
         discount = money(units * dec(line.get("unit_discount_amount", 0)))
         if discount < 0 or discount > amount or amount < 0:
             raise InvalidInput(
-                f"order_line_items_list[{index}]: amount and unit_discount_amount must leave "
+                f"{field}[{index}]: amount and unit_discount_amount must leave "
                 "a line amount between 0 and the undiscounted amount"
             )
         lines.append(
@@ -107,10 +121,11 @@ def _add_coupon_line(draft: Draft, coupon_cd: str, credit: Decimal, day: str) ->
     )
 
 
-def _bill_now(ctx: CallContext, params: dict[str, Any]) -> bool:
+def bill_immediately(params: dict[str, Any], *, default: bool) -> bool:
+    """Whether ``bill_immediately`` asks to bill now (0 or 1; ``default`` when absent)."""
     value = params.get("bill_immediately")
     if value is None:
-        return ctx.tenant.params.auto_bill_orders
+        return default
     if value not in (0, 1):
         raise InvalidInput("bill_immediately must be 0 or 1")
     return value == 1
@@ -126,14 +141,14 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         coupon = tenant.coupons.get(params["coupon_cd"])
         if coupon is None:
             raise InvalidInput(f"coupon_cd {params['coupon_cd']!r} is not a coupon of this client")
-    bill_now = _bill_now(ctx, params)
+    bill_now = bill_immediately(params, default=tenant.params.auto_bill_orders)
     dry_run = params.get("do_write") == "false"
     group_no = account.billing_groups[0].billing_group_no
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         day = ctx.today(db)
         draft = Draft(account, group_no, kind="order")
-        draft.lines = _order_lines(tenant, account, params["order_line_items_list"], day)
+        draft.lines = order_lines(tenant, account, params["order_line_items_list"], day)
         finish_draft(db, tenant, draft)
         # the order's charge lines (its tax lines are not charges; the coupon comes after)
         sums = totals(draft.lines, tax=draft.tax, credit=Decimal(0))
@@ -158,38 +173,60 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         answer["invoice_line_items_list"] = render_lines("InvoiceLineItem", draft.lines)
         answer["order_no"] = order_no
         # what the next invoice bills: the order's charges and its coupon line, not its tax
-        order_lines = [line for line in draft.lines if line["line_type"] != TAX_LINE]
-        body = {"lines": order_lines, "credit": str(credit)}
-        db.execute(
-            "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
-            "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
-            (
-                order_no,
-                tenant.client_no,
-                account.acct_no,
-                params.get("client_order_id"),
-                dumps(body),
-            ),
-        )
+        charged = [line for line in draft.lines if line["line_type"] != TAX_LINE]
+        record_order(db, tenant, account, order_no, charged, credit, params.get("client_order_id"))
         if not bill_now:
             return answer
         draft.order_nos.append(order_no)
-        invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
-        answer["invoice_no"] = invoice_no
-        answer["invoicing_error_code"] = 0
-        answer["invoicing_error_msg"] = "OK"
-        collection = collect(
-            db,
-            ctx,
-            account,
-            invoice_no=invoice_no,
-            amount=sums.total,
-            billing_group_no=group_no,
-            params=params,
-        )
-        if collection is not None:
-            # A declined card still answers error_code 0: the docs give create_order_m no
-            # collection error code, so the decline shows in the processor fields.
-            answer["transaction_id"] = collection.transaction_id
-            answer.update(collection.result.proc_fields())
+        answer.update(invoice_order(db, ctx, draft, params))
         return answer
+
+
+def invoice_order(
+    db: Transaction, ctx: CallContext, draft: Draft, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Post an order's invoice now and collect it; the invoice and payment fields answered."""
+    invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
+    answer: dict[str, Any] = {
+        "invoice_no": invoice_no,
+        "invoicing_error_code": 0,
+        "invoicing_error_msg": "OK",
+    }
+    collection = collect(
+        db,
+        ctx,
+        draft.account,
+        invoice_no=invoice_no,
+        amount=sums.total,
+        billing_group_no=draft.billing_group_no,
+        params=params,
+    )
+    if collection is not None:
+        # A declined card still answers error_code 0: the docs give create_order_m no
+        # collection error code, so the decline shows in the processor fields.
+        answer["transaction_id"] = collection.transaction_id
+        answer.update(collection.result.proc_fields())
+    return answer
+
+
+def record_order(
+    db: Transaction,
+    tenant: Tenant,
+    account: Account,
+    order_no: int,
+    lines: list[dict[str, Any]],
+    credit: Decimal,
+    client_order_id: str | None,
+) -> None:
+    """Store an order waiting for an invoice: what that invoice bills (lines, coupon credit)."""
+    db.execute(
+        "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
+        "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
+        (
+            order_no,
+            tenant.client_no,
+            account.acct_no,
+            client_order_id,
+            dumps({"lines": lines, "credit": str(credit)}),
+        ),
+    )

@@ -31,6 +31,16 @@ def check_answer(method: str, answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
+def check_invoicing(method: str, params: dict[str, Any], answer: dict[str, Any]) -> None:
+    """Assert a successful answer invoiced only where the method's rule allows, and that its
+    after-tax total adds up."""
+    if answer["invoice_no"] is not None:
+        assert registry()[method].may_generate_invoice(params), (method, params)
+    assert answer["total_charges_after_tax"] == pytest.approx(
+        answer["total_charges_before_tax"] + answer["total_tax_charges"]
+    )
+
+
 def fixture_with_invoicing_held(seconds: int) -> dict[str, Any]:
     """The default fixture, its demo tenant keeping an invoiced group in progress that long."""
     fixture = read_fixture(None)

@@ -86,6 +86,12 @@ MINIMAL = {
         ],
         "acct_billing_groups": [{}],
     },
+    "create_order_with_plan_m": {
+        "acct_no": 1000001,
+        "supp_plan_no": 10002,
+        "order_line_items": [{"client_sku": "WIDGET", "units": 1}],
+    },
+    "update_order_m": {"order_no": 1},
     "get_acct_plan_queued_changes_m": {"acct_no": 1000001},
     "edit_acct_plan_queued_changes_m": {
         "acct_no": 1000001,

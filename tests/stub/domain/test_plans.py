@@ -15,6 +15,7 @@ import pytest
 
 from harness.contracts import validate
 from harness.spec import registry
+from tests.stub.domain.conftest import check_invoicing
 
 ACME, GOLD_MPI, SILVER_MPI, MAIN_BG, EAST_BG = 1000001, 20001, 20002, 70001, 70002
 GOLD, SILVER, ANNUAL = 10001, 10002, 10003
@@ -28,11 +29,7 @@ def plan_call(ok):
 
     def _call(method, /, **params):
         answer = ok(method, **params)
-        if answer["invoice_no"] is not None:
-            assert registry()[method].may_generate_invoice(params), (method, params)
-        assert answer["total_charges_after_tax"] == pytest.approx(
-            answer["total_charges_before_tax"] + answer["total_tax_charges"]
-        )
+        check_invoicing(method, params, answer)
         assert answer["total"] == pytest.approx(
             answer["total_charges_after_tax"] - answer["total_credit"]
         )
