@@ -303,6 +303,12 @@ def apply_due(db: Transaction, ctx: CallContext, acct_no: int | None = None) -> 
     """
     today = ctx.today(db)
     applied = 0
+    if acct_no is not None and not db.one(
+        "SELECT 1 FROM queued_changes WHERE client_no = ? AND acct_no = ? AND status = ? "
+        "AND effective_date <= ? LIMIT 1",
+        (ctx.tenant.client_no, acct_no, QUEUED, today),
+    ):
+        return 0  # the common case on every invoice: one indexed probe
     for queued in find_queued(db, ctx, acct_no, status=QUEUED, due_by=today):
         account = live_account(db, ctx.tenant, queued.acct_no)
         change = start_change(db, ctx, account, queued) if account is not None else None

@@ -126,7 +126,8 @@ CREATE TABLE IF NOT EXISTS queued_changes (
     mpi_no INTEGER NOT NULL, queue_type INTEGER, status INTEGER NOT NULL,
     effective_date TEXT NOT NULL, queued_on TEXT NOT NULL, edited_on TEXT, deleted_on TEXT,
     executed_on TEXT, body TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS queued_changes_by_acct ON queued_changes (client_no, acct_no);
+CREATE INDEX IF NOT EXISTS queued_changes_due ON queued_changes (
+    client_no, acct_no, status, effective_date);
 CREATE TABLE IF NOT EXISTS unit_fulfillments (
     client_no INTEGER NOT NULL, plan_unit_inst_no INTEGER NOT NULL, service_no INTEGER NOT NULL,
     mpi_no INTEGER NOT NULL, fulfillment_date TEXT NOT NULL,
