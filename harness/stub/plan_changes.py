@@ -48,6 +48,7 @@ __all__ = [
     "bill_lines",
     "cancel",
     "check_new_ident",
+    "check_replacement",
     "change_units",
     "plan_lines",
     "positive_units",
@@ -341,6 +342,17 @@ def cancel(db: Transaction, ctx: CallContext, account: Account, mpi: MasterPlanI
     return Change(mpi.billing_group_no, lines, commit, mpi, "cancel")
 
 
+def check_replacement(old_plan: Plan, new_plan: Plan) -> None:
+    """1016 unless the new plan bills at the old one's interval."""
+    if new_plan.billing_interval_months != old_plan.billing_interval_months:
+        # Aria resets the billing date or prorates across intervals by client settings the
+        # docs do not give; the stub does not guess them
+        raise InvalidInput(
+            "the stub replaces a plan only by one of the same billing interval "
+            f"({old_plan.billing_interval_months} months)"
+        )
+
+
 def replace_plan(
     db: Transaction,
     ctx: CallContext,
@@ -358,13 +370,7 @@ def replace_plan(
     """
     tenant = ctx.tenant
     old_plan = tenant.plans[mpi.plan_no]
-    if new_plan.billing_interval_months != old_plan.billing_interval_months:
-        # Aria resets the billing date or prorates across intervals by client settings the
-        # docs do not give; the stub does not guess them
-        raise InvalidInput(
-            "the stub replaces a plan only by one of the same billing interval "
-            f"({old_plan.billing_interval_months} months)"
-        )
+    check_replacement(old_plan, new_plan)
     new_mpi = replace(
         mpi, plan_no=new_plan.plan_no, units=units, client_mpi_id=new_ident or mpi.client_mpi_id
     )

@@ -35,13 +35,14 @@ from typing import Any
 
 from harness.stub.accounts import current_cycle, live_account
 from harness.stub.context import CallContext
-from harness.stub.exceptions import InvalidInput
+from harness.stub.exceptions import AriaFault, InvalidInput
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan
 from harness.stub.plan_changes import (
     Change,
     assign,
     change_units,
     check_new_ident,
+    check_replacement,
     replace_plan,
     running_cycle,
 )
@@ -155,6 +156,9 @@ def queue_change(
     new_ident: str | None = None,
 ) -> Queued:
     """Queue a units change or a replacement of an instance for its next billing date."""
+    if kind == "replace":
+        # refused now rather than failing on the anniversary
+        check_replacement(ctx.tenant.plans[mpi.plan_no], ctx.tenant.plans[plan_no])
     effective = current_cycle(db, ctx.tenant, mpi).next_bill_date
     target = {
         "plan_no": plan_no,
@@ -311,7 +315,11 @@ def apply_due(db: Transaction, ctx: CallContext, acct_no: int | None = None) -> 
         return 0  # the common case on every invoice: one indexed probe
     for queued in find_queued(db, ctx, acct_no, status=QUEUED, due_by=today):
         account = live_account(db, ctx.tenant, queued.acct_no)
-        change = start_change(db, ctx, account, queued) if account is not None else None
+        try:
+            change = start_change(db, ctx, account, queued) if account is not None else None
+        except AriaFault:
+            # the account changed since (a client id taken meanwhile): the clock never fails
+            change = None
         if change is None:
             set_status(db, ctx, queued, FAILED)
             continue

@@ -18,6 +18,7 @@ from harness.spec import registry
 
 from .test_plans import (
     ACME,
+    ANNUAL,
     GOLD,
     GOLD_FEE,
     GOLD_MPI,
@@ -280,3 +281,24 @@ def test_the_guard_passes_a_change_queued_for_the_anniversary(method):
     for directive in (1, 3):
         queued_now = {**params, "assignment_directive": directive}
         assert decide(method, queued_now, SANDBOX).action is Action.SEND
+
+
+def test_a_queued_change_whose_instance_was_cancelled_fails_and_the_clock_moves_on(ok, checked):
+    mid_cycle(ok)
+    queue(checked)
+    anniversary = instance(ok, GOLD_MPI)["next_bill_date"]
+    ok("cancel_acct_plan_m", acct_no=ACME, plan_instance_no=GOLD_MPI)
+    ok("advance_virtual_datetime_m", offset_hours=24 * days_until(ok, anniversary))
+    (detail,) = queued(ok)
+    assert detail["queued_action_status_cd"] == 3
+    assert detail["queued_action_status_label"] == "Failed to execute"
+
+
+def test_a_replacement_the_stub_cannot_make_is_refused_when_queued(err, service):
+    before = service.dump_state()
+    answer = err(
+        1016, "replace_acct_plan_m", acct_no=ACME, plan_instance_no=GOLD_MPI,
+        new_plan_no=ANNUAL, assignment_directive=1,
+    )  # fmt: skip
+    assert "same billing interval" in answer["error_msg"]
+    assert service.dump_state() == before
