@@ -16,6 +16,7 @@ import pytest
 from harness.policy import Action, Target, decide
 from harness.spec import registry
 
+from .conftest import check_invoicing
 from .test_plans import (
     ACME,
     ANNUAL,
@@ -42,10 +43,10 @@ def checked(ok):
 
     def _call(method, /, **params):
         answer = ok(method, **params)
-        invoices = [info["invoice_no"] for info in answer.get("invoice_info") or []]
-        invoices.append(answer.get("invoice_no"))
-        if any(number is not None for number in invoices):
-            assert registry()[method].may_generate_invoice(params), (method, params)
+        if method != EDIT:
+            check_invoicing(method, params, answer)
+        elif any(info["invoice_no"] is not None for info in answer["invoice_info"]):
+            assert registry()[method].may_generate_invoice(params), params
         return answer
 
     return _call
