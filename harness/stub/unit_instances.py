@@ -27,7 +27,7 @@ collected like a plan change's. Otherwise nothing is billed now:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -106,18 +106,25 @@ def find_unit(
 
 
 def rename_unit(
-    db: Transaction, tenant: Tenant, account: Account, unit: UnitInstance, new_id: str
+    db: Transaction,
+    tenant: Tenant,
+    account: Account,
+    unit: UnitInstance,
+    new_id: str,
+    *,
+    write: bool = True,
 ) -> UnitInstance:
     """Give a unit instance a new client id (unique among the account's unit instances)."""
     taken = {u.client_id for mpi in account.mpis for u in plan_units_of(db, tenant, mpi)}
     if new_id != unit.client_id and new_id in taken:
         raise InvalidInput(f"new_client_plan_unit_inst_id {new_id!r} is already used")
-    db.execute(
-        "INSERT OR REPLACE INTO unit_instance_ids (client_no, plan_unit_inst_no, client_unit_id) "
-        "VALUES (?, ?, ?)",
-        (tenant.client_no, unit.plan_unit_inst_no, new_id),
-    )
-    return UnitInstance(unit.plan_unit_inst_no, unit.index, unit.mpi, new_id)
+    if write:
+        db.execute(
+            "INSERT OR REPLACE INTO unit_instance_ids "
+            "(client_no, plan_unit_inst_no, client_unit_id) VALUES (?, ?, ?)",
+            (tenant.client_no, unit.plan_unit_inst_no, new_id),
+        )
+    return replace(unit, client_id=new_id)
 
 
 def service_of(tenant: Tenant, unit: UnitInstance, item: Mapping[str, Any], where: str) -> Service:

@@ -189,7 +189,7 @@ def _directed(
             if queued is not None or dry_run:
                 nothing = bill_lines(db, ctx, account, 0, [], params, dry_run=True)
                 return _with_queue(params, _answer(nothing), queued), None
-        # no anniversary to wait for (nothing runs in the group yet): made now, unprorated
+        # no anniversary to wait for (no cycle runs in the group yet): made now, nothing to prorate
     change, billed = _run(ctx, params, make, prorate=directive != NOW_NO_PRORATION)
     return _with_queue(params, _answer(billed), None), change
 

@@ -55,10 +55,8 @@ def update_acct_plan_unit_instance_m(ctx: CallContext, params: dict[str, Any]) -
             lines += change.lines
             commits.append(change.commit)
         new_id = params.get("new_client_plan_unit_inst_id")
-        if new_id is not None and not dry_run:
-            unit = rename_unit(db, tenant, account, unit, new_id)
-        elif new_id is not None:
-            unit = type(unit)(unit.plan_unit_inst_no, unit.index, unit.mpi, new_id)
+        if new_id is not None:
+            unit = rename_unit(db, tenant, account, unit, new_id, write=not dry_run)
         group = unit.mpi.billing_group_no
         billed = bill_lines(db, ctx, account, group, lines, params, dry_run=dry_run)
         if not dry_run:
@@ -85,7 +83,8 @@ def get_acct_plan_unit_instance_all_m(ctx: CallContext, params: dict[str, Any]) 
     with ctx.store.read() as db:
         account = find_account(db, tenant, params)
         mpis = account.mpis
-        if params.get("plan_instance_no") is not None or params.get("client_plan_instance_id"):
+        named = ("plan_instance_no", "client_plan_instance_id")
+        if any(params.get(name) is not None for name in named):
             mpis = (find_instance(account, params, "plan_instance_no", "client_plan_instance_id"),)
         instances = []
         for mpi in mpis:
