@@ -167,6 +167,9 @@ def _plan(node: Mapping[str, Any], path: str) -> Plan:
         line_type = _opt(raw, "line_type", int, spath, 1)
         if line_type not in range(1, 10) or line_type == 2:
             raise FixtureError(f"{spath}.line_type: expected 1 or 3..9 (2 is tax), got {line_type}")
+        fulfillment_based = _opt(raw, "fulfillment_based", bool, spath, False)
+        if fulfillment_based and line_type != 1:
+            raise FixtureError(f"{spath}.fulfillment_based: only a recurring service (line_type 1)")
         services.append(
             Service(
                 service_no=_get(raw, "service_no", int, spath),
@@ -176,6 +179,7 @@ def _plan(node: Mapping[str, Any], path: str) -> Plan:
                 units=_money(raw, "units", spath, "1"),
                 line_type=line_type,
                 taxable=_opt(raw, "taxable", bool, spath, True),
+                fulfillment_based=fulfillment_based,
             )
         )
     interval = _opt(node, "billing_interval_months", int, path, 1)

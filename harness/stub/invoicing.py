@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from harness.stub.billing import Totals, add_months, apply_tax, money, totals
 from harness.stub.context import CallContext
+from harness.stub.fulfillments import fulfillment_dates
 from harness.stub.models import Account, MasterPlanInstance, Tenant
 from harness.stub.render import render_lines, render_tax_details
 from harness.stub.store import Transaction, dumps
@@ -45,6 +46,8 @@ class MpiState:
     mpi: MasterPlanInstance
     next_bill_date: str
     invoice_count: int
+    # fulfillment-based service -> the fulfillment dates of the instance's unit instances
+    fulfilled: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,7 +89,11 @@ def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, M
         (tenant.client_no, account.acct_no),
     )
     by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
-    return {row[0]: MpiState(by_no[row[0]], row[1], row[2]) for row in rows if row[0] in by_no}
+    states = {row[0]: MpiState(by_no[row[0]], row[1], row[2]) for row in rows if row[0] in by_no}
+    if any(tenant.plans[mpi.plan_no].has_fulfillment for mpi in account.mpis):
+        for mpi_no, state in states.items():
+            states[mpi_no] = replace(state, fulfilled=fulfillment_dates(db, tenant, state.mpi))
+    return states
 
 
 def pending_mpis(db: Transaction, tenant: Tenant, account: Account) -> set[int]:
@@ -135,6 +142,12 @@ def bill_mpi(
             if service.line_type == 5 and (state.invoice_count or period):
                 continue  # an activation charge is billed once, on the first invoice
             units = service.units * (mpi.units if service.line_type in (1, 7) else 1)
+            if service.fulfillment_based:
+                # per unit fulfilled by the period's first day (harness.stub.unit_instances)
+                dates = state.fulfilled.get(service.service_no, ())
+                units = service.units * sum(1 for day in dates if day <= start)
+                if not units:
+                    continue
             draft.add_line(
                 line_type=service.line_type,
                 service_no=service.service_no,

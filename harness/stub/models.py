@@ -63,6 +63,9 @@ class Service:
     units: Decimal = Decimal("1")
     line_type: int = 1
     taxable: bool = True
+    # a recurring service billed per plan unit instance only once that unit's service is
+    # fulfilled (update_acct_plan_unit_instance_m; harness/stub/unit_instances.py)
+    fulfillment_based: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,11 @@ class Plan:
     # early_cancel_min_months); 0: no fee
     early_cancel_fee: Decimal = Decimal("0")
     early_cancel_min_months: int = 0
+
+    @property
+    def has_fulfillment(self) -> bool:
+        """Whether a service of the plan waits for fulfillment before it is billed."""
+        return any(service.fulfillment_based for service in self.services)
 
 
 @dataclass(frozen=True)

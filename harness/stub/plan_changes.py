@@ -42,10 +42,13 @@ from harness.stub.store import Transaction
 
 __all__ = [
     "Billed",
+    "running_cycle",
     "Change",
     "assign",
     "bill_lines",
     "cancel",
+    "check_new_ident",
+    "check_replacement",
     "change_units",
     "plan_lines",
     "positive_units",
@@ -116,14 +119,23 @@ def plan_lines(
     end: str,
     credit: bool = False,
     activation: bool = False,
+    fulfilled: int | None = None,
 ) -> list[dict[str, Any]]:
     """The plan's recurring charges for ``units`` over the share ``factor`` of the period
-    (negative "Service credit" lines when ``credit``), and its activation charges if asked."""
+    (negative "Service credit" lines when ``credit``), and its activation charges if asked.
+
+    A fulfillment-based service is billed only when ``fulfilled`` names it (its units' charge
+    waits for their fulfillment: harness.stub.unit_instances), and then alone.
+    """
     lines = []
     for service in plan.services:
+        if fulfilled is not None and service.service_no != fulfilled:
+            continue
         if service.line_type == ACTIVATION and activation:
             share, line_type, start, last = Decimal(1), ACTIVATION, today, today
-        elif service.line_type == RECURRING:
+        elif service.line_type == RECURRING and service.fulfillment_based == (
+            fulfilled is not None
+        ):
             share, line_type, start, last = factor, RECURRING, today, _end_day(end)
         else:
             continue
@@ -206,7 +218,7 @@ def bill_lines(
     return billed
 
 
-def _running_cycle(
+def running_cycle(
     db: Transaction, tenant: Tenant, account: Account, group_no: int, today: str
 ) -> Cycle | None:
     """The invoiced cycle running now in a billing group (its first instance's), or None."""
@@ -241,6 +253,12 @@ def _period_cost(plan: Plan, units: Decimal) -> Decimal:
     )
 
 
+def check_new_ident(account: Account, ident: str | None) -> None:
+    """1016 when a new plan instance's client id is one of the account's already."""
+    if ident is not None and any(m.client_mpi_id == ident for m in account.mpis):
+        raise InvalidInput(f"client_plan_instance_id {ident!r} is already used")
+
+
 def assign(
     db: Transaction,
     ctx: CallContext,
@@ -251,13 +269,17 @@ def assign(
     group: BillingGroup,
     ident: str | None,
     dry_run: bool,
+    mpi_no: int | None = None,
 ) -> Change:
-    """A new master plan instance; prorated now when a cycle runs in its billing group."""
+    """A new master plan instance; prorated now when a cycle runs in its billing group.
+
+    ``mpi_no``: the number a queued assignment took when queued (harness.stub.queued_changes).
+    """
     tenant = ctx.tenant
-    if ident is not None and any(m.client_mpi_id == ident for m in account.mpis):
-        raise InvalidInput(f"client_plan_instance_id {ident!r} is already used")
+    check_new_ident(account, ident)
     today = ctx.today(db)
-    mpi_no = 0 if dry_run else db.next_id("mpi_no")
+    if mpi_no is None:
+        mpi_no = 0 if dry_run else db.next_id("mpi_no")
     mpi = MasterPlanInstance(
         mpi_no=mpi_no,
         client_mpi_id=ident or f"MPI-{mpi_no}",
@@ -267,7 +289,7 @@ def assign(
         next_bill_date=None,
         bill_in_days=0,
     )
-    cycle = _running_cycle(db, tenant, account, group.billing_group_no, today)
+    cycle = running_cycle(db, tenant, account, group.billing_group_no, today)
     lines = []
     if cycle is not None:
         lines = plan_lines(
@@ -320,6 +342,17 @@ def cancel(db: Transaction, ctx: CallContext, account: Account, mpi: MasterPlanI
     return Change(mpi.billing_group_no, lines, commit, mpi, "cancel")
 
 
+def check_replacement(old_plan: Plan, new_plan: Plan) -> None:
+    """1016 unless the new plan bills at the old one's interval."""
+    if new_plan.billing_interval_months != old_plan.billing_interval_months:
+        # Aria resets the billing date or prorates across intervals by client settings the
+        # docs do not give; the stub does not guess them
+        raise InvalidInput(
+            "the stub replaces a plan only by one of the same billing interval "
+            f"({old_plan.billing_interval_months} months)"
+        )
+
+
 def replace_plan(
     db: Transaction,
     ctx: CallContext,
@@ -337,13 +370,7 @@ def replace_plan(
     """
     tenant = ctx.tenant
     old_plan = tenant.plans[mpi.plan_no]
-    if new_plan.billing_interval_months != old_plan.billing_interval_months:
-        # Aria resets the billing date or prorates across intervals by client settings the
-        # docs do not give; the stub does not guess them
-        raise InvalidInput(
-            "the stub replaces a plan only by one of the same billing interval "
-            f"({old_plan.billing_interval_months} months)"
-        )
+    check_replacement(old_plan, new_plan)
     new_mpi = replace(
         mpi, plan_no=new_plan.plan_no, units=units, client_mpi_id=new_ident or mpi.client_mpi_id
     )

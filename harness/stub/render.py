@@ -104,6 +104,8 @@ _MAPPINGS: dict[str, dict[str, Getter]] = {
     },
 }
 _MAPPINGS["RbInvoiceItem"] = _MAPPINGS["InvoiceItem"]
+# edit_acct_plan_queued_changes_m's invoice_info[].invoice_items (Swagger 19)
+_MAPPINGS["A7.InvoiceItem"] = _MAPPINGS["InvoiceItem"]
 
 
 @functools.cache

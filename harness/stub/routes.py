@@ -34,8 +34,16 @@ from harness.stub.methods.plans import (
     update_acct_plan_m,
 )
 from harness.stub.methods.plans_multi import update_acct_plan_multi_m
+from harness.stub.methods.queued_changes import (
+    edit_acct_plan_queued_changes_m,
+    get_acct_plan_queued_changes_m,
+)
 from harness.stub.methods.rebill import gen_rb_m
 from harness.stub.methods.refunds import get_refund_details_m, issue_refund_to_acct_m
+from harness.stub.methods.unit_instances import (
+    get_acct_plan_unit_instance_all_m,
+    update_acct_plan_unit_instance_m,
+)
 
 __all__ = ["ROUTES", "Handler"]
 
@@ -63,6 +71,12 @@ ROUTES: dict[str, Handler] = {
     "update_acct_plan_multi_m": update_acct_plan_multi_m,
     "create_order_with_plan_m": create_order_with_plan_m,
     "update_order_m": update_order_m,
+    # queued plan changes
+    "get_acct_plan_queued_changes_m": get_acct_plan_queued_changes_m,
+    "edit_acct_plan_queued_changes_m": edit_acct_plan_queued_changes_m,
+    # plan unit instances and their fulfillment
+    "get_acct_plan_unit_instance_all_m": get_acct_plan_unit_instance_all_m,
+    "update_acct_plan_unit_instance_m": update_acct_plan_unit_instance_m,
     # credit memos, disputes, write-offs, refunds, balances
     "create_cm_m": create_cm_m,
     "apply_cm_m": apply_cm_m,

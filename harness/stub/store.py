@@ -118,6 +118,29 @@ TABLES += _CREDITS_TABLES
 SEQUENCE_START.update(_CREDITS_SEQUENCES)
 # --- end credits ---
 
+# --- queued plan changes (harness/stub/queued_changes.py) and the fulfillment of plan unit
+# instances' services (harness/stub/unit_instances.py); a block of its own ---
+_PLAN_QUEUE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS queued_changes (
+    queue_id INTEGER PRIMARY KEY, client_no INTEGER NOT NULL, acct_no INTEGER NOT NULL,
+    mpi_no INTEGER NOT NULL, queue_type INTEGER, status INTEGER NOT NULL,
+    effective_date TEXT NOT NULL, queued_on TEXT NOT NULL, edited_on TEXT, deleted_on TEXT,
+    executed_on TEXT, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS queued_changes_due ON queued_changes (
+    client_no, acct_no, status, effective_date);
+CREATE TABLE IF NOT EXISTS unit_fulfillments (
+    client_no INTEGER NOT NULL, plan_unit_inst_no INTEGER NOT NULL, service_no INTEGER NOT NULL,
+    mpi_no INTEGER NOT NULL, fulfillment_date TEXT NOT NULL,
+    PRIMARY KEY (client_no, plan_unit_inst_no, service_no));
+CREATE TABLE IF NOT EXISTS unit_instance_ids (
+    client_no INTEGER NOT NULL, plan_unit_inst_no INTEGER NOT NULL, client_unit_id TEXT NOT NULL,
+    PRIMARY KEY (client_no, plan_unit_inst_no));
+"""
+_SCHEMA += _PLAN_QUEUE_SCHEMA
+TABLES += ("queued_changes", "unit_fulfillments", "unit_instance_ids")
+SEQUENCE_START["queue_id"] = 700000
+# --- end queued plan changes ---
+
 
 class Store:
     """The SQLite database behind one StubService."""

@@ -34,7 +34,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
     ),
     "edit_acct_plan_queued_changes_m": (
         {**ACCT, "edit_queued_changes": [{"queue_id": 1, "queue_edit_directive": 1}]},
-        {**ACCT, "edit_queued_changes": [{"queue_id": 1, "queue_edit_directive": 3}]},
+        {**ACCT, "edit_queued_changes": [{"queue_id": 1, "queue_edit_directive": 0}]},
     ),
     "issue_refund_to_acct_m": (
         {**ACCT, "payment_transaction_id": 4, "invoice_trans_to_reverse": [{"invoice_no": 9}]},

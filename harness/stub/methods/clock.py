@@ -10,6 +10,7 @@ from typing import Any
 
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
+from harness.stub.queued_changes import apply_due
 
 __all__ = ["advance_virtual_datetime_m", "get_virtual_datetime_m"]
 
@@ -54,4 +55,6 @@ def advance_virtual_datetime_m(ctx: CallContext, params: dict[str, Any]) -> dict
             (client_no, hours),
         )
         db.memo.clear()  # the offset read above is stale now
+        # plan changes queued for a date the clock has now reached take effect
+        apply_due(db, ctx)
         return _clock_fields(ctx, db)

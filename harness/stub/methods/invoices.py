@@ -12,10 +12,11 @@ and callers arriving meanwhile see what Aria's would.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from harness.stub.accounts import live_account
 from harness.stub.billing import Totals, add_months, periods_between
 from harness.stub.context import CallContext
 from harness.stub.exceptions import (
@@ -41,6 +42,7 @@ from harness.stub.invoicing import (
     store_invoice,
 )
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance
+from harness.stub.queued_changes import apply_due
 
 __all__ = ["gen_invoice", "gen_invoice_m"]
 
@@ -241,6 +243,10 @@ def _run(
         if busy is not None:
             raise in_progress()
         today = started.date().isoformat()
+        if apply_due(db, ctx, account.acct_no):
+            # plan changes queued for an anniversary that has come: the invoice bills new terms
+            request = replace(request, account=live_account(db, tenant, account.acct_no) or account)
+            account = request.account
         states = mpi_states(db, tenant, account)
         pending = pending_mpis(db, tenant, account)
         # nothing due: answer before writing anything, so a no-op call writes nothing

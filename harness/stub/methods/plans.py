@@ -4,7 +4,10 @@ its own invoice when it charges or credits anything now.
 
 ``do_write=false`` answers the would-be lines and totals and writes nothing. The stub invoices
 prorations immediately whatever ``proration_invoice_timing`` says (the description gives it no
-values) and reads no ``assignment_directive``.
+values). assign, replace and update read ``assignment_directive`` (harness.stub.queued_changes):
+1 queues the change for the anniversary and bills nothing now, 3 changes now without proration;
+``include_plan_instance_queue`` true lists the queued change in ``plan_instance_queue``.
+cancel_acct_plan_m reads no ``assignment_directive``.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from harness.facts import reads_true
 from harness.stub.accounts import find_account, find_instance, find_plan, pick
-from harness.stub.billing import TAX_LINE, dec
+from harness.stub.billing import TAX_LINE, Totals, dec
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
 from harness.stub.models import Account, BillingGroup
@@ -28,6 +32,15 @@ from harness.stub.plan_changes import (
     positive_units,
     replace_plan,
 )
+from harness.stub.queued_changes import (
+    NOW_NO_PRORATION,
+    ON_ANNIVERSARY,
+    Queued,
+    assignment_directive,
+    queue_assignment,
+    queue_change,
+    queue_records,
+)
 from harness.stub.render import render_record
 from harness.stub.store import Transaction
 
@@ -38,6 +51,7 @@ __all__ = [
     "cancel_acct_plan_m",
     "modify_acct_plan_unit_instances_m",
     "replace_acct_plan_m",
+    "total_fields",
     "update_acct_plan_m",
 ]
 
@@ -45,14 +59,24 @@ Make = Callable[[Transaction, Account, bool], Change]
 
 
 def _run(
-    ctx: CallContext, params: dict[str, Any], make: Make, *, collect_it: bool = True
+    ctx: CallContext,
+    params: dict[str, Any],
+    make: Make,
+    *,
+    collect_it: bool = True,
+    prorate: bool = True,
 ) -> tuple[Change, Billed]:
-    """Make one change on the named account, bill it, and (unless a dry run) write it."""
+    """Make one change on the named account, bill it, and (unless a dry run) write it.
+
+    ``prorate`` false (assignment_directive 3): the change bills nothing now.
+    """
     dry_run = params.get("do_write") == "false"
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         account = find_account(db, ctx.tenant, params)
         change = make(db, account, dry_run)
+        if not prorate:
+            change.lines = []
         billed = bill_lines(
             db,
             ctx,
@@ -89,6 +113,17 @@ def _answer(billed: Billed) -> dict[str, Any]:
         # what credits unused days, as positive amounts: before tax, and with its tax
         "proration_credit_amount": float(-credit_before_tax),
         "proration_credit_result_amount": float(-credit_after_tax),
+        **total_fields(sums),
+        "acct_plan_line_items": line_records("A7.AcctPlanLineItem", lines),
+    }
+    if billed.outcome:
+        answer.update(billed.outcome)
+    return answer
+
+
+def total_fields(sums: Totals) -> dict[str, Any]:
+    """The total_* fields a plan change's answer gives its invoice."""
+    return {
         "total_charges_before_tax": float(sums.before_tax),
         "total_tax_charges": float(sums.tax),
         "total_charges_after_tax": float(sums.after_tax),
@@ -97,11 +132,7 @@ def _answer(billed: Billed) -> dict[str, Any]:
         "total_tax_credit": 0.0,
         "total_credit_before_tax": 0.0,
         "total": float(sums.total),
-        "acct_plan_line_items": line_records("A7.AcctPlanLineItem", lines),
     }
-    if billed.outcome:
-        answer.update(billed.outcome)
-    return answer
 
 
 def line_records(schema: str, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -140,6 +171,41 @@ def line_records(schema: str, lines: list[dict[str, Any]]) -> list[dict[str, Any
     ]
 
 
+Enqueue = Callable[[Transaction, Account], "Queued | None"]
+
+
+def _directed(
+    ctx: CallContext, params: dict[str, Any], make: Make, enqueue: Enqueue
+) -> tuple[dict[str, Any], Change | None]:
+    """Run the change as ``assignment_directive`` says: queued for the anniversary, or now
+    (prorated, or not with 3); the answer, and the change when one was made now."""
+    directive = assignment_directive(params)
+    if directive == ON_ANNIVERSARY:
+        dry_run = params.get("do_write") == "false"
+        store = ctx.store
+        with store.read() if dry_run else store.transaction() as db:
+            account = find_account(db, ctx.tenant, params)
+            queued = None if dry_run else enqueue(db, account)
+            if queued is not None or dry_run:
+                nothing = bill_lines(db, ctx, account, 0, [], params, dry_run=True)
+                return _with_queue(params, _answer(nothing), queued), None
+        # no anniversary to wait for (no cycle runs in the group yet): made now, nothing to prorate
+    change, billed = _run(ctx, params, make, prorate=directive != NOW_NO_PRORATION)
+    return _with_queue(params, _answer(billed), None), change
+
+
+def _with_queue(
+    params: dict[str, Any], answer: dict[str, Any], queued: Queued | None
+) -> dict[str, Any]:
+    """``plan_instance_queue`` when the call asks for it (include_plan_instance_queue)."""
+    if reads_true(params.get("include_plan_instance_queue")):
+        answer["plan_instance_queue"] = [
+            render_record("A7.PlanInstanceQueue", record)
+            for record in queue_records([queued] if queued is not None else [])
+        ]
+    return answer
+
+
 def billing_group(
     account: Account,
     params: dict[str, Any],
@@ -166,16 +232,21 @@ def assign_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
     plan = find_plan(ctx.tenant, params, "new_plan_no", "new_client_plan_id")
     units = positive_units(params.get("plan_units", 1), "plan_units")
 
+    ident = params.get("client_plan_instance_id")
+
     def make(db: Transaction, account: Account, dry_run: bool) -> Change:
         group = billing_group(account, params)
-        ident = params.get("client_plan_instance_id")
         return assign(
             db, ctx, account, plan, units=units, group=group, ident=ident, dry_run=dry_run
         )
 
-    change, billed = _run(ctx, params, make)
-    answer = _answer(billed)
-    answer["plan_instance_no"] = change.mpi.mpi_no or None
+    def enqueue(db: Transaction, account: Account) -> Queued | None:
+        group = billing_group(account, params)
+        return queue_assignment(db, ctx, account, plan, units=units, group=group, ident=ident)
+
+    answer, change = _directed(ctx, params, make, enqueue)
+    if change is not None:
+        answer["plan_instance_no"] = change.mpi.mpi_no or None
     return answer
 
 
@@ -183,9 +254,9 @@ def _instance_change(
     params: dict[str, Any],
     no_field: str,
     id_field: str,
-    how: Callable[[Transaction, Account, Any], Change],
-) -> Make:
-    def make(db: Transaction, account: Account, dry_run: bool) -> Change:
+    how: Callable[[Transaction, Account, Any], Any],
+) -> Callable[[Transaction, Account, bool], Any]:
+    def make(db: Transaction, account: Account, dry_run: bool) -> Any:
         return how(db, account, find_instance(account, params, no_field, id_field))
 
     return make
@@ -206,13 +277,23 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
     """Swap an instance's plan; a higher rate mid-cycle is charged for the rest of the period."""
     new_plan = find_plan(ctx.tenant, params, "new_plan_no", "new_client_plan_id")
 
+    ident = params.get("new_client_plan_instance_id")
+
     def how(db: Transaction, account: Account, mpi: Any) -> Change:
         units = positive_units(params.get("plan_units", mpi.units), "plan_units")
-        ident = params.get("new_client_plan_instance_id")
         return replace_plan(db, ctx, account, mpi, new_plan, units=units, new_ident=ident)
 
-    make = _instance_change(params, "plan_instance_no", "client_plan_instance_id", how)
-    return _answer(_run(ctx, params, make)[1])
+    def later(db: Transaction, account: Account, mpi: Any) -> Queued:
+        units = positive_units(params.get("plan_units", mpi.units), "plan_units")
+        return queue_change(
+            db, ctx, account, mpi, kind="replace", plan_no=new_plan.plan_no, units=units,
+            new_ident=ident,
+        )  # fmt: skip
+
+    fields = ("plan_instance_no", "client_plan_instance_id")
+    make = _instance_change(params, *fields, how)
+    enqueue = _instance_change(params, *fields, later)
+    return _directed(ctx, params, make, lambda db, account: enqueue(db, account, False))[0]
 
 
 def update_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -222,8 +303,14 @@ def update_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
         units = positive_units(params.get("plan_units", mpi.units), "plan_units")
         return change_units(db, ctx, account, mpi, units)
 
-    make = _instance_change(params, "plan_instance_no", "client_plan_instance_id", how)
-    return _answer(_run(ctx, params, make)[1])
+    def later(db: Transaction, account: Account, mpi: Any) -> Queued:
+        units = positive_units(params.get("plan_units", mpi.units), "plan_units")
+        return queue_change(db, ctx, account, mpi, kind="units", plan_no=mpi.plan_no, units=units)
+
+    fields = ("plan_instance_no", "client_plan_instance_id")
+    make = _instance_change(params, *fields, how)
+    enqueue = _instance_change(params, *fields, later)
+    return _directed(ctx, params, make, lambda db, account: enqueue(db, account, False))[0]
 
 
 def modify_acct_plan_unit_instances_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -92,6 +92,13 @@ MINIMAL = {
         "order_line_items": [{"client_sku": "WIDGET", "units": 1}],
     },
     "update_order_m": {"order_no": 1},
+    "get_acct_plan_queued_changes_m": {"acct_no": 1000001},
+    "edit_acct_plan_queued_changes_m": {
+        "acct_no": 1000001,
+        "edit_queued_changes": [{"queue_edit_directive": 0}],
+    },
+    "get_acct_plan_unit_instance_all_m": {"acct_no": 1000001},
+    "update_acct_plan_unit_instance_m": {"acct_no": 1000001, "plan_unit_inst_no": 20001001},
 }
 METHODS = sorted(MINIMAL)
 
