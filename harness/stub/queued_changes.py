@@ -55,6 +55,7 @@ from harness.stub.plan_changes import (
     check_replacement,
     replace_plan,
     running_cycle,
+    without_proration,
 )
 from harness.stub.store import Transaction, dumps
 
@@ -69,6 +70,7 @@ __all__ = [
     "Queued",
     "apply_due",
     "assignment_directive",
+    "billed_now",
     "find_queued",
     "queue_assignment",
     "queue_change",
@@ -101,6 +103,14 @@ def assignment_directive(params: dict[str, Any]) -> int:
             "proration rule), 3 (now, no proration) or 4 (now, prorated)"
         )
     return int(value)
+
+
+def billed_now(directive: int, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines a change bills now under the directive: none when it waits for (or, with no
+    cycle to wait for, is made on) its anniversary, no proration with 3, all of them else."""
+    if directive == ON_ANNIVERSARY:
+        return []
+    return without_proration(lines) if directive == NOW_NO_PRORATION else lines
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,13 @@ from harness.stub.plan_changes import (
     change_units,
     positive_units,
     replace_plan,
-    without_proration,
 )
 from harness.stub.queued_changes import (
-    NOW_NO_PRORATION,
+    NOW_DEFAULT,
     ON_ANNIVERSARY,
     Queued,
     assignment_directive,
+    billed_now,
     queue_assignment,
     queue_change,
     queue_records,
@@ -67,19 +67,18 @@ def _run(
     make: Make,
     *,
     collect_it: bool = True,
-    prorate: bool = True,
+    directive: int = NOW_DEFAULT,
 ) -> tuple[Change, Billed]:
     """Make one change on the named account, bill it, and (unless a dry run) write it.
 
-    ``prorate`` false (assignment_directive 3): the change bills no proration now.
+    The lines billed are those the assignment_directive bills now (billed_now).
     """
     dry_run = params.get("do_write") == "false"
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         account = find_account(db, ctx.tenant, params)
         change = make(db, account, dry_run)
-        if not prorate:
-            change.lines = without_proration(change.lines)
+        change.lines = billed_now(directive, change.lines)
         billed = bill_lines(
             db,
             ctx,
@@ -204,9 +203,7 @@ def _directed(
                     nothing,
                 )
         # no anniversary to wait for (no cycle runs in the group yet): made now, nothing to prorate
-    change, billed = _run(
-        ctx, params, make, collect_it=collect_it, prorate=directive != NOW_NO_PRORATION
-    )
+    change, billed = _run(ctx, params, make, collect_it=collect_it, directive=directive)
     return with_queue(params, _answer(billed), []), change, billed
 
 

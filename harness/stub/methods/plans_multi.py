@@ -42,13 +42,12 @@ from harness.stub.plan_changes import (
     change_units,
     positive_units,
     replace_plan,
-    without_proration,
 )
 from harness.stub.queued_changes import (
-    NOW_NO_PRORATION,
     ON_ANNIVERSARY,
     Queued,
     assignment_directive,
+    billed_now,
     queue_assignment,
     queue_change,
 )
@@ -156,10 +155,7 @@ def update_acct_plan_multi_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
                 continue
             if later and not dry_run:  # an assignment with no cycle to wait for: made now
                 change = _change(db, ctx, account, item, where, False)
-            if later:
-                change.lines = []
-            elif directive == NOW_NO_PRORATION:
-                change.lines = without_proration(change.lines)
+            change.lines = billed_now(directive, change.lines)
             changes.append((item["plan_directive"], change))
             shown.append((item["plan_directive"], change.mpi))
         by_group: dict[int, list[dict[str, Any]]] = {}

@@ -158,14 +158,21 @@ def test_executing_a_queued_cancellation_now_credits_the_unused_days(ok, checked
 # modify_acct_plan_unit_instances_m
 
 
-def test_units_added_on_the_anniversary_are_queued_and_billed_by_the_next_invoice(ok, checked):
+def add_two_units_mid_cycle(ok, checked, directive):
+    """Add two units to ACME's Gold instance mid-cycle; assert nothing is billed now."""
     mid_cycle(ok)
     before = history(ok)
     answer = checked(
-        MODIFY, acct_no=ACME, plan_inst_no=GOLD_MPI, new_plan_units=2, assignment_directive=1
-    )
+        MODIFY, acct_no=ACME, plan_inst_no=GOLD_MPI, new_plan_units=2,
+        assignment_directive=directive,
+    )  # fmt: skip
     assert answer["invoice_no"] is None and answer["invoice_line_item"] == []
-    assert history(ok) == before and instance(ok, GOLD_MPI)["plan_units"] == 1
+    assert history(ok) == before
+
+
+def test_units_added_on_the_anniversary_are_queued_and_billed_by_the_next_invoice(ok, checked):
+    add_two_units_mid_cycle(ok, checked, 1)
+    assert instance(ok, GOLD_MPI)["plan_units"] == 1
     (detail,) = queued(ok)
     assert detail["queued_action_status_cd"] == 1 and detail["target_plan_units"] == 3
     to_anniversary(ok)
@@ -175,14 +182,8 @@ def test_units_added_on_the_anniversary_are_queued_and_billed_by_the_next_invoic
 
 
 def test_units_added_without_proration_change_now_and_bill_nothing(ok, checked):
-    mid_cycle(ok)
-    before = history(ok)
-    answer = checked(
-        MODIFY, acct_no=ACME, plan_inst_no=GOLD_MPI, new_plan_units=2, assignment_directive=3
-    )
-    assert answer["invoice_no"] is None and answer["invoice_line_item"] == []
-    assert history(ok) == before and instance(ok, GOLD_MPI)["plan_units"] == 3
-    assert queued(ok) == []
+    add_two_units_mid_cycle(ok, checked, 3)
+    assert instance(ok, GOLD_MPI)["plan_units"] == 3 and queued(ok) == []
 
 
 def test_a_queued_unit_change_is_checked_when_queued(ok, err, service):
