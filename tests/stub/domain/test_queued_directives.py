@@ -11,6 +11,8 @@ a live target unless its inputs rule the invoice out.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from harness.policy import Action, Target, decide
@@ -242,7 +244,7 @@ def test_a_batch_without_proration_changes_now_and_bills_nothing(ok):
 
 # dry runs write nothing, whichever the directive
 
-DRY_RUNS = {
+DRY_RUNS: dict[str, dict[str, Any]] = {
     CANCEL: {"plan_instance_no": GOLD_MPI},
     MODIFY: {"plan_inst_no": GOLD_MPI, "new_plan_units": 2},
     MULTI: {"plan_updates": [UNITS_UP, ASSIGN_MAIN, CANCEL_SILVER], "acct_billing_groups": [{}]},
@@ -267,7 +269,7 @@ def test_a_dry_run_writes_nothing_and_bills_nothing(ok, service, method, directi
 # the guard
 
 
-GUARDED = {
+GUARDED: dict[str, dict[str, Any]] = {
     CANCEL: {"acct_no": ACME, "plan_instance_no": GOLD_MPI},
     MODIFY: {"acct_no": ACME, "plan_inst_no": GOLD_MPI, "new_plan_units": 2},
     MULTI: {"acct_no": ACME, "plan_updates": [UNITS_UP, ASSIGN_MAIN]},
