@@ -57,6 +57,8 @@ from harness.stub.store import Transaction
 __all__ = ["update_acct_plan_multi_m"]
 
 ASSIGN, REPLACE, UPDATE, CANCEL = 1, 2, 3, 4
+# a change made on an existing instance (Change.operation) as the queue names its kind
+QUEUED_KIND = {"replace": "replace", "update": "units", "cancel": "cancel"}
 
 
 def _change(
@@ -113,7 +115,7 @@ def _queue(
         ctx,
         account,
         current,
-        kind={"update": "units"}.get(change.operation, change.operation),
+        kind=QUEUED_KIND[change.operation],
         plan_no=change.mpi.plan_no,
         units=change.mpi.units,
         new_ident=item.get("new_client_plan_instance_id")
@@ -133,9 +135,9 @@ def update_acct_plan_multi_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
         shown: list[tuple[int, MasterPlanInstance]] = []
         queued: list[Queued] = []
         touched: set[int] = set()
+        later = directive == ON_ANNIVERSARY
         for index, item in enumerate(params["plan_updates"]):
             where = f"plan_updates[{index}]"
-            later = directive == ON_ANNIVERSARY
             # a queued operation is checked as a dry run of it: nothing is written for it now
             change = _change(db, ctx, account, item, where, dry_run or later)
             if change.operation != "assign":
