@@ -54,6 +54,7 @@ __all__ = [
     "positive_units",
     "replace_plan",
     "unused_days_credit",
+    "without_proration",
 ]
 
 RECURRING, ACTIVATION, SERVICE_CREDIT = 1, 5, 3
@@ -177,6 +178,17 @@ def unused_days_credit(
         end=cycle.end,
         credit=True,
     )
+
+
+def without_proration(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What a change bills now under assignment_directive 3 ("force no proration"): its early
+    termination fee, none of its prorated charges or credits.
+
+    Swagger 19 sets only the proration to 0 under 3; the fee is a term of the plan, not a
+    proration, so it stays due (and the guard keeps refusing such a cancellation). Activation
+    charges come with a prorated assignment and go with it.
+    """
+    return [line for line in lines if line["line_type"] == TERMINATION_FEE]
 
 
 def bill_lines(

@@ -1,6 +1,8 @@
 """Queued plan changes: a change asked for "on the anniversary" waits in a queue until then.
 
-``assignment_directive`` (assign_acct_plan_m, replace_acct_plan_m, update_acct_plan_m), as
+``assignment_directive`` (assign_acct_plan_m, cancel_acct_plan_m, replace_acct_plan_m,
+update_acct_plan_m, modify_acct_plan_unit_instances_m, and update_acct_plan_multi_m for every
+operation of its batch: Swagger 19 gives each of them the field at the top level), as
 Swagger 19 spells its values (proration_result_amount: "'1' (perform on anniversary date), or
 '2' (honor client default proration action) ... or '3' (force no proration)") and Aria's guide
 to modify_acct_plan_unit_instances_m lists them (4: "immediately ... forcing PRORATION"):
@@ -11,7 +13,8 @@ to modify_acct_plan_unit_instances_m lists them (4: "immediately ... forcing PRO
   period bills the new terms;
 - 2 (the default) and 4 change now, prorated: the stub's client rule prorates, so both are the
   same here;
-- 3 changes now without proration: nothing is charged or credited until the next invoice.
+- 3 changes now without proration: nothing is charged or credited until the next invoice,
+  except an early termination fee (harness.stub.plan_changes.without_proration).
 
 Any other value answers 1016. A queued change is shown by get_acct_plan_queued_changes_m, by
 ``plan_instance_queue`` when a call asks for it (``include_plan_instance_queue``), and edited by
@@ -22,6 +25,12 @@ Choices where the docs are silent: a queued assignment takes its plan instance n
 is queued (the queue shows it), and the instance exists from its effective date; a queued
 change whose plan instance was cancelled meanwhile fails to execute (status 3); an assignment
 queued where no billing cycle runs in its group has no anniversary to wait for and is made now.
+A queued cancellation ends the instance on its next billing date: the period it was billed
+for is served, so nothing is credited, and no early termination fee is charged, neither when
+it is queued nor when it takes effect (queued changes apply without billing of their own, and
+our sources do not say a cancellation on the anniversary owes the fee). A queued units change
+stores the units the instance will have (for modify_acct_plan_unit_instances_m: its units when
+queued, plus those added, less those removed).
 """
 
 from __future__ import annotations
@@ -40,11 +49,13 @@ from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan
 from harness.stub.plan_changes import (
     Change,
     assign,
+    cancel,
     change_units,
     check_new_ident,
     check_replacement,
     replace_plan,
     running_cycle,
+    without_proration,
 )
 from harness.stub.store import Transaction, dumps
 
@@ -59,6 +70,7 @@ __all__ = [
     "Queued",
     "apply_due",
     "assignment_directive",
+    "billed_now",
     "find_queued",
     "queue_assignment",
     "queue_change",
@@ -77,8 +89,9 @@ STATUS_LABELS = {
     FAILED: "Failed to execute",
 }
 # queue_type of Aria's guide to get_acct_plan_queued_changes_m: 1 plan assignment, 3 plan
-# replacement; the guide's value for a units change is not in our sources, so it shows none
-QUEUE_TYPES = {"assign": 1, "replace": 3, "units": None}
+# replacement; the guide's values for a units change and a cancellation are not in our
+# sources, so they show none
+QUEUE_TYPES = {"assign": 1, "replace": 3, "units": None, "cancel": None}
 
 
 def assignment_directive(params: dict[str, Any]) -> int:
@@ -90,6 +103,14 @@ def assignment_directive(params: dict[str, Any]) -> int:
             "proration rule), 3 (now, no proration) or 4 (now, prorated)"
         )
     return int(value)
+
+
+def billed_now(directive: int, lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines a change bills now under the directive: none when it waits for (or, with no
+    cycle to wait for, is made on) its anniversary, no proration with 3, all of them else."""
+    if directive == ON_ANNIVERSARY:
+        return []
+    return without_proration(lines) if directive == NOW_NO_PRORATION else lines
 
 
 @dataclass(frozen=True)
@@ -155,7 +176,8 @@ def queue_change(
     units: Decimal,
     new_ident: str | None = None,
 ) -> Queued:
-    """Queue a units change or a replacement of an instance for its next billing date."""
+    """Queue a units change, a replacement or a cancellation (its plan and units the
+    instance's own) of an instance for its next billing date."""
     if kind == "replace":
         # refused now rather than failing on the anniversary
         check_replacement(ctx.tenant.plans[mpi.plan_no], ctx.tenant.plans[plan_no])
@@ -260,6 +282,8 @@ def start_change(
         return None
     if queued.kind == "units":
         return change_units(db, ctx, account, mpi, units)
+    if queued.kind == "cancel":
+        return cancel(db, ctx, account, mpi)
     return replace_plan(
         db,
         ctx,

@@ -4,15 +4,16 @@ its own invoice when it charges or credits anything now.
 
 ``do_write=false`` answers the would-be lines and totals and writes nothing. The stub invoices
 prorations immediately whatever ``proration_invoice_timing`` says (the description gives it no
-values). assign, replace and update read ``assignment_directive`` (harness.stub.queued_changes):
-1 queues the change for the anniversary and bills nothing now, 3 changes now without proration;
-``include_plan_instance_queue`` true lists the queued change in ``plan_instance_queue``.
-cancel_acct_plan_m reads no ``assignment_directive``.
+values). Each reads ``assignment_directive`` (harness.stub.queued_changes): 1 queues the
+change for the anniversary and bills nothing now, 3 changes now without proration (a
+cancellation still owes its early termination fee); ``include_plan_instance_queue`` true lists
+the queued change in ``plan_instance_queue`` (modify_acct_plan_unit_instances_m's answer has
+no such field).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -33,10 +34,11 @@ from harness.stub.plan_changes import (
     replace_plan,
 )
 from harness.stub.queued_changes import (
-    NOW_NO_PRORATION,
+    NOW_DEFAULT,
     ON_ANNIVERSARY,
     Queued,
     assignment_directive,
+    billed_now,
     queue_assignment,
     queue_change,
     queue_records,
@@ -53,6 +55,7 @@ __all__ = [
     "replace_acct_plan_m",
     "total_fields",
     "update_acct_plan_m",
+    "with_queue",
 ]
 
 Make = Callable[[Transaction, Account, bool], Change]
@@ -64,19 +67,18 @@ def _run(
     make: Make,
     *,
     collect_it: bool = True,
-    prorate: bool = True,
+    directive: int = NOW_DEFAULT,
 ) -> tuple[Change, Billed]:
     """Make one change on the named account, bill it, and (unless a dry run) write it.
 
-    ``prorate`` false (assignment_directive 3): the change bills nothing now.
+    The lines billed are those the assignment_directive bills now (billed_now).
     """
     dry_run = params.get("do_write") == "false"
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         account = find_account(db, ctx.tenant, params)
         change = make(db, account, dry_run)
-        if not prorate:
-            change.lines = []
+        change.lines = billed_now(directive, change.lines)
         billed = bill_lines(
             db,
             ctx,
@@ -175,33 +177,44 @@ Enqueue = Callable[[Transaction, Account], "Queued | None"]
 
 
 def _directed(
-    ctx: CallContext, params: dict[str, Any], make: Make, enqueue: Enqueue
-) -> tuple[dict[str, Any], Change | None]:
+    ctx: CallContext,
+    params: dict[str, Any],
+    make: Make,
+    enqueue: Enqueue,
+    *,
+    collect_it: bool = True,
+) -> tuple[dict[str, Any], Change | None, Billed]:
     """Run the change as ``assignment_directive`` says: queued for the anniversary, or now
-    (prorated, or not with 3); the answer, and the change when one was made now."""
+    (prorated, or not with 3); the answer, the change when one was made now, and its bill."""
     directive = assignment_directive(params)
     if directive == ON_ANNIVERSARY:
         dry_run = params.get("do_write") == "false"
         store = ctx.store
         with store.read() if dry_run else store.transaction() as db:
             account = find_account(db, ctx.tenant, params)
+            if dry_run:
+                make(db, account, True)  # checks the inputs as the change would; writes nothing
             queued = None if dry_run else enqueue(db, account)
             if queued is not None or dry_run:
                 nothing = bill_lines(db, ctx, account, 0, [], params, dry_run=True)
-                return _with_queue(params, _answer(nothing), queued), None
+                return (
+                    with_queue(params, _answer(nothing), [queued] if queued else []),
+                    None,
+                    nothing,
+                )
         # no anniversary to wait for (no cycle runs in the group yet): made now, nothing to prorate
-    change, billed = _run(ctx, params, make, prorate=directive != NOW_NO_PRORATION)
-    return _with_queue(params, _answer(billed), None), change
+    change, billed = _run(ctx, params, make, collect_it=collect_it, directive=directive)
+    return with_queue(params, _answer(billed), []), change, billed
 
 
-def _with_queue(
-    params: dict[str, Any], answer: dict[str, Any], queued: Queued | None
+def with_queue(
+    params: dict[str, Any], answer: dict[str, Any], queued: Sequence[Queued]
 ) -> dict[str, Any]:
-    """``plan_instance_queue`` when the call asks for it (include_plan_instance_queue)."""
+    """``plan_instance_queue`` (the changes the call queued) when the call asks for it
+    (include_plan_instance_queue)."""
     if reads_true(params.get("include_plan_instance_queue")):
         answer["plan_instance_queue"] = [
-            render_record("A7.PlanInstanceQueue", record)
-            for record in queue_records([queued] if queued is not None else [])
+            render_record("A7.PlanInstanceQueue", record) for record in queue_records(queued)
         ]
     return answer
 
@@ -244,7 +257,7 @@ def assign_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
         group = billing_group(account, params)
         return queue_assignment(db, ctx, account, plan, units=units, group=group, ident=ident)
 
-    answer, change = _directed(ctx, params, make, enqueue)
+    answer, change, _ = _directed(ctx, params, make, enqueue)
     if change is not None:
         answer["plan_instance_no"] = change.mpi.mpi_no or None
     return answer
@@ -262,15 +275,24 @@ def _instance_change(
     return make
 
 
+def _now(find: Callable[[Transaction, Account, bool], Any]) -> Enqueue:
+    """An instance change found by ``_instance_change`` as an Enqueue (never a dry run)."""
+    return lambda db, account: find(db, account, False)
+
+
 def cancel_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Cancel a plan instance: unused days credited mid-cycle, an early termination fee due."""
-    make = _instance_change(
-        params,
-        "plan_instance_no",
-        "client_plan_instance_id",
-        lambda db, account, mpi: cancel(db, ctx, account, mpi),
-    )
-    return _answer(_run(ctx, params, make, collect_it=False)[1])
+    """Cancel a plan instance: unused days credited mid-cycle, an early termination fee due;
+    with assignment_directive 1 on its next billing date, nothing credited or charged."""
+
+    def later(db: Transaction, account: Account, mpi: Any) -> Queued:
+        return queue_change(
+            db, ctx, account, mpi, kind="cancel", plan_no=mpi.plan_no, units=mpi.units
+        )
+
+    fields = ("plan_instance_no", "client_plan_instance_id")
+    make = _instance_change(params, *fields, lambda db, account, mpi: cancel(db, ctx, account, mpi))
+    enqueue = _instance_change(params, *fields, later)
+    return _directed(ctx, params, make, _now(enqueue), collect_it=False)[0]
 
 
 def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -293,7 +315,7 @@ def replace_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, A
     fields = ("plan_instance_no", "client_plan_instance_id")
     make = _instance_change(params, *fields, how)
     enqueue = _instance_change(params, *fields, later)
-    return _directed(ctx, params, make, lambda db, account: enqueue(db, account, False))[0]
+    return _directed(ctx, params, make, _now(enqueue))[0]
 
 
 def update_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -310,7 +332,7 @@ def update_acct_plan_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, An
     fields = ("plan_instance_no", "client_plan_instance_id")
     make = _instance_change(params, *fields, how)
     enqueue = _instance_change(params, *fields, later)
-    return _directed(ctx, params, make, lambda db, account: enqueue(db, account, False))[0]
+    return _directed(ctx, params, make, _now(enqueue))[0]
 
 
 def modify_acct_plan_unit_instances_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -323,14 +345,22 @@ def modify_acct_plan_unit_instances_m(ctx: CallContext, params: dict[str, Any]) 
     if not added and not removed:
         raise InvalidInput("give new_plan_units, new_client_plan_unit_inst or remove_plan_units")
 
-    def how(db: Transaction, account: Account, mpi: Any) -> Change:
+    def new_units(mpi: Any) -> Decimal:
         units: Decimal = mpi.units + added - removed
         if units <= 0:
             raise InvalidInput(f"the instance has {mpi.units} units; at least one must stay")
-        return change_units(db, ctx, account, mpi, units)
+        return units
 
-    make = _instance_change(params, "plan_inst_no", "client_plan_inst_id", how)
-    billed = _run(ctx, params, make)[1]
-    answer = _answer(billed)
+    def how(db: Transaction, account: Account, mpi: Any) -> Change:
+        return change_units(db, ctx, account, mpi, new_units(mpi))
+
+    def later(db: Transaction, account: Account, mpi: Any) -> Queued:
+        units = new_units(mpi)
+        return queue_change(db, ctx, account, mpi, kind="units", plan_no=mpi.plan_no, units=units)
+
+    fields = ("plan_inst_no", "client_plan_inst_id")
+    make = _instance_change(params, *fields, how)
+    enqueue = _instance_change(params, *fields, later)
+    answer, _, billed = _directed(ctx, params, make, _now(enqueue))
     answer["invoice_line_item"] = line_records("A7.InvoiceLineItem", billed.draft.lines)
     return answer

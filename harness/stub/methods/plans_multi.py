@@ -12,17 +12,27 @@ summary gives its operations ("assigns, replaces, updates, and/or cancels"). Any
 answers 1016. Each instance takes one operation per call (the docs' guide), a second answers
 1016. ``acct_billing_groups`` (required by Swagger) is read but the stub creates or edits no
 billing group through it: plan updates name existing groups.
+
+``assignment_directive`` is one for the whole batch (Swagger 19 gives it at the top level, and
+no ``plan_updates`` item has one): 1 queues every operation for its instance's next billing
+date (an assignment for the end of the cycle running in its group, made now when none runs),
+bills nothing now and lists the queued changes in ``plan_instance_queue`` when
+``include_plan_instance_queue`` is true; 3 makes them now without proration (a cancellation
+still owes its early termination fee); 2 and 4 now, prorated (harness.stub.queued_changes).
+A queued operation appears in ``plans_updated`` as it will be, under the instance number it
+keeps or (an assignment) took when queued.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from harness.stub.accounts import find_account, find_instance, find_plan
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
-from harness.stub.methods.plans import billing_group, line_records
-from harness.stub.models import Account
+from harness.stub.methods.plans import billing_group, line_records, with_queue
+from harness.stub.models import Account, MasterPlanInstance
 from harness.stub.plan_changes import (
     Billed,
     Change,
@@ -33,12 +43,22 @@ from harness.stub.plan_changes import (
     positive_units,
     replace_plan,
 )
+from harness.stub.queued_changes import (
+    ON_ANNIVERSARY,
+    Queued,
+    assignment_directive,
+    billed_now,
+    queue_assignment,
+    queue_change,
+)
 from harness.stub.render import render_record
 from harness.stub.store import Transaction
 
 __all__ = ["update_acct_plan_multi_m"]
 
 ASSIGN, REPLACE, UPDATE, CANCEL = 1, 2, 3, 4
+# a change made on an existing instance (Change.operation) as the queue names its kind
+QUEUED_KIND = {"replace": "replace", "update": "units", "cancel": "cancel"}
 
 
 def _change(
@@ -79,24 +99,67 @@ def _change(
     return replace_plan(db, ctx, account, mpi, plan, units=units, new_ident=ident)
 
 
+def _queue(
+    db: Transaction, ctx: CallContext, account: Account, item: dict[str, Any], change: Change
+) -> Queued | None:
+    """Queue an operation (checked as ``change``) for the anniversary; None for an assignment
+    with no cycle running in its group, which is made now."""
+    if change.operation == "assign":
+        group = billing_group(account, item, "billing_group_no", "client_billing_group_id")
+        plan, units = ctx.tenant.plans[change.mpi.plan_no], change.mpi.units
+        ident = item.get("new_client_plan_instance_id")
+        return queue_assignment(db, ctx, account, plan, units=units, group=group, ident=ident)
+    current = next(m for m in account.mpis if m.mpi_no == change.mpi.mpi_no)
+    return queue_change(
+        db,
+        ctx,
+        account,
+        current,
+        kind=QUEUED_KIND[change.operation],
+        plan_no=change.mpi.plan_no,
+        units=change.mpi.units,
+        new_ident=item.get("new_client_plan_instance_id")
+        if change.operation == "replace"
+        else None,
+    )
+
+
 def update_acct_plan_multi_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Assign, replace, update and cancel plan instances; one invoice per billing group."""
+    directive = assignment_directive(params)
     dry_run = params.get("do_write") == "false"
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
         account = find_account(db, ctx.tenant, params)
         changes: list[tuple[int, Change]] = []
+        shown: list[tuple[int, MasterPlanInstance]] = []
+        queued: list[Queued] = []
         touched: set[int] = set()
+        later = directive == ON_ANNIVERSARY
         for index, item in enumerate(params["plan_updates"]):
-            change = _change(db, ctx, account, item, f"plan_updates[{index}]", dry_run)
+            where = f"plan_updates[{index}]"
+            # a queued operation is checked as a dry run of it: nothing is written for it now
+            change = _change(db, ctx, account, item, where, dry_run or later)
             if change.operation != "assign":
                 if change.mpi.mpi_no in touched:
                     raise InvalidInput(
-                        f"plan_updates[{index}]: plan instance {change.mpi.mpi_no} already "
+                        f"{where}: plan instance {change.mpi.mpi_no} already "
                         "has an operation in this call"
                     )
                 touched.add(change.mpi.mpi_no)
+            entry = _queue(db, ctx, account, item, change) if later and not dry_run else None
+            if entry is not None:
+                queued.append(entry)
+                mpi = replace(
+                    change.mpi, mpi_no=entry.mpi_no, client_mpi_id=entry.target["client_mpi_id"]
+                )
+                shown.append((item["plan_directive"], mpi))
+                continue
+            if later and not dry_run:  # an assignment with no cycle to wait for: made now
+                change = _change(db, ctx, account, item, where, False)
+            change.lines = billed_now(directive, change.lines)
             changes.append((item["plan_directive"], change))
+            shown.append((item["plan_directive"], change.mpi))
         by_group: dict[int, list[dict[str, Any]]] = {}
         for _, change in changes:
             by_group.setdefault(change.billing_group_no, []).extend(change.lines)
@@ -110,27 +173,28 @@ def update_acct_plan_multi_m(ctx: CallContext, params: dict[str, Any]) -> dict[s
                 invoice = billed.get(change.billing_group_no)
                 change.commit(invoice is not None and invoice.invoice_no is not None)
     tenant = ctx.tenant
-    return {
+    answer: dict[str, Any] = {
         "out_acct_no": account.acct_no,
         "out_client_acct_id": account.client_acct_id,
         "plans_updated": [
             render_record(
                 "A7.PlansUpdated",
                 {
-                    "plan_instance_no": change.mpi.mpi_no or None,
-                    "client_plan_instance_id": change.mpi.client_mpi_id,
-                    "plan_no": change.mpi.plan_no,
-                    "client_plan_id": tenant.plans[change.mpi.plan_no].client_plan_id,
-                    "plan_name": tenant.plans[change.mpi.plan_no].name,
-                    "plan_operation": directive,
+                    "plan_instance_no": mpi.mpi_no or None,
+                    "client_plan_instance_id": mpi.client_mpi_id,
+                    "plan_no": mpi.plan_no,
+                    "client_plan_id": tenant.plans[mpi.plan_no].client_plan_id,
+                    "plan_name": tenant.plans[mpi.plan_no].name,
+                    "plan_operation": operation,
                 },
             )
-            for directive, change in changes
+            for operation, mpi in shown
         ],
         "multi_plan_invoice_details": [
             _invoice_detail(account, group_no, one) for group_no, one in billed.items()
         ],
     }
+    return with_queue(params, answer, queued)
 
 
 def _invoice_detail(account: Account, group_no: int, billed: Billed) -> dict[str, Any]:

@@ -82,7 +82,8 @@ def get_acct_plan_queued_changes_m(ctx: CallContext, params: dict[str, Any]) -> 
 
 def _detail(account: Account, plans: Any, queued: Queued) -> dict[str, Any]:
     target = queued.target
-    new_plan = plans[target["plan_no"]]
+    # a cancellation leaves no plan on the instance: its target is empty
+    new_plan = None if queued.kind == "cancel" else plans[target["plan_no"]]
     current = next((m for m in account.mpis if m.mpi_no == queued.mpi_no), None)
     now_plan = plans[current.plan_no] if current is not None else None
     return render_record(
@@ -98,10 +99,10 @@ def _detail(account: Account, plans: Any, queued: Queued) -> dict[str, Any]:
             "current_plan_name": now_plan.name if now_plan else None,
             "current_plan_units": int(current.units) if current is not None else None,
             "effective_date": queued.effective_date,
-            "target_plan_no": new_plan.plan_no,
-            "target_client_plan_id": new_plan.client_plan_id,
-            "target_plan_name": new_plan.name,
-            "target_plan_units": int(dec(target["units"])),
+            "target_plan_no": new_plan.plan_no if new_plan else None,
+            "target_client_plan_id": new_plan.client_plan_id if new_plan else None,
+            "target_plan_name": new_plan.name if new_plan else None,
+            "target_plan_units": int(dec(target["units"])) if new_plan else None,
             "queuing_date": queued.queued_on,
             "deleting_date": queued.deleted_on,
             "execute_immediately_date": queued.executed_on,
