@@ -46,10 +46,12 @@ __all__ = [
     "luhn_valid",
     "mask_text",
     "name_placeholder",
+    "pair_name",
     "readings",
     "sensitive_name",
     "shown_url",
     "unescaped",
+    "unicode_text",
 ]
 
 ARIA_AUTH_KEY_PLACEHOLDER = "ARIA_AUTH_KEY"
@@ -116,9 +118,36 @@ _NON_CARD_SUFFIXES = tuple(
 
 @lru_cache(maxsize=4096)
 def fold_name(name: str) -> str:
-    """A name case-folded with every separator stripped: ``X-Api_Key`` -> ``xapikey``."""
-    text = unicodedata.normalize("NFKC", str(name)).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    """A name case-folded with every separator stripped: ``X-Api_Key`` -> ``xapikey``;
+    full-width letters and Cyrillic or Greek look-alikes (``раssword``) read as Latin."""
+    text = unicodedata.normalize("NFKC", str(name))
+    if not text.isascii():
+        text = _latin_lookalikes(text)
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _latin_lookalikes(text: str) -> str:
+    """Each character that is confusable with a Latin letter or digit replaced by it
+    (Unicode's confusables table, via confusable_homoglyphs; loaded on the first such name)."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
+    latin: dict[str, str] = {}
+    for entry in found:
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalnum():
+                latin.setdefault(entry["character"], glyph["c"])
+                break
+    return "".join(latin.get(ch, ch) for ch in text)
+
+
+def pair_name(value: object) -> str | None:
+    """The sensitive name of a key/value pair written as a two-item list
+    (``["password", "x"]``), else None."""
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[0], str):
+        if not isinstance(value[1], list | tuple | dict):
+            return sensitive_name(value[0])
+    return None
 
 
 # a setting about a secret, not a secret: password_min_length, token_expiry_seconds, max_tokens
@@ -585,15 +614,56 @@ def base64_bytes(token: str) -> bytes | None:
         return None
 
 
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+def unicode_text(raw: bytes) -> str | None:
+    """Bytes in UTF-32 or UTF-16, with a byte-order mark or without (told by where the zero
+    bytes of ASCII text fall), as text; None for anything else."""
+    if raw.startswith(_UTF32_BOMS):
+        encoding = "utf-32"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif len(raw) < 4 or b"\x00" not in raw[:64]:
+        return None
+    else:
+        sample = raw[:512]
+        quads = len(sample) // 4 or 1
+        if (
+            sum(sample[i + 1 : i + 4] == b"\x00\x00\x00" for i in range(0, len(sample) - 3, 4))
+            >= quads * 0.9
+        ):
+            encoding = "utf-32-le"
+        elif (
+            sum(sample[i : i + 3] == b"\x00\x00\x00" for i in range(0, len(sample) - 3, 4))
+            >= quads * 0.9
+        ):
+            encoding = "utf-32-be"
+        elif sample[1::2].count(0) >= len(sample) // 2 * 0.9:
+            encoding = "utf-16-le"
+        elif sample[0::2].count(0) >= len(sample) // 2 * 0.9:
+            encoding = "utf-16-be"
+        else:
+            return None
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
 def _base64_decoded(token: str) -> str | None:
     if not (_BASE64_TOKEN.fullmatch(token) and looks_base64(token)):
         return None
     raw = base64_bytes(token)
-    try:
-        decoded = raw.decode("utf-8") if raw is not None else None
-    except UnicodeDecodeError:
+    if raw is None:
         return None
-    return decoded if decoded is not None and decoded.isprintable() else None
+    decoded = unicode_text(raw)
+    if decoded is None:
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return decoded if decoded.lstrip("\ufeff").isprintable() else None
 
 
 def shown_url(url: str) -> str:

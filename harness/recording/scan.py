@@ -44,6 +44,7 @@ from harness.secrets import (
     holds_no_card,
     looks_base64,
     looks_placeholder,
+    pair_name,
     sensitive_name,
     unescaped,
 )
@@ -195,18 +196,20 @@ def _value_hits(value: Any, name: str | None = None) -> set[Hit]:
     """Hits in parsed data: strings searched, sensitive keys checked, HAR pairs as fields."""
     hits: set[Hit] = set()
     if isinstance(value, dict):
-        pair_name = value.get("name")
+        har_name = value.get("name")
         for key, child in value.items():
             key_text = str(key)
             if len(key_text) > 12:  # a key can hold a secret too (a card used as a map key)
                 hits |= _key_hits(key_text)
-            if key_text == "value" and isinstance(pair_name, str):
-                hits |= _value_hits(child, pair_name)
+            if key_text == "value" and isinstance(har_name, str):
+                hits |= _value_hits(child, har_name)
             elif key_text == "base64_string" and isinstance(child, str):
                 decoded = _base64_text(re.sub(r"\s", "", child))
                 hits |= _text_hits(decoded) if decoded else set()
             else:
                 hits |= _value_hits(child, key_text)
+    elif (pair := pair_name(value)) is not None:
+        hits |= _value_hits(value[1], pair)
     elif isinstance(value, list):
         for child in value:
             hits |= _value_hits(child, name)
@@ -361,7 +364,7 @@ def _scan_node(node: Any, name: str, key: str | None, found: set[Finding]) -> No
     import yaml
 
     if isinstance(node, yaml.MappingNode):
-        pair_name = next(
+        har_name = next(
             (
                 v.value
                 for k, v in node.value
@@ -377,8 +380,8 @@ def _scan_node(node: Any, name: str, key: str | None, found: set[Finding]) -> No
             else:
                 _scan_node(key_node, name, None, found)
             key_text = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key_text == "value" and pair_name is not None:
-                key_text = pair_name  # HAR and friends: {"name": "Authorization", "value": ...}
+            if key_text == "value" and har_name is not None:
+                key_text = har_name  # HAR and friends: {"name": "Authorization", "value": ...}
             _scan_node(value_node, name, str(key_text) if key_text is not None else key, found)
     elif isinstance(node, yaml.SequenceNode):
         for child in node.value:

@@ -1,0 +1,138 @@
+"""Echoes in disguise and secret names in disguise: each attack a test, asserting on the written
+cassette and on the masked message (what exception messages and log records carry)."""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import json
+import logging
+
+import pytest
+
+from harness.echoes import mask_message, sensitive_values
+from harness.recording.scan import scan_data
+from harness.secrets import sensitive_name
+from tests.recording.test_attacks import SECRETS, _absent, _json_request, _response, _written
+from tests.recording.test_secrets import LIVE
+
+# a value of every kind the hunt must know: a card, a long word, an e-mail address, a key
+HUNTED = {
+    "cc_number": LIVE,
+    "password": SECRETS["password"],
+    "bill_email": "jolantha.q@example.org",
+    "auth_key": SECRETS["auth_key"],
+}
+
+DISGUISES = {
+    "hex": lambda v: v.encode().hex(),
+    "HEX upper": lambda v: v.encode().hex().upper(),
+    "base32": lambda v: base64.b32encode(v.encode()).decode(),
+    "base32 unpadded": lambda v: base64.b32encode(v.encode()).decode().rstrip("="),
+    "rot13": lambda v: codecs.encode(v, "rot13"),
+    "reversed": lambda v: v[::-1],
+    "spaced out": lambda v: " ".join(v),
+    "UTF-16LE base64": lambda v: base64.b64encode(v.encode("utf-16-le")).decode(),
+    "UTF-16 base64 with BOM": lambda v: base64.b64encode(v.encode("utf-16")).decode(),
+}
+
+
+def _disguised(field: str, name: str) -> str:
+    value = HUNTED[field]
+    shown = DISGUISES[name](value)
+    if shown.lower() == value.lower():  # rot13 leaves digits alone: nothing disguised
+        pytest.skip("the disguise does not change this value")
+    return shown
+
+
+@pytest.mark.parametrize("name", list(DISGUISES))
+@pytest.mark.parametrize("field", list(HUNTED))
+def test_a_disguised_echo_never_reaches_the_cassette(tmp_path, field, name):
+    shown = _disguised(field, name)
+    answer = {"error_code": 1016, "error_msg": f"rejected {shown} (see log)"}
+    written = _written(tmp_path, _json_request(HUNTED), _response(json.dumps(answer)))
+    _absent(written, shown, HUNTED[field])
+    assert "rejected" in written  # the message around the echo is kept
+
+
+@pytest.mark.parametrize("name", list(DISGUISES))
+@pytest.mark.parametrize("field", list(HUNTED))
+def test_a_disguised_echo_never_reaches_a_message_or_log_record(caplog, field, name):
+    shown = _disguised(field, name)
+    masked = mask_message(f"error 1016: rejected {shown}", sensitive_values(HUNTED))
+    logging.getLogger("harness.test").warning(masked)
+    _absent(masked + caplog.text, shown, HUNTED[field])
+
+
+AT_DOT = {
+    "[at] [dot]": "jolantha.q [at] example [dot] org",
+    "[at][dot] glued": "jolantha.q[at]example[dot]org",
+    "(at) (dot)": "jolantha(dot)q (at) example (dot) org",
+    "{AT} only": "jolantha.q{AT}example.org",
+    "words": "jolantha dot q at example dot org",
+}
+
+
+@pytest.mark.parametrize("shown", AT_DOT.values(), ids=list(AT_DOT))
+def test_an_e_mail_address_spelled_with_at_and_dot_is_hunted(tmp_path, shown):
+    answer = {"error_code": 0, "error_msg": f"sent to {shown} ok"}
+    written = _written(tmp_path, _json_request(HUNTED), _response(json.dumps(answer)))
+    _absent(written, shown, "jolantha", "example [dot]")
+    _absent(mask_message(f"mail {shown}", sensitive_values(HUNTED)), "jolantha")
+
+
+EXPIRY = {"cc_expire_mm": "09", "cc_expire_yyyy": "2031"}
+
+
+@pytest.mark.parametrize("shown", ["exp 09/31", "expires 9/31", "valid thru 09-31", "exp 0931"])
+def test_a_four_digit_expiry_year_echoed_in_two_digits_is_hunted(tmp_path, shown):
+    answer = {"error_code": 1016, "error_msg": f"card {shown} declined", "total": 31}
+    written = _written(tmp_path, _json_request(EXPIRY), _response(json.dumps(answer)))
+    message = json.loads(written.split("string: '", 1)[1].rsplit("'", 1)[0])["error_msg"]
+    assert "31" not in message
+    assert ":31}" in written.replace(" ", "")  # a plain 31 elsewhere is no echo of the year
+    assert "31" not in mask_message(f"card {shown}", sensitive_values(EXPIRY))
+
+
+# --------------------------------------------------------------------------- names in disguise
+
+PAIR_LISTS = {
+    "pair list": {"fields": [["password", "hunter2-PairList"]]},
+    "pairs at top level": {"params": [["acct_no", 1], ["cvv", "hunter2-PairList"]]},
+    "tuple-ish pair": {"extra": [["auth_key", "hunter2-PairList"], ["x", "y"]]},
+}
+
+
+@pytest.mark.parametrize("params", PAIR_LISTS.values(), ids=list(PAIR_LISTS))
+def test_a_key_value_pair_list_is_a_field(tmp_path, params):
+    assert "hunter2-PairList" in sensitive_values(params)
+    answer = {"error_code": 0, "echo": params, "error_msg": "saw hunter2-PairList"}
+    written = _written(tmp_path, _json_request(params), _response(json.dumps(answer)))
+    _absent(written, "hunter2-PairList")
+    assert any(kind.startswith("sensitive field") for kind in scan_data(params))
+
+
+def test_a_pair_list_of_ordinary_names_is_left_alone(tmp_path):
+    params = {"plans": [["gold", "monthly"], ["silver", "yearly"]]}
+    assert sensitive_values(params) == ()
+    written = _written(tmp_path, _json_request(params), _response('{"error_code":0}'))
+    assert "monthly" in written and "yearly" in written
+
+
+HOMOGLYPHS = {
+    "Cyrillic ра": "\u0440\u0430ssword",
+    "Cyrillic е in auth_kеy": "auth_k\u0435y",
+    "Greek ο in tοken": "t\u03bfken",
+    "full-width": "\uff50\uff41\uff53\uff53\uff57\uff4f\uff52\uff44",
+    "Greek capitals": "\u03a1\u0391SSWORD",
+    "Cyrillic с in сvv": "\u0441vv",
+}
+
+
+@pytest.mark.parametrize("key", HOMOGLYPHS.values(), ids=list(HOMOGLYPHS))
+def test_a_homoglyph_key_is_folded_before_the_name_check(tmp_path, key):
+    assert sensitive_name(key) is not None
+    params = {key: "hunter2-Homoglyph"}
+    written = _written(tmp_path, _json_request(params), _response('{"error_code":0}'))
+    _absent(written, "hunter2-Homoglyph")
+    assert any(kind.startswith("sensitive field") for kind in scan_data(params))
