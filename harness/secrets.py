@@ -92,14 +92,15 @@ _EXACT = frozenset(
 # contact data: these stems alone or after a contact prefix (bill_, alt_, stmt_, ship_ ...)
 _CONTACT_STEMS = frozenset(
     "firstname middleinitial lastname fullname companyname address address1 address2 address3 "
-    "street city locality stateprov state zip zipcode postalcode postcode country email "
+    "street city locality stateprov zip zipcode postalcode postcode country email "
     "emailaddress phone phonenumber phoneextension cellphone mobile mobilephone workphone "
     "workphoneextension fax birthdate dateofbirth dob surname givenname streetaddress addr "
     "telephone tel msisdn mail ipaddress".split()
 )
 # a person's name only after a contact prefix (bill_name, customer_name): "name" alone is a
-# plan's, a product's or a field's name
-_PREFIXED_STEMS = frozenset({"name"})
+# plan's, a product's or a field's name; "state" alone is a status ("state": "active"), Aria
+# spells an address's state state_prov
+_PREFIXED_STEMS = frozenset({"name", "state"})
 _CONTACT_PREFIXES = tuple(
     "billing bill alt stmt shipping ship contact customer cust payer cardholder holder user "
     "full x".split()
@@ -153,7 +154,7 @@ def pair_name(value: object) -> str | None:
 # a setting about a secret, not a secret: password_min_length, token_expiry_seconds, max_tokens
 _SETTING_SUFFIXES = tuple(
     "length len seconds minutes hours days ttl count type types limit expiry expires enabled "
-    "required policy".split()
+    "required policy provider class tokenizer handler factory".split()
 )
 _SETTING_PREFIXES = ("max", "min", "num")
 
@@ -247,6 +248,11 @@ _WRAPPED = re.compile(
     r"|%[A-Za-z_]+%|\$[A-Z_][A-Z0-9_]*)$"
 )
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# how docs ask for a value: your-password-here, YOUR_AUTH_KEY, <your key>, changeme
+_DOCS_PLACEHOLDER = re.compile(
+    r"^(?:your|enter|insert)(?:[\s_-]|$)|[\s_-]here$|^change-?me$",
+    re.IGNORECASE,
+)
 # first six / last four with the middle masked, as PCI DSS allows: 411111******1111
 _MASKED_CARD = re.compile(r"^\d{0,6}[ -]?(?:[*xX#•][ -]?){4,}\d{0,4}$")
 
@@ -275,6 +281,7 @@ def looks_placeholder(value: object) -> bool:
         _WRAPPED.match(text)
         or _ENV_NAME.match(text)
         or _MASKED_CARD.match(text)
+        or _DOCS_PLACEHOLDER.search(text)
         or (_PLACEHOLDER_WORDS.search(text) and len(text) <= 40 and " " not in text)
     )
 
@@ -496,6 +503,11 @@ _FIELD_VALUE = re.compile(
 )
 # an unquoted value that reads as code (``auth_key=auth_key``, ``key: settings.api_key``)
 _CODE_REFERENCE = re.compile(r"[A-Za-z_]+(?:[._][A-Za-z_]+)+|[A-Za-z_]+\(")
+# a parameter's type, not its value: ``def call(auth_key: str, client_no: int)``
+_TYPE_NAMES = frozenset(
+    "str int float bool bytes none optional any object dict list string number integer "
+    "boolean secretstr".split()
+)
 _RUN = re.compile(r"[^\s\"'<>]+")
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#?\w+;")
 _BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
@@ -541,6 +553,7 @@ def find_fields(text: str) -> list[tuple[int, str, str]]:
             and following not in ("'", "@", "+", "%")
             and (
                 _CODE_REFERENCE.fullmatch(value)
+                or value.lower() in _TYPE_NAMES
                 or fold_name(value) == fold_name(name)
                 or following in ("(", "[", ".")
             )

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.facts import yaml_loader
+from harness.recording.scanformats import properties_fields, sql_insert_fields
 from harness.secrets import (
     base64_bytes,
     card_brand,
@@ -47,6 +48,7 @@ from harness.secrets import (
     pair_name,
     sensitive_name,
     unescaped,
+    unicode_text,
 )
 
 __all__ = ["Finding", "locate_secrets", "scan_data", "scan_file", "scan_paths", "scan_text"]
@@ -114,13 +116,8 @@ def _bytes_text(raw: bytes, *, strict: bool = False) -> str | None:
             except (OSError, zlib.error, EOFError):
                 pass
             break
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in raw[:_SNIFF]:
-        return None
+    if b"\x00" in raw[:_SNIFF] or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return unicode_text(raw)  # UTF-16 or UTF-32, with a byte-order mark or without
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -259,7 +256,33 @@ def scan_text(text: str, *, name: str = "<text>") -> list[Finding]:
                 found.add(Finding(name, number, kind, value))
     found |= _table_findings(lines, name)
     found |= _markup_findings(text, name)
+    found |= _field_findings(sql_insert_fields(text), name)
     return sorted(found)
+
+
+def _field_findings(fields: Iterable[tuple[int, str, str]], name: str) -> set[Finding]:
+    """Findings of ``(line, field, value)`` triples a format reader found."""
+    return {
+        Finding(name, line, _field_kind(field_name), value)
+        for line, field_name, value in fields
+        if sensitive_name(field_name) is not None and not _hidden(value.strip("'\""))
+    }
+
+
+_CASSETTE = re.compile(r"^\s*(?:[{\[]\s*)?[\"']?(?:http_)?interactions[\"']?\s*:", re.MULTILINE)
+
+
+def _cassette_emails(text: str, name: str) -> set[Finding]:
+    """E-mail addresses anywhere in a cassette: there an address is a customer's, not the
+    docs' own (which the scanner leaves alone elsewhere)."""
+    found: set[Finding] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if "@" in line or "%40" in line or "&#" in line or "\\u" in line:
+            for view in _views(line):
+                if any(kind == "e-mail address" for _, _, kind in find_shapes(view)):
+                    found.add(Finding(name, number, "e-mail address"))
+                    break
+    return found
 
 
 def _cells(line: str) -> tuple[str, list[str]] | None:
@@ -444,11 +467,15 @@ def scan_file(path: str | os.PathLike[str]) -> list[Finding]:
     if text is None:
         return []
     found = _structured(text, name)
-    if found is None:
+    if Path(path).suffix.lower() == ".properties":
+        found = set(scan_text(text, name=name)) | _field_findings(properties_fields(text), name)
+    elif found is None:
         found = set(scan_text(text, name=name))
     else:
         # structure sees values whole; lines still see what a tree would not (comments)
         found |= {f for f in scan_text(text, name=name) if f.kind in _TEXT_KINDS}
+        if _CASSETTE.search(text):
+            found |= _cassette_emails(text, name)
         found = _one_per_place(found)
     lines = text.splitlines()
     return sorted(f for f in found if not _allowlisted(lines, f.line))
