@@ -407,6 +407,11 @@ def _scan_node(node: Any, name: str, key: str | None, found: set[Finding]) -> No
                 key_text = har_name  # HAR and friends: {"name": "Authorization", "value": ...}
             _scan_node(value_node, name, str(key_text) if key_text is not None else key, found)
     elif isinstance(node, yaml.SequenceNode):
+        scalars = [child.value for child in node.value if isinstance(child, yaml.ScalarNode)]
+        pair = pair_name(scalars) if len(scalars) == len(node.value) else None
+        if pair is not None:  # [password, x]: a key/value pair
+            _scan_node(node.value[1], name, pair, found)
+            return
         for child in node.value:
             _scan_node(child, name, key, found)
     elif isinstance(node, yaml.ScalarNode):

@@ -77,6 +77,9 @@ PLANTED: dict[str, tuple[str, str | bytes]] = {
         "INSERT INTO pay (acct_no, cvv)\nVALUES\n  (1, '123'),\n  (2, '456');\n",
     ),
     "free-text e-mail in a cassette body": ("c.yaml", CASSETTE_WITH_EMAIL),
+    "pair list in JSON": ("pairs.json", '{"fields": [["password", "hunter2-PairList"]]}'),
+    "pair list in YAML": ("pairs.yaml", "fields:\n- [cvv, '987']\n"),
+    "homoglyph key": ("h.json", '{"\u0440\u0430ssword": "hunter2-Homoglyph"}'),
 }
 
 # name -> (file name, content): each must give no finding
