@@ -13,7 +13,7 @@ import pytest
 
 from harness.recording.scan import scan_paths
 from tests.recording.test_attacks import PLACEHOLDER_CASSETTE
-from tests.recording.test_scan_corpus import IBAN, KEY
+from tests.recording.test_scan_corpus import IBAN, KEY, _write
 from tests.recording.test_secrets import BRANDS, LIVE
 
 MASTERCARD = BRANDS["mastercard"]
@@ -113,19 +113,13 @@ BENIGN: dict[str, tuple[str, str | bytes]] = {
 }
 
 
-def _write(folder: Path, file_name: str, content: str | bytes) -> Path:
-    folder.mkdir(parents=True)
-    path = folder / file_name
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
+def _one(folder: Path, file_name: str, content: str | bytes) -> Path:
+    return _write(folder, {"case": (file_name, content)})["case"]
 
 
 @pytest.mark.parametrize(("file_name", "content"), PLANTED.values(), ids=list(PLANTED))
 def test_the_scanner_finds_a_secret_in_this_format(tmp_path, file_name, content):
-    path = _write(tmp_path / "planted", file_name, content)
+    path = _one(tmp_path / "planted", file_name, content)
     findings = scan_paths([path])
     assert findings != []
     for finding in findings:
@@ -134,5 +128,5 @@ def test_the_scanner_finds_a_secret_in_this_format(tmp_path, file_name, content)
 
 @pytest.mark.parametrize(("file_name", "content"), BENIGN.values(), ids=list(BENIGN))
 def test_the_scanner_reports_nothing_here(tmp_path, file_name, content):
-    path = _write(tmp_path / "benign", file_name, content)
+    path = _one(tmp_path / "benign", file_name, content)
     assert [str(f) for f in scan_paths([path])] == []
