@@ -228,11 +228,10 @@ class Echoes:
         cleaned = {str(v).strip() for v in values if v is not None and not is_placeholder(v)}
         self.values = tuple(sorted(cleaned, key=lambda v: (-len(v), v)))
         self._exact = frozenset(_canonical(v) for v in self.values)
-        self._long = tuple(_canonical(v) for v in self.values if len(v) >= _SHORT)
         long_values = [value for value in self.values if len(value) >= _SHORT]
-        self._rewritten = tuple({form for value in long_values for form in _rewritten(value)})
-        # the shortest text that can hold a rewritten value: most strings of an answer are shorter
-        self._rewritten_min = min((len(form) for form in self._rewritten), default=0)
+        self._rewritten = {form for value in long_values for form in _rewritten(value)}
+        # the long values and their rewritten forms (as long): one search finds either
+        self._long = tuple(dict.fromkeys([*map(_canonical, long_values), *self._rewritten]))
         self._emails = frozenset(v.casefold() for v in self.values if v.count("@") == 1)
         self._years = frozenset(v[2:] for v in self.values if _YEAR.fullmatch(v))
         self._short = frozenset(_canonical(v) for v in self.values if 2 <= len(v) < _SHORT)
@@ -252,7 +251,7 @@ class Echoes:
     def _disguised(self) -> tuple[str, ...]:
         """Every disguise of the long values, longest first (built when one is to be hidden)."""
         encoded = {form for v in self.values if len(v) >= _SHORT for form in _encoded(v)}
-        return tuple(sorted(encoded | set(self._rewritten), key=len, reverse=True))
+        return tuple(sorted(encoded | self._rewritten, key=len, reverse=True))
 
     def present(self, text: str) -> bool:
         """True when any value is echoed in the text, in any transform."""
@@ -261,8 +260,6 @@ class Echoes:
                 return True
             if from_base64:
                 continue
-            if len(view) >= self._rewritten_min and any(f in view for f in self._rewritten):
-                return True
             if (self._years or self._emails) and self._spelled_in(view):
                 return True
             if view.strip() in self._exact:
@@ -299,7 +296,7 @@ class Echoes:
             m.group(1) in self._years for m in _EXPIRY.finditer(view)
         ):
             return True
-        return bool(self._emails and _AT_MARK.search(view)) and any(
+        return bool(self._emails and "at" in view and _AT_MARK.search(view)) and any(
             _unspelled(m.group()) in self._emails for m in _SPELLED_EMAIL.finditer(view)
         )
 
