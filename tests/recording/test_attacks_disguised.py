@@ -11,6 +11,7 @@ import logging
 import pytest
 
 from harness.echoes import mask_message, sensitive_values
+from harness.recording.cards import find_real_cards
 from harness.recording.scan import scan_data
 from harness.secrets import sensitive_name
 from tests.recording.test_attacks import SECRETS, _absent, _json_request, _response, _written
@@ -136,3 +137,8 @@ def test_a_homoglyph_key_is_folded_before_the_name_check(tmp_path, key):
     written = _written(tmp_path, _json_request(params), _response('{"error_code":0}'))
     _absent(written, "hunter2-Homoglyph")
     assert any(kind.startswith("sensitive field") for kind in scan_data(params))
+
+
+def test_the_refusal_names_a_live_card_in_a_pair_list_or_under_a_homoglyph_key():
+    assert find_real_cards({"fields": [["cc_number", float(LIVE)]]}) == ["fields[0][1]"]
+    assert find_real_cards({"\u0441\u0441_number": " ".join(LIVE)}) == ["\u0441\u0441_number"]
