@@ -125,8 +125,9 @@ _SPELLED_EMAIL = re.compile(
 )
 _AT_WORD = re.compile(_AT, re.IGNORECASE)
 _DOT_WORD = re.compile(_DOT, re.IGNORECASE)
-# a card's four-digit expiry year written in two after a month: 09/31, 9-31, 0931
-_EXPIRY = re.compile(r"(?<!\d)(?:0?[1-9]|1[0-2])\s*[/\-.]?\s*(\d\d)(?!\d|[/\-.]\d)")
+# a card's four-digit expiry year written in two after a month: 09/31, 9-31, 0931; not in a
+# date (2026-12-31), an amount (10.31) or a four-digit code (1031)
+_EXPIRY = re.compile(r"(?<![\d/.-])(?:(?:0?[1-9]|1[0-2])\s*[/-]\s*|0[1-9])(\d\d)(?!\d|[/.-]\d)")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from harness.echoes import mask_message, sensitive_values
 from harness.recording.cards import find_real_cards
+from harness.recording.persist import load_interactions
 from harness.recording.scan import scan_data
 from harness.secrets import sensitive_name
 from tests.recording.test_attacks import SECRETS, _absent, _json_request, _response, _written
@@ -87,11 +88,13 @@ EXPIRY = {"cc_expire_mm": "09", "cc_expire_yyyy": "2031"}
 
 @pytest.mark.parametrize("shown", ["exp 09/31", "expires 9/31", "valid thru 09-31", "exp 0931"])
 def test_a_four_digit_expiry_year_echoed_in_two_digits_is_hunted(tmp_path, shown):
-    answer = {"error_code": 1016, "error_msg": f"card {shown} declined", "total": 31}
-    written = _written(tmp_path, _json_request(EXPIRY), _response(json.dumps(answer)))
-    message = json.loads(written.split("string: '", 1)[1].rsplit("'", 1)[0])["error_msg"]
-    assert "31" not in message
-    assert ":31}" in written.replace(" ", "")  # a plain 31 elsewhere is no echo of the year
+    kept = "error 1031 on 2026-12-31, total 10.31"  # a code, a date, an amount: no expiry
+    answer = {"error_code": 1016, "error_msg": f"card {shown} declined", "total": 31, "note": kept}
+    _written(tmp_path, _json_request(EXPIRY), _response(json.dumps(answer)))
+    (_, response), *_ = load_interactions(tmp_path / "c.yaml")[0]
+    written = json.loads(response["body"]["string"])
+    assert "31" not in written["error_msg"]
+    assert (written["total"], written["note"]) == (31, kept)  # no echo of the year there
     assert "31" not in mask_message(f"card {shown}", sensitive_values(EXPIRY))
 
 
