@@ -628,40 +628,47 @@ def base64_bytes(token: str) -> bytes | None:
 
 
 _UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _wide_encoding(sample: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte-order mark, told by where the zero bytes of mostly
+    ASCII text fall (``a\\0\\0\\0`` little-endian UTF-32, ``\\0a`` big-endian UTF-16)."""
+    quads = [sample[i : i + 4] for i in range(0, len(sample) - 3, 4)]
+    if not quads:
+        return None
+    enough = len(quads) * 0.9
+    if sum(quad[1:] == b"\x00\x00\x00" for quad in quads) >= enough:
+        return "utf-32-le"
+    if sum(quad[:3] == b"\x00\x00\x00" for quad in quads) >= enough:
+        return "utf-32-be"
+    half = len(sample) // 2 * 0.9
+    if sample[1::2].count(0) >= half:
+        return "utf-16-le"
+    if sample[0::2].count(0) >= half:
+        return "utf-16-be"
+    return None
 
 
 def unicode_text(raw: bytes) -> str | None:
-    """Bytes in UTF-32 or UTF-16, with a byte-order mark or without (told by where the zero
-    bytes of ASCII text fall), as text; None for anything else."""
+    """Bytes in UTF-32 or UTF-16, with a byte-order mark or without, as text; None for
+    anything else (binary bytes, or text with control characters in it)."""
     if raw.startswith(_UTF32_BOMS):
-        encoding = "utf-32"
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding: str | None = "utf-32"
+    elif raw.startswith(_UTF16_BOMS):
         encoding = "utf-16"
     elif len(raw) < 4 or b"\x00" not in raw[:64]:
         return None
     else:
-        sample = raw[:512]
-        quads = len(sample) // 4 or 1
-        if (
-            sum(sample[i + 1 : i + 4] == b"\x00\x00\x00" for i in range(0, len(sample) - 3, 4))
-            >= quads * 0.9
-        ):
-            encoding = "utf-32-le"
-        elif (
-            sum(sample[i : i + 3] == b"\x00\x00\x00" for i in range(0, len(sample) - 3, 4))
-            >= quads * 0.9
-        ):
-            encoding = "utf-32-be"
-        elif sample[1::2].count(0) >= len(sample) // 2 * 0.9:
-            encoding = "utf-16-le"
-        elif sample[0::2].count(0) >= len(sample) // 2 * 0.9:
-            encoding = "utf-16-be"
-        else:
-            return None
+        encoding = _wide_encoding(raw[:512])
     try:
-        return raw.decode(encoding)
+        text = raw.decode(encoding) if encoding else None
     except UnicodeDecodeError:
         return None
+    if text is None:
+        return None
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return text if controls <= len(text[:4096]) // 50 else None
 
 
 def _base64_decoded(token: str) -> str | None:

@@ -109,6 +109,7 @@ BENIGN: dict[str, tuple[str, str | bytes]] = {
         "from payments import PaymentMethodTokenizer\ntokenizer = PaymentMethodTokenizer()\n",
     ),
     "an identifier in config": ("conf.yaml", "token_provider: PaymentMethodTokenizer\n"),
+    "a zero-filled binary file": ("disk.img", b"\x00" * 4096 + LIVE.encode() + b"\x00" * 64),
     "a status": ("acct.json", '{"acct_no": 1, "state": "active", "status": "ACTIVE"}\n'),
 }
 
