@@ -11,6 +11,7 @@ import logging
 import pytest
 
 from harness.echoes import mask_message, sensitive_values
+from harness.errors import AriaError
 from harness.recording.cards import find_real_cards
 from harness.recording.persist import load_interactions
 from harness.recording.scan import scan_data
@@ -64,6 +65,29 @@ def test_a_disguised_echo_never_reaches_a_message_or_log_record(caplog, field, n
     masked = mask_message(f"error 1016: rejected {shown}", sensitive_values(HUNTED))
     logging.getLogger("harness.test").warning(masked)
     _absent(masked + caplog.text, shown, HUNTED[field])
+
+
+def test_an_aria_error_of_a_live_call_hides_what_the_server_echoed_in_disguise(fake_aria, caplog):
+    from harness import AriaClient
+    from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO
+
+    sent = {"password": SECRETS["password"], "cc_expire_mm": "09", "cc_expire_yyyy": "2031"}
+    shown = [DISGUISES[name](sent["password"]) for name in ("hex", "rot13", "reversed")]
+
+    def hostile(params):
+        echo = " ".join([*shown, "exp 09/31", DISGUISES["base32"](str(params["auth_key"]))])
+        body = json.dumps({"error_code": 1016, "error_msg": f"bad {echo}"}).encode()
+        return "200 OK", [("Content-Type", "application/json")], body
+
+    fake_aria.app.hostile = hostile
+    caplog.set_level(logging.DEBUG)
+    client = AriaClient(fake_aria.url, client_no=CLIENT_NO, auth_key=AUTH_KEY)
+    with pytest.raises(AriaError) as caught:
+        client.call("get_acct_notes_m", raise_on_error=True, account_no=1, **sent)
+    message = str(caught.value)
+    logging.getLogger("harness.test").error("call failed: %s", message)
+    assert "error_code 1016" in message
+    _absent(message + caplog.text, *shown, "09/31", DISGUISES["base32"](AUTH_KEY), AUTH_KEY)
 
 
 AT_DOT = {
