@@ -14,12 +14,14 @@ month rather than an echo.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from harness.secrets import (
@@ -28,8 +30,10 @@ from harness.secrets import (
     is_placeholder,
     looks_base64,
     mask_text,
+    pair_name,
     sensitive_name,
     unescaped,
+    unicode_text,
 )
 
 __all__ = ["Echoes", "echoes_of", "gather_sensitive", "mask_message", "sensitive_values"]
@@ -44,6 +48,12 @@ _DATE_OR_TIME = re.compile(
     r"|\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4}"
 )
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_BASE32_RUN = re.compile(r"[A-Z2-7]{16,}={0,6}")
+_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){6,}")
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
 # tokens for short values: words, with letters and digits glued together split apart
 _TOKEN_SPLIT = re.compile(r"[^\w]+|_|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
@@ -60,9 +70,70 @@ def _views(text: str) -> Iterator[tuple[str, bool]]:
         yield _canonical(reading), False
     for reading in readings:
         for match in _BASE64_RUN.finditer(reading):
-            decoded_run = _base64(match.group())
-            if decoded_run is not None:
-                yield _canonical(decoded_run), True
+            token = match.group()
+            # hex and base32 runs are base64 runs too: one search finds all three
+            for decode in (_base64, _base32, _hex):
+                decoded_run = decode(token)
+                if decoded_run is not None:
+                    yield _canonical(decoded_run), True
+
+
+def _base32(token: str) -> str | None:
+    """A base32 run read back (padded or not), when it decodes to printable text."""
+    if not _BASE32_RUN.fullmatch(token):
+        return None
+    try:
+        raw = base64.b32decode(token + "=" * (-len(token) % 8))
+    except (binascii.Error, ValueError):
+        return None
+    text = raw.decode("utf-8", "ignore")
+    return text if len(text) >= 6 and text.isprintable() else None
+
+
+def _hex(token: str) -> str | None:
+    """A run of hex digits read back, when it decodes to printable text (UTF-8 or UTF-16)."""
+    if not _HEX_RUN.fullmatch(token):
+        return None
+    raw = bytes.fromhex(token)
+    text = (0 in raw and unicode_text(raw)) or raw.decode("utf-8", "ignore")
+    return text if len(text) >= 6 and text.lstrip("\ufeff").isprintable() else None
+
+
+def _rewritten(value: str) -> set[str]:
+    """A value turned around rather than encoded: rot13, reversed, spaced out (lower case, as
+    the views are compared; hunted in each view, as no decoding brings them back)."""
+    shown = {value.translate(_ROT13), value[::-1], " ".join(value)}
+    return {form.lower() for form in shown if form.lower() != value.lower()}
+
+
+def _encoded(value: str) -> set[str]:
+    """A value's hex, base32 and UTF-16 base64 spellings: found by decoding the views, listed
+    here to be replaced in place (lower case: the replacement ignores case)."""
+    raw = value.encode()
+    shown = {raw.hex(), base64.b32encode(raw).decode().rstrip("=")}
+    for encoding in ("utf-16-le", "utf-16-be", "utf-16"):
+        shown.add(base64.b64encode(value.encode(encoding)).decode().rstrip("="))
+    return {form.lower() for form in shown}
+
+
+# an e-mail address spelled for people: jo [at] example [dot] org, jo(at)example.org
+_AT = r"(?:\s*@\s*|\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+)"
+_DOT = r"(?:\.|\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+)"
+_AT_MARK = re.compile(r"[\[({<]\s*at\s*[\])}>]|\sat\s", re.IGNORECASE)
+_SPELLED_EMAIL = re.compile(
+    rf"(?<![\w+'%-])[\w+'%-]+(?:{_DOT}[\w+'%-]+)*{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE
+)
+_AT_WORD = re.compile(_AT, re.IGNORECASE)
+_DOT_WORD = re.compile(_DOT, re.IGNORECASE)
+# a card's four-digit expiry year written in two after a month: 09/31, 9-31, 0931; not in a
+# date (2026-12-31), an amount (10.31) or a four-digit code (1031)
+_EXPIRY = re.compile(r"(?<![\d/.-])(?:(?:0?[1-9]|1[0-2])\s*[/-]\s*|0[1-9])(\d\d)(?!\d|[/.-]\d)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _unspelled(text: str) -> str:
+    """An e-mail address spelled with [at] and [dot] (or words) written plainly."""
+    return _DOT_WORD.sub(".", _AT_WORD.sub("@", text)).casefold()
 
 
 def _base64(token: str) -> str | None:
@@ -76,7 +147,7 @@ def _base64(token: str) -> str | None:
             raw = base64_bytes(candidate)
             if raw is None:
                 continue
-            text = raw.decode("utf-8", "ignore")
+            text = (0 in raw and unicode_text(raw)) or raw.decode("utf-8", "ignore")
             if len(text) >= 6 and sum(ch.isprintable() for ch in text) >= len(text) * 0.9:
                 return text
     return None
@@ -158,7 +229,12 @@ class Echoes:
         cleaned = {str(v).strip() for v in values if v is not None and not is_placeholder(v)}
         self.values = tuple(sorted(cleaned, key=lambda v: (-len(v), v)))
         self._exact = frozenset(_canonical(v) for v in self.values)
-        self._long = tuple(_canonical(v) for v in self.values if len(v) >= _SHORT)
+        long_values = [value for value in self.values if len(value) >= _SHORT]
+        self._rewritten = {form for value in long_values for form in _rewritten(value)}
+        # the long values and their rewritten forms (as long): one search finds either
+        self._long = tuple(dict.fromkeys([*map(_canonical, long_values), *self._rewritten]))
+        self._emails = frozenset(v.casefold() for v in self.values if v.count("@") == 1)
+        self._years = frozenset(v[2:] for v in self.values if _YEAR.fullmatch(v))
         self._short = frozenset(_canonical(v) for v in self.values if 2 <= len(v) < _SHORT)
         digits: set[str] = set()
         for value in self.values:
@@ -172,6 +248,12 @@ class Echoes:
     def __bool__(self) -> bool:
         return bool(self.values)
 
+    @cached_property
+    def _disguised(self) -> tuple[str, ...]:
+        """Every disguise of the long values, longest first (built when one is to be hidden)."""
+        encoded = {form for v in self.values if len(v) >= _SHORT for form in _encoded(v)}
+        return tuple(sorted(encoded | self._rewritten, key=len, reverse=True))
+
     def present(self, text: str) -> bool:
         """True when any value is echoed in the text, in any transform."""
         for view, from_base64 in _views(text):
@@ -179,6 +261,8 @@ class Echoes:
                 return True
             if from_base64:
                 continue
+            if (self._years or self._emails) and self._spelled_in(view):
+                return True
             if view.strip() in self._exact:
                 return True
             if self._digits and any(d in _DIGIT_SEPARATORS.sub("", view) for d in self._digits):
@@ -195,11 +279,39 @@ class Echoes:
             return text
         if _canonical(text.strip()) in self._exact:
             return placeholder
-        hidden = self._replace_numbers(text, placeholder)
+        hidden = text
+        # first: a month replaced alone would leave its year
+        hidden = self._replace_spelled(hidden, placeholder)
+        hidden = self._replace_numbers(hidden, placeholder)
         for value in self.values:
             if len(value) >= 2:
                 hidden = self._replace(value, hidden, placeholder)
+        for form in self._disguised:
+            hidden = _replace_literal(hidden, form, placeholder, whole_token=False)
         return hidden if not self.present(hidden) else placeholder
+
+    def _spelled_in(self, view: str) -> bool:
+        """True when the view holds an e-mail address sent, spelled with [at] and [dot], or
+        an expiry year sent, written in two digits after a month."""
+        if any(year in view for year in self._years) and any(
+            m.group(1) in self._years for m in _EXPIRY.finditer(view)
+        ):
+            return True
+        return bool(self._emails and "at" in view and _AT_MARK.search(view)) and any(
+            _unspelled(m.group()) in self._emails for m in _SPELLED_EMAIL.finditer(view)
+        )
+
+    def _replace_spelled(self, text: str, placeholder: str) -> str:
+        if self._years:
+            text = _EXPIRY.sub(
+                lambda m: placeholder if m.group(1) in self._years else m.group(), text
+            )
+        if self._emails and _AT_MARK.search(text):
+            text = _SPELLED_EMAIL.sub(
+                lambda m: placeholder if _unspelled(m.group()) in self._emails else m.group(),
+                text,
+            )
+        return text
 
     def _replace(self, value: str, text: str, placeholder: str) -> str:
         if len(value) >= _SHORT:
@@ -237,6 +349,8 @@ def gather_sensitive(value: Any, name: str | None, found: set[str]) -> None:
             gather_sensitive(
                 child, str(key) if sensitive_name(str(key)) is not None else name, found
             )
+    elif (pair := pair_name(value)) is not None:
+        gather_sensitive(value[1], pair, found)
     elif isinstance(value, list | tuple):
         for child in value:
             gather_sensitive(child, name, found)

@@ -46,10 +46,12 @@ __all__ = [
     "luhn_valid",
     "mask_text",
     "name_placeholder",
+    "pair_name",
     "readings",
     "sensitive_name",
     "shown_url",
     "unescaped",
+    "unicode_text",
 ]
 
 ARIA_AUTH_KEY_PLACEHOLDER = "ARIA_AUTH_KEY"
@@ -90,14 +92,15 @@ _EXACT = frozenset(
 # contact data: these stems alone or after a contact prefix (bill_, alt_, stmt_, ship_ ...)
 _CONTACT_STEMS = frozenset(
     "firstname middleinitial lastname fullname companyname address address1 address2 address3 "
-    "street city locality stateprov state zip zipcode postalcode postcode country email "
+    "street city locality stateprov zip zipcode postalcode postcode country email "
     "emailaddress phone phonenumber phoneextension cellphone mobile mobilephone workphone "
     "workphoneextension fax birthdate dateofbirth dob surname givenname streetaddress addr "
     "telephone tel msisdn mail ipaddress".split()
 )
 # a person's name only after a contact prefix (bill_name, customer_name): "name" alone is a
-# plan's, a product's or a field's name
-_PREFIXED_STEMS = frozenset({"name"})
+# plan's, a product's or a field's name; "state" alone is a status ("state": "active"), Aria
+# spells an address's state state_prov
+_PREFIXED_STEMS = frozenset({"name", "state"})
 _CONTACT_PREFIXES = tuple(
     "billing bill alt stmt shipping ship contact customer cust payer cardholder holder user "
     "full x".split()
@@ -116,15 +119,42 @@ _NON_CARD_SUFFIXES = tuple(
 
 @lru_cache(maxsize=4096)
 def fold_name(name: str) -> str:
-    """A name case-folded with every separator stripped: ``X-Api_Key`` -> ``xapikey``."""
-    text = unicodedata.normalize("NFKC", str(name)).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    """A name case-folded with every separator stripped: ``X-Api_Key`` -> ``xapikey``;
+    full-width letters and Cyrillic or Greek look-alikes (``раssword``) read as Latin."""
+    text = unicodedata.normalize("NFKC", str(name))
+    if not text.isascii():
+        text = _latin_lookalikes(text)
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _latin_lookalikes(text: str) -> str:
+    """Each character that is confusable with a Latin letter or digit replaced by it
+    (Unicode's confusables table, via confusable_homoglyphs; loaded on the first such name)."""
+    from confusable_homoglyphs import confusables
+
+    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
+    latin: dict[str, str] = {}
+    for entry in found:
+        for glyph in entry["homoglyphs"]:
+            if glyph["c"].isascii() and glyph["c"].isalnum():
+                latin.setdefault(entry["character"], glyph["c"])
+                break
+    return "".join(latin.get(ch, ch) for ch in text)
+
+
+def pair_name(value: object) -> str | None:
+    """The sensitive name of a key/value pair written as a two-item list
+    (``["password", "x"]``), else None."""
+    if isinstance(value, list | tuple) and len(value) == 2 and isinstance(value[0], str):
+        if not isinstance(value[1], list | tuple | dict):
+            return sensitive_name(value[0])
+    return None
 
 
 # a setting about a secret, not a secret: password_min_length, token_expiry_seconds, max_tokens
 _SETTING_SUFFIXES = tuple(
     "length len seconds minutes hours days ttl count type types limit expiry expires enabled "
-    "required policy".split()
+    "required policy provider class tokenizer handler factory".split()
 )
 _SETTING_PREFIXES = ("max", "min", "num")
 
@@ -218,6 +248,11 @@ _WRAPPED = re.compile(
     r"|%[A-Za-z_]+%|\$[A-Z_][A-Z0-9_]*)$"
 )
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+# how docs ask for a value: your-password-here, YOUR_AUTH_KEY, <your key>, changeme
+_DOCS_PLACEHOLDER = re.compile(
+    r"^(?:your|enter|insert)(?:[\s_-]|$)|[\s_-]here$|^change-?me$",
+    re.IGNORECASE,
+)
 # first six / last four with the middle masked, as PCI DSS allows: 411111******1111
 _MASKED_CARD = re.compile(r"^\d{0,6}[ -]?(?:[*xX#•][ -]?){4,}\d{0,4}$")
 
@@ -246,6 +281,7 @@ def looks_placeholder(value: object) -> bool:
         _WRAPPED.match(text)
         or _ENV_NAME.match(text)
         or _MASKED_CARD.match(text)
+        or _DOCS_PLACEHOLDER.search(text)
         or (_PLACEHOLDER_WORDS.search(text) and len(text) <= 40 and " " not in text)
     )
 
@@ -467,6 +503,11 @@ _FIELD_VALUE = re.compile(
 )
 # an unquoted value that reads as code (``auth_key=auth_key``, ``key: settings.api_key``)
 _CODE_REFERENCE = re.compile(r"[A-Za-z_]+(?:[._][A-Za-z_]+)+|[A-Za-z_]+\(")
+# a parameter's type, not its value: ``def call(auth_key: str, client_no: int)``
+_TYPE_NAMES = frozenset(
+    "str int float bool bytes none optional any object dict list string number integer "
+    "boolean secretstr".split()
+)
 _RUN = re.compile(r"[^\s\"'<>]+")
 _ENCODED = re.compile(r"%[0-9A-Fa-f]{2}|&#?\w+;")
 _BASE64_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
@@ -512,6 +553,7 @@ def find_fields(text: str) -> list[tuple[int, str, str]]:
             and following not in ("'", "@", "+", "%")
             and (
                 _CODE_REFERENCE.fullmatch(value)
+                or value.lower() in _TYPE_NAMES
                 or fold_name(value) == fold_name(name)
                 or following in ("(", "[", ".")
             )
@@ -585,15 +627,63 @@ def base64_bytes(token: str) -> bytes | None:
         return None
 
 
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _wide_encoding(sample: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte-order mark, told by where the zero bytes of mostly
+    ASCII text fall (``a\\0\\0\\0`` little-endian UTF-32, ``\\0a`` big-endian UTF-16)."""
+    quads = [sample[i : i + 4] for i in range(0, len(sample) - 3, 4)]
+    if not quads:
+        return None
+    enough = len(quads) * 0.9
+    if sum(quad[1:] == b"\x00\x00\x00" for quad in quads) >= enough:
+        return "utf-32-le"
+    if sum(quad[:3] == b"\x00\x00\x00" for quad in quads) >= enough:
+        return "utf-32-be"
+    half = len(sample) // 2 * 0.9
+    if sample[1::2].count(0) >= half:
+        return "utf-16-le"
+    if sample[0::2].count(0) >= half:
+        return "utf-16-be"
+    return None
+
+
+def unicode_text(raw: bytes) -> str | None:
+    """Bytes in UTF-32 or UTF-16, with a byte-order mark or without, as text; None for
+    anything else (binary bytes, or text with control characters in it)."""
+    if raw.startswith(_UTF32_BOMS):
+        encoding: str | None = "utf-32"
+    elif raw.startswith(_UTF16_BOMS):
+        encoding = "utf-16"
+    elif len(raw) < 4 or b"\x00" not in raw[:64]:
+        return None
+    else:
+        encoding = _wide_encoding(raw[:512])
+    try:
+        text = raw.decode(encoding) if encoding else None
+    except UnicodeDecodeError:
+        return None
+    if text is None:
+        return None
+    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return text if controls <= len(text[:4096]) // 50 else None
+
+
 def _base64_decoded(token: str) -> str | None:
     if not (_BASE64_TOKEN.fullmatch(token) and looks_base64(token)):
         return None
     raw = base64_bytes(token)
-    try:
-        decoded = raw.decode("utf-8") if raw is not None else None
-    except UnicodeDecodeError:
+    if raw is None:
         return None
-    return decoded if decoded is not None and decoded.isprintable() else None
+    decoded = unicode_text(raw)
+    if decoded is None:
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return decoded if decoded.lstrip("\ufeff").isprintable() else None
 
 
 def shown_url(url: str) -> str:

@@ -17,6 +17,7 @@ from harness.secrets import (
     is_card_name,
     luhn_valid,
     mask_text,
+    pair_name,
     readings,
 )
 
@@ -110,8 +111,10 @@ def find_real_cards(params: Mapping[str, Any]) -> list[str]:
                 child_path = f"{path}.{shown}" if path else shown
                 walk(child, child_path, card_field or is_card_name(name))
         elif isinstance(value, list | tuple):
+            pair = pair_name(value)  # [["cc_number", "4..."]]: a field
             for index, child in enumerate(value):
-                walk(child, f"{path}[{index}]", card_field)
+                held = card_field or (index == 1 and pair is not None and is_card_name(pair))
+                walk(child, f"{path}[{index}]", held)
         elif value is not None:
             name = path.rsplit(".", 1)[-1]
             if not card_field and holds_no_card(name):

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.facts import yaml_loader
+from harness.recording.scanformats import properties_fields, sql_insert_fields
 from harness.secrets import (
     base64_bytes,
     card_brand,
@@ -44,8 +45,10 @@ from harness.secrets import (
     holds_no_card,
     looks_base64,
     looks_placeholder,
+    pair_name,
     sensitive_name,
     unescaped,
+    unicode_text,
 )
 
 __all__ = ["Finding", "locate_secrets", "scan_data", "scan_file", "scan_paths", "scan_text"]
@@ -113,13 +116,8 @@ def _bytes_text(raw: bytes, *, strict: bool = False) -> str | None:
             except (OSError, zlib.error, EOFError):
                 pass
             break
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            return None
-    if b"\x00" in raw[:_SNIFF]:
-        return None
+    if b"\x00" in raw[:_SNIFF] or raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return unicode_text(raw)  # UTF-16 or UTF-32, with a byte-order mark or without
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -195,18 +193,20 @@ def _value_hits(value: Any, name: str | None = None) -> set[Hit]:
     """Hits in parsed data: strings searched, sensitive keys checked, HAR pairs as fields."""
     hits: set[Hit] = set()
     if isinstance(value, dict):
-        pair_name = value.get("name")
+        har_name = value.get("name")
         for key, child in value.items():
             key_text = str(key)
             if len(key_text) > 12:  # a key can hold a secret too (a card used as a map key)
                 hits |= _key_hits(key_text)
-            if key_text == "value" and isinstance(pair_name, str):
-                hits |= _value_hits(child, pair_name)
+            if key_text == "value" and isinstance(har_name, str):
+                hits |= _value_hits(child, har_name)
             elif key_text == "base64_string" and isinstance(child, str):
                 decoded = _base64_text(re.sub(r"\s", "", child))
                 hits |= _text_hits(decoded) if decoded else set()
             else:
                 hits |= _value_hits(child, key_text)
+    elif (pair := pair_name(value)) is not None:
+        hits |= _value_hits(value[1], pair)
     elif isinstance(value, list):
         for child in value:
             hits |= _value_hits(child, name)
@@ -256,7 +256,33 @@ def scan_text(text: str, *, name: str = "<text>") -> list[Finding]:
                 found.add(Finding(name, number, kind, value))
     found |= _table_findings(lines, name)
     found |= _markup_findings(text, name)
+    found |= _field_findings(sql_insert_fields(text), name)
     return sorted(found)
+
+
+def _field_findings(fields: Iterable[tuple[int, str, str]], name: str) -> set[Finding]:
+    """Findings of ``(line, field, value)`` triples a format reader found."""
+    return {
+        Finding(name, line, _field_kind(field_name), value)
+        for line, field_name, value in fields
+        if sensitive_name(field_name) is not None and not _hidden(value.strip("'\""))
+    }
+
+
+_CASSETTE = re.compile(r"^\s*(?:[{\[]\s*)?[\"']?(?:http_)?interactions[\"']?\s*:", re.MULTILINE)
+
+
+def _cassette_emails(text: str, name: str) -> set[Finding]:
+    """E-mail addresses anywhere in a cassette: there an address is a customer's, not the
+    docs' own (which the scanner leaves alone elsewhere)."""
+    found: set[Finding] = set()
+    for number, line in enumerate(text.splitlines(), 1):
+        if "@" in line or "%40" in line or "&#" in line or "\\u" in line:
+            for view in _views(line):
+                if any(kind == "e-mail address" for _, _, kind in find_shapes(view)):
+                    found.add(Finding(name, number, "e-mail address"))
+                    break
+    return found
 
 
 def _cells(line: str) -> tuple[str, list[str]] | None:
@@ -361,7 +387,7 @@ def _scan_node(node: Any, name: str, key: str | None, found: set[Finding]) -> No
     import yaml
 
     if isinstance(node, yaml.MappingNode):
-        pair_name = next(
+        har_name = next(
             (
                 v.value
                 for k, v in node.value
@@ -377,10 +403,15 @@ def _scan_node(node: Any, name: str, key: str | None, found: set[Finding]) -> No
             else:
                 _scan_node(key_node, name, None, found)
             key_text = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key_text == "value" and pair_name is not None:
-                key_text = pair_name  # HAR and friends: {"name": "Authorization", "value": ...}
+            if key_text == "value" and har_name is not None:
+                key_text = har_name  # HAR and friends: {"name": "Authorization", "value": ...}
             _scan_node(value_node, name, str(key_text) if key_text is not None else key, found)
     elif isinstance(node, yaml.SequenceNode):
+        scalars = [child.value for child in node.value if isinstance(child, yaml.ScalarNode)]
+        pair = pair_name(scalars) if len(scalars) == len(node.value) else None
+        if pair is not None:  # [password, x]: a key/value pair
+            _scan_node(node.value[1], name, pair, found)
+            return
         for child in node.value:
             _scan_node(child, name, key, found)
     elif isinstance(node, yaml.ScalarNode):
@@ -441,11 +472,15 @@ def scan_file(path: str | os.PathLike[str]) -> list[Finding]:
     if text is None:
         return []
     found = _structured(text, name)
-    if found is None:
+    if Path(path).suffix.lower() == ".properties":
+        found = set(scan_text(text, name=name)) | _field_findings(properties_fields(text), name)
+    elif found is None:
         found = set(scan_text(text, name=name))
     else:
         # structure sees values whole; lines still see what a tree would not (comments)
         found |= {f for f in scan_text(text, name=name) if f.kind in _TEXT_KINDS}
+        if _CASSETTE.search(text):
+            found |= _cassette_emails(text, name)
         found = _one_per_place(found)
     lines = text.splitlines()
     return sorted(f for f in found if not _allowlisted(lines, f.line))

@@ -27,7 +27,7 @@ from harness.recording.sensitive import (
     is_sensitive,
     placeholder_for,
 )
-from harness.secrets import PLACEHOLDER, mask_text, sensitive_name
+from harness.secrets import PLACEHOLDER, mask_text, pair_name, sensitive_name
 
 Secrets = Iterable[str] | Echoes
 
@@ -137,6 +137,8 @@ def scrub_json(value: Any, *, secrets: Secrets = ()) -> Any:
             scrubbed[_scrubbed_key(key, secrets, scrubbed)] = child
         return scrubbed
     if isinstance(value, list):
+        if (name := pair_name(value)) is not None:  # [["password", "x"]]: a field
+            return [value[0], _mask(name, value[1])]
         return [scrub_json(child, secrets=secrets) for child in value]
     if isinstance(value, str):
         return _replace_secrets(value, secrets)

@@ -13,6 +13,7 @@ two; short values (CVV, expiry month, zip, state, PIN) are echoed as words in th
 from __future__ import annotations
 
 import base64
+import codecs
 import html
 import json
 import random
@@ -54,6 +55,14 @@ TRANSFORMS = [
     lambda v: json.dumps(json.dumps(v))[1:-1],
     # base64 only of values long enough to carry meaning once encoded (a PAN, a key)
     lambda v: base64.b64encode(v.encode()).decode() if len(v) >= 6 else v,
+    # disguises a server may give what it repeats: hex, base32, UTF-16 base64, rot13,
+    # reversed, spaced out (of values long enough, as above)
+    lambda v: v.encode().hex() if len(v) >= 6 else v,
+    lambda v: base64.b32encode(v.encode()).decode().rstrip("=") if len(v) >= 6 else v,
+    lambda v: base64.b64encode(v.encode("utf-16-le")).decode() if len(v) >= 6 else v,
+    lambda v: codecs.encode(v, "rot13") if len(v) >= 6 else v,
+    lambda v: v[::-1] if len(v) >= 6 else v,
+    lambda v: " ".join(v) if len(v) >= 6 else v,
 ]
 
 
