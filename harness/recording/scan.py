@@ -143,9 +143,19 @@ def _public_values() -> frozenset[str]:
     )
 
 
+# a SQL bind parameter (``WHERE client_no = ?``, ``%s``, ``%(name)s``, ``:name``, ``$1``): the
+# statement's value comes from elsewhere
+_BIND_PARAMETER = re.compile(r"^(?:\?|%s|%\(\w+\)s|:[A-Za-z_]\w*|\$\d+)[),;]?$")
+
+
 def _hidden(value: str) -> bool:
     parts = re.split(r"\||%7[Cc]", value.strip())
-    return all(looks_placeholder(part) or part.strip() in _public_values() for part in parts)
+    return all(
+        looks_placeholder(part)
+        or part.strip() in _public_values()
+        or _BIND_PARAMETER.match(part.strip())
+        for part in parts
+    )
 
 
 def _parsed(text: str) -> Any:
@@ -245,13 +255,23 @@ def locate_secrets(interactions: Sequence[Any]) -> list[str]:
     return places
 
 
+# A shell variable set from a command's output (``KEY=$(sed ... config)``): the value is
+# computed when the script runs. Shapes (a card, a key) written into the command still count.
+_SHELL_COMMAND_ASSIGNMENT = re.compile(
+    r"^\s*(?:export\s+|local\s+|readonly\s+)?[A-Za-z_]\w*=(?:\$\(.*\)|`[^`]*`)\s*(?:#.*)?$"
+)
+
+
 def scan_text(text: str, *, name: str = "<text>") -> list[Finding]:
     """Findings in a text read line by line, with tables and XML elements as fields."""
     found: set[Finding] = set()
     lines = text.splitlines()
     identifiers = _identifier_cells(lines)
     for number, line in enumerate(lines, 1):
+        computed = bool(_SHELL_COMMAND_ASSIGNMENT.match(line))
         for kind, value in _text_hits(line):
+            if computed and kind.startswith("sensitive field"):
+                continue  # fields named inside the command are not values the file holds
             if not (kind == "card number" and value in identifiers.get(number, ())):
                 found.add(Finding(name, number, kind, value))
     found |= _table_findings(lines, name)

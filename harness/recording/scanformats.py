@@ -8,7 +8,6 @@ statements, where a value belongs to the column in its position.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 
@@ -44,9 +43,23 @@ _INSERT = re.compile(
 _ROW = re.compile(r"\(((?:'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^()'\"])*)\)", re.DOTALL)
 
 
-def _row_values(row: str) -> list[str]:
-    reader = csv.reader([" ".join(row.split("\n"))], quotechar="'", skipinitialspace=True)
-    return [value.strip() for value in next(reader, [])]
+_VALUE = re.compile(r"\s*('(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^,]*)\s*(?:,|$)")
+_NUMBER = re.compile(r"[+-]?\d[\d.eE+-]*")
+
+
+def _row_values(row: str) -> list[str | None]:
+    """A row's values: a quoted string unquoted, a number as written; anything else (a bind
+    parameter, a column, a function call, code around the statement) None: no literal."""
+    values: list[str | None] = []
+    for match in _VALUE.finditer(" ".join(row.split("\n"))):
+        token = match.group(1).strip()
+        if token[:1] in ("'", '"') and len(token) >= 2:
+            values.append(token[1:-1].replace(token[0] * 2, token[0]))
+        else:
+            values.append(token if _NUMBER.fullmatch(token) else None)
+        if match.end() >= len(row):
+            break
+    return values
 
 
 def sql_insert_fields(text: str) -> Iterator[Field]:
@@ -58,5 +71,5 @@ def sql_insert_fields(text: str) -> Iterator[Field]:
         for row in _ROW.finditer(statement.group(2)):
             line = text.count("\n", 0, statement.start(2) + row.start()) + 1
             for column, value in zip(columns, _row_values(row.group(1)), strict=False):
-                if value.upper() != "NULL":
+                if value is not None:
                     yield line, column, value

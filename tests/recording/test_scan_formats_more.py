@@ -48,6 +48,9 @@ CASSETTE_WITH_EMAIL = PLACEHOLDER_CASSETTE.replace(
 # name -> (file name, content): each must give at least one finding
 PLANTED: dict[str, tuple[str, str | bytes]] = {
     "single-column CSV, no header": ("cards.csv", f"{LIVE}\n{MASTERCARD}\n"),
+    # a command substitution holds no field value, but a card written into it is still one
+    "a card inside a command substitution": ("run.sh", f"CARD=$(echo {LIVE})\n"),
+    "a literal password beside a command": ("run.sh", 'PASSWORD="hunter2-prod" # $(cat x)\n'),
     "single-column CSV headed number": ("numbers.csv", f"number\n{LIVE}\n{MASTERCARD}\n"),
     "single-column CSV headed pan": ("pans.csv", "pan\n4111111111111111\n5500005555555559\n"),
     "Markdown table, ordinary header": (
@@ -111,6 +114,19 @@ BENIGN: dict[str, tuple[str, str | bytes]] = {
     "an identifier in config": ("conf.yaml", "token_provider: PaymentMethodTokenizer\n"),
     "a zero-filled binary file": ("disk.img", b"\x00" * 4096 + LIVE.encode() + b"\x00" * 64),
     "a status": ("acct.json", '{"acct_no": 1, "state": "active", "status": "ACTIVE"}\n'),
+    "SQL bind parameters": (
+        "store.py",
+        'db.one("SELECT body FROM accounts WHERE client_no = ? AND acct_no = ?", args)\n'
+        'cur.execute("UPDATE t SET auth_key = %s WHERE password = :password", args)\n'
+        "INSERT INTO creds (client_no, auth_key) VALUES (?, $2);\n",
+    ),
+    # the value is computed when the script runs: the file holds none
+    "shell command substitution": (
+        "run.sh",
+        "ARIA_CLIENT_NO=$(sed -n 's/^ *client_no: *//p' \"$work/sandbox.log\")\n"
+        'ARIA_AUTH_KEY=$(sed -n "s/^ *auth_key: *//p" "$log")\n'
+        "PASSWORD=`cat ~/.aria/password`\n",
+    ),
 }
 
 
