@@ -163,9 +163,10 @@ def test_scanner_reports_nothing_on_the_benign_corpus(tmp_path, capsys):
     assert [str(f) for f in findings] == []
 
 
-def test_the_projects_own_docs_scan_clean():
+def test_the_projects_own_docs_and_examples_scan_clean():
     root = Path(__file__).resolve().parents[2]
-    assert scan_paths([root / "docs", root / "README.md", root / "ARCHITECTURE.md"]) == []
+    places = [root / "docs", root / "examples", root / "README.md", root / "ARCHITECTURE.md"]
+    assert [str(f) for f in scan_paths(places)] == []
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
