@@ -14,8 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from harness.errors import StoreError
@@ -168,24 +167,13 @@ class Store:
             with self.transaction() as db:
                 seed(db)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self) -> _Exclusive:
         """One exclusive transaction: committed on success, rolled back on any exception."""
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Transaction(conn)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        return _Exclusive(self, write=True)
 
-    @contextmanager
-    def read(self) -> Iterator[Transaction]:
+    def read(self) -> _Exclusive:
         """A consistent read (no other transaction runs meanwhile)."""
-        with self._lock:
-            yield Transaction(self._conn)
+        return _Exclusive(self, write=False)
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table, in primary-key order, as plain JSON-able dicts."""
@@ -228,6 +216,39 @@ def _return_freed_memory() -> None:
     except (OSError, AttributeError):
         return  # not glibc (macOS, musl, Windows): freed memory is reused by the process
     trim(0)
+
+
+class _Exclusive:
+    """``Store.transaction`` and ``Store.read`` as a plain context manager.
+
+    Every call enters one or two of these; a generator-based context manager costs several
+    times more per use.
+    """
+
+    __slots__ = ("_store", "_write")
+
+    def __init__(self, store: Store, *, write: bool) -> None:
+        self._store = store
+        self._write = write
+
+    def __enter__(self) -> Transaction:
+        store = self._store
+        store._lock.acquire()
+        if self._write:
+            try:
+                store._conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                store._lock.release()
+                raise
+        return Transaction(store._conn)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        store = self._store
+        try:
+            if self._write:
+                store._conn.execute("ROLLBACK" if kind is not None else "COMMIT")
+        finally:
+            store._lock.release()
 
 
 class Transaction:
