@@ -1,8 +1,10 @@
-"""The store gives its memory back on reset, and its change count never goes back."""
+"""The store gives its memory back on reset, its change count never goes back, and the numbers
+it hands out follow the database through rollbacks and wipes."""
 
 from __future__ import annotations
 
 from harness.stub.service import StubService
+from harness.stub.store import SEQUENCE_START, Store
 from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO
 
 ORDER = {
@@ -56,3 +58,43 @@ def test_reset_keeps_a_file_database_and_empties_it(tmp_path) -> None:
     finally:
         service.close()
     assert path.exists()
+
+
+def _sequence(store: Store, name: str) -> int:
+    with store.read() as db:
+        return int(db.one("SELECT value FROM sequences WHERE name = ?", (name,))[0])
+
+
+def test_numbers_follow_the_database_after_a_rolled_back_transaction() -> None:
+    store = Store()
+    try:
+        with store.transaction() as db:
+            first = db.next_id("order_no")
+        try:
+            with store.transaction() as db:
+                assert db.next_id("order_no") == first + 1
+                raise RuntimeError("the call fails after taking a number")
+        except RuntimeError:
+            pass
+        with store.transaction() as db:
+            again = db.next_id("order_no")
+        # the rolled-back number is handed out again, and the table agrees with what was given
+        assert again == first + 1
+        assert _sequence(store, "order_no") == again
+    finally:
+        store.close()
+
+
+def test_numbers_restart_from_a_sequence_moved_or_wiped_under_them() -> None:
+    store = Store()
+    try:
+        with store.transaction() as db:
+            db.next_id("invoice_no")
+            db.start_sequences({"invoice_no": 700})
+            moved = db.next_id("invoice_no")
+            store.wipe(db)
+            wiped = db.next_id("invoice_no")
+        assert (moved, wiped) == (701, SEQUENCE_START["invoice_no"] + 1)
+        assert _sequence(store, "invoice_no") == wiped
+    finally:
+        store.close()
