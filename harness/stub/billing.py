@@ -168,12 +168,15 @@ def totals(lines: Iterable[dict[str, Any]], *, tax: Decimal, credit: Decimal) ->
 
 def add_months(iso_date: str, months: int) -> str:
     """An ISO date moved by whole months, the day clamped to the month's end."""
-    year, month, day = (int(part) for part in iso_date.split("-"))
-    index = year * 12 + (month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    days = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return f"{year:04d}-{month:02d}-{min(day, days):02d}"
+    # every invoicing call moves a date or two: int() of three slices beats a generator
+    year, month, day = iso_date.split("-")
+    index = int(year) * 12 + int(month) - 1 + months
+    year_out, month_index = divmod(index, 12)
+    last = _MONTH_DAYS[month_index] if month_index != 1 or not _leap(year_out) else 29
+    return f"{year_out:04d}-{month_index + 1:02d}-{min(int(day), last):02d}"
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def periods_between(start: str, end: str, interval_months: int, *, through_end: bool) -> int:
