@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from harness.stub.accounts import find_account
 from harness.stub.models import Account, Tenant
 from harness.stub.store import Store, Transaction
 
@@ -46,13 +47,22 @@ class CallContext:
             found = db.memo[key] = (system, system + timedelta(hours=offset), offset)
         return found
 
+    def stamp(self, db: Transaction) -> str:
+        """The client's virtual time as the store keeps it (``2026-01-31 12:00:00+00:00``).
+
+        Formatted once per transaction, like ``now``: every row a call writes has the same one.
+        """
+        key = ("stamp", self.tenant.client_no)
+        found = db.memo.get(key)
+        if found is None:
+            found = db.memo[key] = self.now(db)[1].isoformat(sep=" ")
+        return found
+
     def today(self, db: Transaction) -> str:
         """The client's virtual date, ISO formatted."""
         return self.now(db)[1].date().isoformat()
 
     def account(self, params: Mapping[str, Any], **lookup: Any) -> Account:
         """The account the call names, as it stands now (``accounts.find_account``)."""
-        from harness.stub.accounts import find_account
-
         with self.store.read() as db:
             return find_account(db, self.tenant, params, **lookup)

@@ -225,7 +225,7 @@ def store_invoice(
             draft.orig_invoice_no,
             draft.from_date,
             draft.to_date,
-            ctx.now(db)[1].isoformat(sep=" "),
+            ctx.stamp(db),
             str(sums.before_tax),
             str(sums.tax),
             str(sums.credit),

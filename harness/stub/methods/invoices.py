@@ -236,7 +236,7 @@ def _run(
         busy = db.one(
             "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
             f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
-            (tenant.client_no, *group_nos, _instant(started)),
+            (tenant.client_no, *group_nos, ctx.stamp(db)),
         )
         if busy is not None:
             raise in_progress()
@@ -266,7 +266,8 @@ def _run(
 
 
 def _instant(moment: datetime) -> str:
-    """A virtual instant as stored in ``invoicing_marks.until`` (UTC: text order is time order)."""
+    """A virtual instant as stored in ``invoicing_marks.until`` (UTC: text order is time order;
+    the same text as ``CallContext.stamp``)."""
     return moment.isoformat(sep=" ")
 
 
