@@ -12,7 +12,12 @@ from harness.stub.accounts import find_account
 from harness.stub.models import Account, Tenant
 from harness.stub.store import Store, Transaction
 
-__all__ = ["CallContext"]
+__all__ = ["CallContext", "clock_key"]
+
+
+def clock_key(client_no: int) -> tuple[str, int]:
+    """The key under which a client's clock advance is kept (``Transaction.kept``)."""
+    return ("clock", client_no)
 
 
 @dataclass(frozen=True)
@@ -24,15 +29,16 @@ class CallContext:
 
     def offset_hours(self, db: Transaction) -> int:
         """The client's virtual-time offset: the fixture's plus every advance since."""
-        key = ("clock", self.tenant.client_no)
-        offset = db.memo.get(key)
-        if offset is None:
-            # read once per transaction: a call asks for the time several times
+        key = clock_key(self.tenant.client_no)
+        advanced = db.kept.get(key)
+        if advanced is None:
+            # kept: a call asks for the time several times, and only the clock's advance
+            # changes it (which forgets the key)
             row = db.one(
                 "SELECT offset_hours FROM clocks WHERE client_no = ?", (self.tenant.client_no,)
             )
-            offset = db.memo[key] = self.tenant.offset_hours + (int(row[0]) if row else 0)
-        return offset
+            advanced = db.kept[key] = int(row[0]) if row else 0
+        return self.tenant.offset_hours + advanced
 
     def now(self, db: Transaction) -> tuple[datetime, datetime, int]:
         """(system time, the client's virtual time, offset hours), system time in real UTC.

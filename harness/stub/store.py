@@ -126,10 +126,11 @@ class Store:
         self._lock = threading.RLock()
         # changes counted by connections closed since (see renew), so the count never goes back
         self._retired_changes = 0
-        # Sequence values as the database holds them, so handing out a number is one UPDATE
-        # instead of an UPDATE and a SELECT. Only for an in-memory database, which no other
-        # connection can write; dropped whenever a transaction rolls back or the rows go.
-        self._sequences: dict[str, int] | None = {} if self.path == ":memory:" else None
+        # Values read from the database and kept across transactions (Transaction.kept), so a
+        # call skips statements whose answer it already knows. Only for an in-memory database,
+        # which no other connection can write; emptied when a transaction rolls back or the
+        # rows go. A file database keeps them for one transaction.
+        self._kept: dict[Any, Any] | None = {} if self.path == ":memory:" else None
         self._conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -141,7 +142,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
-            db = Transaction(conn, None)
+            db = Transaction(conn, {})
             # no invoice is in progress at start-up (and a file from before the ``until``
             # column gets the table afresh)
             db.execute("DROP TABLE IF EXISTS invoicing_marks")
@@ -167,7 +168,7 @@ class Store:
             self._retired_changes += self._conn.total_changes + 1
             self._conn.close()
             self._conn = self._open()
-            self._forget_sequences()
+            self._forget_kept()
             _return_freed_memory()
             with self.transaction() as db:
                 seed(db)
@@ -199,13 +200,13 @@ class Store:
 
     def wipe(self, db: Transaction) -> None:
         """Delete every row (inside the caller's transaction)."""
-        self._forget_sequences()
+        self._forget_kept()
         for table in TABLES:
             db.execute(f"DELETE FROM {table}")
 
-    def _forget_sequences(self) -> None:
-        if self._sequences is not None:
-            self._sequences.clear()
+    def _forget_kept(self) -> None:
+        if self._kept is not None:
+            self._kept.clear()
 
     def close(self) -> None:
         """Close the connection; a file database keeps its state for the next open."""
@@ -250,14 +251,15 @@ class _Exclusive:
             except BaseException:
                 store._lock.release()
                 raise
-        return Transaction(store._conn, store._sequences)
+        kept = store._kept
+        return Transaction(store._conn, {} if kept is None else kept)
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         store = self._store
         try:
             if self._write:
                 if kind is not None:
-                    store._forget_sequences()  # the numbers handed out are taken back
+                    store._forget_kept()  # what the transaction wrote is taken back
                     store._conn.execute("ROLLBACK")
                 else:
                     store._conn.execute("COMMIT")
@@ -268,11 +270,13 @@ class _Exclusive:
 class Transaction:
     """The statements a transaction runs; a thin layer over the connection."""
 
-    __slots__ = ("_conn", "_sequences", "memo")
+    __slots__ = ("_conn", "kept", "memo")
 
-    def __init__(self, conn: sqlite3.Connection, sequences: dict[str, int] | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, kept: dict[Any, Any]) -> None:
         self._conn = conn
-        self._sequences = sequences
+        # rows that change rarely, kept across transactions of an in-memory store (see Store):
+        # whoever writes one of them drops its key (``forget``)
+        self.kept = kept
         # values read once per transaction (the client's clock); whoever writes them clears it
         self.memo: dict[Any, Any] = {}
 
@@ -301,9 +305,10 @@ class Transaction:
     def next_id(self, name: str) -> int:
         """The next number of a sequence (unique: allocated inside the transaction)."""
         conn = self._conn
-        known = self._sequences
-        if known is not None and name in known:
-            value = known[name] + 1
+        key = ("sequence", name)
+        known = self.kept.get(key)
+        if known is not None:
+            value = known + 1
             conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
         # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
         elif conn.execute(
@@ -315,18 +320,20 @@ class Transaction:
         else:
             value = SEQUENCE_START.get(name, 0) + 1
             conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
-        if known is not None:
-            known[name] = value
+        self.kept[key] = value
         return value
 
     def start_sequences(self, starts: dict[str, int]) -> None:
         """Make each named sequence hand out numbers after the given start."""
         for name, value in starts.items():
-            if self._sequences is not None:
-                self._sequences.pop(name, None)
+            self.forget(("sequence", name))
             self.execute(
                 "INSERT OR REPLACE INTO sequences (name, value) VALUES (?, ?)", (name, value)
             )
+
+    def forget(self, key: Any) -> None:
+        """Drop a kept value (its row was just written)."""
+        self.kept.pop(key, None)
 
     def get_meta(self, key: str) -> str | None:
         """A value of the meta table."""

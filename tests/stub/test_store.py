@@ -1,5 +1,6 @@
 """The store gives its memory back on reset, its change count never goes back, and the numbers
-it hands out follow the database through rollbacks and wipes."""
+it hands out follow the database through rollbacks and wipes, and what it keeps across
+transactions is dropped when one rolls back or its row is written."""
 
 from __future__ import annotations
 
@@ -98,3 +99,33 @@ def test_numbers_restart_from_a_sequence_moved_or_wiped_under_them() -> None:
         assert _sequence(store, "invoice_no") == wiped
     finally:
         store.close()
+
+
+def test_values_kept_across_transactions_are_dropped_when_one_rolls_back() -> None:
+    store = Store()
+    try:
+        with store.transaction() as db:
+            db.kept["read"] = 1
+        try:
+            with store.transaction() as db:
+                assert db.kept["read"] == 1
+                db.kept["written"] = 2
+                raise RuntimeError("the call fails after writing")
+        except RuntimeError:
+            pass
+        with store.transaction() as db:
+            assert db.kept == {}
+    finally:
+        store.close()
+
+
+def test_an_advanced_clock_is_read_again_by_the_next_call() -> None:
+    service = StubService()
+    creds = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
+    try:
+        before = service.call("get_virtual_datetime_m", creds)
+        service.call("advance_virtual_datetime_m", {**creds, "offset_hours": 48})
+        after = service.call("get_virtual_datetime_m", creds)
+        assert after["current_offset_hours"] == before["current_offset_hours"] + 48
+    finally:
+        service.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.stub.context import CallContext
+from harness.stub.context import CallContext, clock_key
 from harness.stub.exceptions import InvalidInput
 
 __all__ = ["advance_virtual_datetime_m", "get_virtual_datetime_m"]
@@ -53,5 +53,6 @@ def advance_virtual_datetime_m(ctx: CallContext, params: dict[str, Any]) -> dict
             "SET offset_hours = offset_hours + excluded.offset_hours",
             (client_no, hours),
         )
-        db.memo.clear()  # the offset read above is stale now
+        db.forget(clock_key(client_no))  # the offset read above is stale now
+        db.memo.clear()
         return _clock_fields(ctx, db)
