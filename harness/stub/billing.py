@@ -84,10 +84,11 @@ def apply_tax(
     taxable = [line for line in lines if line.get("taxable") and line["line_type"] != TAX_LINE]
     if not taxable or rate == 0:
         return Taxed(None, [], carry_in, Decimal(0))
-    seq = max(line["line_no"] for line in lines) + 1
+    seq = max([line["line_no"] for line in lines]) + 1
     carry = carry_in if per_invoice else Decimal(0)
     details: list[dict[str, Any]] = []
     total = Decimal(0)
+    rate_shown = float(rate)
     for index, line in enumerate(taxable, start=1):
         unrounded = dec(line["amount"]) * rate
         adjusted = unrounded + carry
@@ -100,7 +101,7 @@ def apply_tax(
                 "taxed_seq_num": line["line_no"],
                 "debit": float(debit),
                 "tax_authority_level": 1,
-                "tax_rate": float(rate),
+                "tax_rate": rate_shown,
                 "orig_was_tax_inclusive": 0,
                 "tax_srv_tax_type_id": "ST",
                 "tax_srv_tax_type_desc": tax_name,
@@ -160,7 +161,7 @@ def totals(lines: Iterable[dict[str, Any]], *, tax: Decimal, credit: Decimal) ->
     the ``credit`` already counted.
     """
     before = sum(
-        (dec(line["amount"]) for line in lines if line["line_type"] not in _NOT_CHARGES),
+        [dec(line["amount"]) for line in lines if line["line_type"] not in _NOT_CHARGES],
         CENT * 0,
     )
     return Totals(before_tax=money(before), tax=money(tax), credit=money(credit))

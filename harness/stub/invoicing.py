@@ -71,11 +71,11 @@ class Draft:
 
     @property
     def from_date(self) -> str | None:
-        return min((line["start"] for line in self.lines if line.get("start")), default=None)
+        return min([line["start"] for line in self.lines if line.get("start")], default=None)
 
     @property
     def to_date(self) -> str | None:
-        return max((line["end"] for line in self.lines if line.get("end")), default=None)
+        return max([line["end"] for line in self.lines if line.get("end")], default=None)
 
 
 def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, MpiState]:
