@@ -27,6 +27,7 @@ __all__ = [
     "add_waiting_orders",
     "MpiState",
     "bill_mpi",
+    "carryover_key",
     "finish_draft",
     "invoice_entry",
     "load_invoice",
@@ -176,11 +177,16 @@ def add_waiting_orders(draft: Draft, orders: Iterable[tuple[int, dict]]) -> None
 
 def finish_draft(db: Transaction, tenant: Tenant, draft: Draft) -> None:
     """Tax the draft against the account's rounding carryover (read inside the transaction)."""
-    row = db.one(
-        "SELECT tax_carryover FROM accounts WHERE client_no = ? AND acct_no = ?",
-        (tenant.client_no, draft.account.acct_no),
-    )
-    draft.carry_in = Decimal(row[0]) if row else Decimal(0)
+    key = carryover_key(tenant.client_no, draft.account.acct_no)
+    carried = db.kept.get(key)
+    if carried is None:
+        # kept: every invoice reads it, and store_invoice (which writes it) keeps the new one
+        row = db.one(
+            "SELECT tax_carryover FROM accounts WHERE client_no = ? AND acct_no = ?",
+            (tenant.client_no, draft.account.acct_no),
+        )
+        carried = db.kept[key] = Decimal(row[0]) if row else Decimal(0)
+    draft.carry_in = carried
     params = tenant.params
     taxed = apply_tax(
         draft.lines,
@@ -194,6 +200,11 @@ def finish_draft(db: Transaction, tenant: Tenant, draft: Draft) -> None:
     draft.tax_details = taxed.details
     draft.tax = taxed.total
     draft.carry_out = taxed.carry_out
+
+
+def carryover_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which an account's tax rounding carryover is kept (``db.kept``)."""
+    return ("carryover", client_no, acct_no)
 
 
 def store_invoice(
@@ -239,6 +250,7 @@ def store_invoice(
             "WHERE client_no = ? AND acct_no = ?",
             (str(draft.carry_out), tenant.client_no, draft.account.acct_no),
         )
+        db.kept[carryover_key(tenant.client_no, draft.account.acct_no)] = draft.carry_out
         for mpi_no, (_, new_date) in draft.mpi_dates.items():
             db.execute(
                 "UPDATE plan_instances SET next_bill_date = ?, invoice_count = invoice_count + 1 "
