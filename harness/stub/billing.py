@@ -12,6 +12,7 @@ invoice, so the cents lost to rounding are never lost across invoices.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,7 +55,19 @@ TAX_SERVICE_ID = "tax-sales"
 
 def dec(value: Any) -> Decimal:
     """A Decimal from a float, int, str or Decimal (floats through their shortest repr)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    if isinstance(value, Decimal):
+        return value
+    if type(value) is float and value:
+        return _float_decimal(value)
+    return Decimal(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _float_decimal(value: float) -> Decimal:
+    # Every invoice converts its line amounts, mostly the same few prices: a cache hit costs a
+    # fraction of Decimal(str()). Floats only (1 and 1.0 hash alike but print apart), zero
+    # left out (0.0 and -0.0 too); a Decimal is immutable, so sharing one is safe.
+    return Decimal(str(value))
 
 
 def money(value: Decimal) -> Decimal:
