@@ -158,7 +158,8 @@ def coerce_params(method: str, params: Mapping[str, Any]) -> dict[str, Any]:
 
 def _coerce_object(rules: RequestRules, params: Mapping[str, Any], *, prefix: str) -> dict:
     for name in rules.required:
-        if _absent(params.get(name)) or params.get(name) in ([], {}):
+        value = params.get(name)
+        if _absent(value) or value in ([], {}):
             raise MissingParameter(name)
     for alternative in rules.required_alternatives:
         if all(_absent(params.get(name)) for name in alternative):
