@@ -7,6 +7,12 @@ commit or roll back together and concurrent calls never interleave inside one. A
 Accounts a call creates live in ``created_accounts``; a plan instance's terms (plan, units,
 billing group, status) in ``plan_terms`` once a call changes or creates it (until then the
 fixture's terms hold).
+
+``Transaction.kept`` holds values read once and reused: for an in-memory store across
+transactions (nothing else can write it), for a file for one transaction. Whoever writes such a
+row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept today: sequence
+values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan terms
+(``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``).
 """
 
 from __future__ import annotations

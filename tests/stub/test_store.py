@@ -4,8 +4,12 @@ transactions is dropped when one rolls back or its row is written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
+import pytest
+
 from harness.stub.service import StubService
-from harness.stub.store import SEQUENCE_START, Store
+from harness.stub.store import SEQUENCE_START, Store, Transaction
 from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO
 
 ORDER = {
@@ -66,57 +70,50 @@ def _sequence(store: Store, name: str) -> int:
         return int(db.one("SELECT value FROM sequences WHERE name = ?", (name,))[0])
 
 
-def test_numbers_follow_the_database_after_a_rolled_back_transaction() -> None:
-    store = Store()
-    try:
-        with store.transaction() as db:
-            first = db.next_id("order_no")
-        try:
-            with store.transaction() as db:
-                assert db.next_id("order_no") == first + 1
-                raise RuntimeError("the call fails after taking a number")
-        except RuntimeError:
-            pass
-        with store.transaction() as db:
-            again = db.next_id("order_no")
-        # the rolled-back number is handed out again, and the table agrees with what was given
-        assert again == first + 1
-        assert _sequence(store, "order_no") == again
-    finally:
-        store.close()
+@pytest.fixture
+def store() -> Iterator[Store]:
+    opened = Store()
+    yield opened
+    opened.close()
 
 
-def test_numbers_restart_from_a_sequence_moved_or_wiped_under_them() -> None:
-    store = Store()
-    try:
-        with store.transaction() as db:
-            db.next_id("invoice_no")
-            db.start_sequences({"invoice_no": 700})
-            moved = db.next_id("invoice_no")
-            store.wipe(db)
-            wiped = db.next_id("invoice_no")
-        assert (moved, wiped) == (701, SEQUENCE_START["invoice_no"] + 1)
-        assert _sequence(store, "invoice_no") == wiped
-    finally:
-        store.close()
+def _fail_inside(store: Store, work: Callable[[Transaction], object]) -> None:
+    """Run work in a transaction that then fails, as a call raising after its writes does."""
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        work(db)
+        raise RuntimeError("the call fails after its writes")
 
 
-def test_values_kept_across_transactions_are_dropped_when_one_rolls_back() -> None:
-    store = Store()
-    try:
-        with store.transaction() as db:
-            db.kept["read"] = 1
-        try:
-            with store.transaction() as db:
-                assert db.kept["read"] == 1
-                db.kept["written"] = 2
-                raise RuntimeError("the call fails after writing")
-        except RuntimeError:
-            pass
-        with store.transaction() as db:
-            assert db.kept == {}
-    finally:
-        store.close()
+def test_numbers_follow_the_database_after_a_rolled_back_transaction(store: Store) -> None:
+    with store.transaction() as db:
+        first = db.next_id("order_no")
+    _fail_inside(store, lambda db: db.next_id("order_no"))
+    with store.transaction() as db:
+        again = db.next_id("order_no")
+    # the rolled-back number is handed out again, and the table agrees with what was given
+    assert again == first + 1
+    assert _sequence(store, "order_no") == again
+
+
+def test_numbers_restart_from_a_sequence_moved_or_wiped_under_them(store: Store) -> None:
+    with store.transaction() as db:
+        db.next_id("invoice_no")
+        db.start_sequences({"invoice_no": 700})
+        moved = db.next_id("invoice_no")
+        store.wipe(db)
+        wiped = db.next_id("invoice_no")
+    assert (moved, wiped) == (701, SEQUENCE_START["invoice_no"] + 1)
+    assert _sequence(store, "invoice_no") == wiped
+
+
+def test_values_kept_across_transactions_are_dropped_when_one_rolls_back(store: Store) -> None:
+    with store.transaction() as db:
+        db.kept["read"] = 1
+    with store.transaction() as db:
+        assert db.kept["read"] == 1
+    _fail_inside(store, lambda db: db.kept.update(written=2))
+    with store.transaction() as db:
+        assert db.kept == {}
 
 
 def test_an_advanced_clock_is_read_again_by_the_next_call() -> None:
