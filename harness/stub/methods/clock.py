@@ -53,6 +53,6 @@ def advance_virtual_datetime_m(ctx: CallContext, params: dict[str, Any]) -> dict
             "SET offset_hours = offset_hours + excluded.offset_hours",
             (client_no, hours),
         )
-        db.forget(clock_key(client_no))  # the offset read above is stale now
-        db.memo.clear()
+        db.forget(clock_key(client_no))
+        db.memo.clear()  # the offset read above is stale now
         return _clock_fields(ctx, db)
