@@ -41,6 +41,7 @@ from harness.stub.invoicing import (
     store_invoice,
 )
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance
+from harness.stub.store import Transaction
 
 __all__ = ["gen_invoice", "gen_invoice_m"]
 
@@ -233,10 +234,14 @@ def _run(
     with ctx.store.transaction() as db:
         started = ctx.now(db)[1]
         marks = ",".join("?" * len(group_nos))
-        busy = db.one(
-            "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
-            f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
-            (tenant.client_no, *group_nos, ctx.stamp(db)),
+        busy = (
+            db.one(
+                "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
+                f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
+                (tenant.client_no, *group_nos, ctx.stamp(db)),
+            )
+            if _may_hold_marks(db, tenant.client_no)
+            else None
         )
         if busy is not None:
             raise in_progress()
@@ -262,7 +267,24 @@ def _run(
                 "(client_no, billing_group_no, token, until) VALUES (?, ?, 'held', ?)",
                 [(tenant.client_no, number, until) for number in group_nos],
             )
+            db.kept[_marks_key(tenant.client_no)] = True
         return results
+
+
+def _marks_key(client_no: int) -> tuple[str, int]:
+    return ("invoicing_marks", client_no)
+
+
+def _may_hold_marks(db: Transaction, client_no: int) -> bool:
+    """Whether the client has any invoicing mark, kept (``db.kept``) once read: only clients
+    with ``invoice_in_progress_seconds`` ever get one, so the others skip the busy check's
+    statement. Whoever writes a mark sets the key."""
+    key = _marks_key(client_no)
+    found = db.kept.get(key)
+    if found is None:
+        row = db.one("SELECT 1 FROM invoicing_marks WHERE client_no = ? LIMIT 1", (client_no,))
+        found = db.kept[key] = row is not None
+    return found
 
 
 def _instant(moment: datetime) -> str:
