@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.stub.billing import Totals, add_months, periods_between
 from harness.stub.context import CallContext
@@ -41,9 +41,11 @@ from harness.stub.invoicing import (
     store_invoice,
 )
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance
-from harness.stub.store import Transaction
 
 __all__ = ["gen_invoice", "gen_invoice_m"]
+
+if TYPE_CHECKING:
+    from harness.stub.store import Transaction
 
 # Codes for the cases the docs describe without a code. gen_invoice_m documents 3108 "another
 # invoice in progress for the same billing group": a pending invoice is exactly that, so a
