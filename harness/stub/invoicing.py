@@ -33,6 +33,7 @@ __all__ = [
     "load_invoice",
     "mpi_states",
     "order_lines_waiting",
+    "pending_key",
     "pending_mpis",
     "store_invoice",
     "with_day",
@@ -93,12 +94,22 @@ def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, M
 def pending_mpis(db: Transaction, tenant: Tenant, account: Account) -> set[int]:
     """Master plan instances that carry a pending invoice."""
     blocked: set[int] = set()
+    key = pending_key(tenant.client_no, account.acct_no)
+    if db.kept.get(key) is False:
+        return blocked  # none when last read, and none stored since (store_invoice sets it)
     for row in db.all(
         "SELECT body FROM invoices WHERE client_no = ? AND acct_no = ? AND status = 'pending'",
         (tenant.client_no, account.acct_no),
     ):
         blocked.update(int(no) for no in json.loads(row[0]).get("mpis", {}))
+    db.kept[key] = bool(blocked)
     return blocked
+
+
+def pending_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which whether an account may hold a pending invoice is kept (``db.kept``):
+    False after a read found none, until ``store_invoice`` stores a pending one."""
+    return ("pending", client_no, acct_no)
 
 
 def order_lines_waiting(
@@ -263,6 +274,8 @@ def store_invoice(
                 "WHERE client_no = ? AND order_no = ?",
                 (invoice_no, tenant.client_no, order_no),
             )
+    if status == "pending":
+        db.kept[pending_key(tenant.client_no, draft.account.acct_no)] = True
     return invoice_no, sums
 
 
