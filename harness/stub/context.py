@@ -30,6 +30,11 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(sep=" ")
 
 
+@functools.lru_cache(maxsize=64)
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
 def clock_key(client_no: int) -> tuple[str, int]:
     """The key under which a client's clock advance is kept (``Transaction.kept``)."""
     return ("clock", client_no)
@@ -79,7 +84,7 @@ class CallContext:
 
     def today(self, db: Transaction) -> str:
         """The client's virtual date, ISO formatted."""
-        return self.now(db)[1].date().isoformat()
+        return _day(self.now(db)[1])
 
     def account(self, params: Mapping[str, Any], **lookup: Any) -> Account:
         """The account the call names, as it stands now (``accounts.find_account``)."""

@@ -79,10 +79,10 @@ class _Result:
 def _find_mpi(account: Account, params: dict[str, Any]) -> MasterPlanInstance | None:
     if "master_plan_instance_no" in params:
         number = params["master_plan_instance_no"]
-        found = next((m for m in account.mpis if m.mpi_no == number), None)
-        if found is None:
-            raise InvalidPlanInstance()
-        return found
+        for mpi in account.mpis:
+            if mpi.mpi_no == number:
+                return mpi
+        raise InvalidPlanInstance()
     if "client_master_plan_instance_id" in params:
         ident = params["client_master_plan_instance_id"]
         found = next((m for m in account.mpis if m.client_mpi_id == ident), None)
