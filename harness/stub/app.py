@@ -12,6 +12,7 @@ callers are still served one at a time, each call in its own transaction.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
@@ -246,7 +247,9 @@ def _apply_transport_faults(response: WireResponse, faults: list[Fault]) -> None
             response.drop = True
 
 
+@functools.lru_cache(maxsize=64)
 def status_line(status: int) -> str:
+    """``200 OK``: the status and its phrase (cached: every HTTP answer writes one)."""
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
