@@ -12,7 +12,9 @@ fixture's terms hold).
 transactions (nothing else can write it), for a file for one transaction. Whoever writes such a
 row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept today: sequence
 values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan terms
-(``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``).
+(``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client holds
+invoicing marks (``methods/invoices.py``) and whether an account may hold a pending invoice
+(``invoicing.pending_key``).
 """
 
 from __future__ import annotations
