@@ -43,6 +43,7 @@ __all__ = [
     "plan_date",
     "save_account",
     "set_terms",
+    "terms_key",
 ]
 
 T = TypeVar("T")
@@ -62,10 +63,14 @@ def live_account(db: Transaction, tenant: Tenant, acct_no: int) -> Account | Non
         if row is None:
             return None
         base = _from_body(acct_no, json.loads(row[0]))
-    terms = db.all(
-        "SELECT * FROM plan_terms WHERE client_no = ? AND acct_no = ? ORDER BY mpi_no",
-        (tenant.client_no, acct_no),
-    )
+    # kept: every call looks its account up, and only set_terms changes them
+    by_account = db.kept.setdefault(terms_key(tenant.client_no), {})
+    terms = by_account.get(acct_no)
+    if terms is None:
+        terms = by_account[acct_no] = db.all(
+            "SELECT * FROM plan_terms WHERE client_no = ? AND acct_no = ? ORDER BY mpi_no",
+            (tenant.client_no, acct_no),
+        )
     if not terms:
         return base
     mpis = {mpi.mpi_no: mpi for mpi in base.mpis}
@@ -256,6 +261,7 @@ def set_terms(
     assigned: str | None = None,
 ) -> None:
     """Record a plan instance's terms as a call set them (assigned: its plan date, if new)."""
+    db.forget(terms_key(tenant.client_no))
     db.execute(
         "INSERT INTO plan_terms (client_no, mpi_no, acct_no, plan_no, client_mpi_id, "
         "billing_group_no, units, status, plan_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -274,6 +280,11 @@ def set_terms(
             assigned,
         ),
     )
+
+
+def terms_key(client_no: int) -> tuple[str, int]:
+    """The key under which a client's plan_terms rows are kept by account (``db.kept``)."""
+    return ("plan_terms", client_no)
 
 
 def plan_date(db: Transaction, tenant: Tenant, mpi_no: int) -> str | None:

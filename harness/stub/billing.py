@@ -12,6 +12,7 @@ invoice, so the cents lost to rounding are never lost across invoices.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,7 +55,19 @@ TAX_SERVICE_ID = "tax-sales"
 
 def dec(value: Any) -> Decimal:
     """A Decimal from a float, int, str or Decimal (floats through their shortest repr)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    if isinstance(value, Decimal):
+        return value
+    if type(value) is float and value:
+        return _float_decimal(value)
+    return Decimal(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _float_decimal(value: float) -> Decimal:
+    # Every invoice converts its line amounts, mostly the same few prices: a cache hit costs a
+    # fraction of Decimal(str()). Floats only (1 and 1.0 hash alike but print apart), zero
+    # left out (0.0 and -0.0 too); a Decimal is immutable, so sharing one is safe.
+    return Decimal(str(value))
 
 
 def money(value: Decimal) -> Decimal:
@@ -84,10 +97,11 @@ def apply_tax(
     taxable = [line for line in lines if line.get("taxable") and line["line_type"] != TAX_LINE]
     if not taxable or rate == 0:
         return Taxed(None, [], carry_in, Decimal(0))
-    seq = max(line["line_no"] for line in lines) + 1
+    seq = max([line["line_no"] for line in lines]) + 1
     carry = carry_in if per_invoice else Decimal(0)
     details: list[dict[str, Any]] = []
     total = Decimal(0)
+    rate_shown = float(rate)
     for index, line in enumerate(taxable, start=1):
         unrounded = dec(line["amount"]) * rate
         adjusted = unrounded + carry
@@ -100,7 +114,7 @@ def apply_tax(
                 "taxed_seq_num": line["line_no"],
                 "debit": float(debit),
                 "tax_authority_level": 1,
-                "tax_rate": float(rate),
+                "tax_rate": rate_shown,
                 "orig_was_tax_inclusive": 0,
                 "tax_srv_tax_type_id": "ST",
                 "tax_srv_tax_type_desc": tax_name,
@@ -160,7 +174,7 @@ def totals(lines: Iterable[dict[str, Any]], *, tax: Decimal, credit: Decimal) ->
     the ``credit`` already counted.
     """
     before = sum(
-        (dec(line["amount"]) for line in lines if line["line_type"] not in _NOT_CHARGES),
+        [dec(line["amount"]) for line in lines if line["line_type"] not in _NOT_CHARGES],
         CENT * 0,
     )
     return Totals(before_tax=money(before), tax=money(tax), credit=money(credit))
@@ -168,12 +182,15 @@ def totals(lines: Iterable[dict[str, Any]], *, tax: Decimal, credit: Decimal) ->
 
 def add_months(iso_date: str, months: int) -> str:
     """An ISO date moved by whole months, the day clamped to the month's end."""
-    year, month, day = (int(part) for part in iso_date.split("-"))
-    index = year * 12 + (month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    days = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return f"{year:04d}-{month:02d}-{min(day, days):02d}"
+    # every invoicing call moves a date or two: int() of three slices beats a generator
+    year, month, day = iso_date.split("-")
+    index = int(year) * 12 + int(month) - 1 + months
+    year_out, month_index = divmod(index, 12)
+    last = _MONTH_DAYS[month_index] if month_index != 1 or not _leap(year_out) else 29
+    return f"{year_out:04d}-{month_index + 1:02d}-{min(int(day), last):02d}"
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def periods_between(start: str, end: str, interval_months: int, *, through_end: bool) -> int:

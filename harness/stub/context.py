@@ -3,15 +3,41 @@ account lookup every method shares."""
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from harness.stub.accounts import find_account
 from harness.stub.models import Account, Tenant
 from harness.stub.store import Store, Transaction
 
-__all__ = ["CallContext"]
+__all__ = ["CallContext", "clock_key"]
+
+
+@functools.lru_cache(maxsize=64)
+def _instant(epoch_second: int, offset: int) -> tuple[datetime, datetime, int]:
+    """(system time, virtual time, offset) at a whole second: the calls within one second
+    share one reading instead of building and shifting a datetime each."""
+    system = datetime.fromtimestamp(epoch_second, UTC)
+    return system, system + timedelta(hours=offset), offset
+
+
+@functools.lru_cache(maxsize=64)
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(sep=" ")
+
+
+@functools.lru_cache(maxsize=64)
+def _day(moment: datetime) -> str:
+    return moment.date().isoformat()
+
+
+def clock_key(client_no: int) -> tuple[str, int]:
+    """The key under which a client's clock advance is kept (``Transaction.kept``)."""
+    return ("clock", client_no)
 
 
 @dataclass(frozen=True)
@@ -23,15 +49,16 @@ class CallContext:
 
     def offset_hours(self, db: Transaction) -> int:
         """The client's virtual-time offset: the fixture's plus every advance since."""
-        key = ("clock", self.tenant.client_no)
-        offset = db.memo.get(key)
-        if offset is None:
-            # read once per transaction: a call asks for the time several times
+        key = clock_key(self.tenant.client_no)
+        advanced = db.kept.get(key)
+        if advanced is None:
+            # kept: a call asks for the time several times, and only the clock's advance
+            # changes it (which forgets the key)
             row = db.one(
                 "SELECT offset_hours FROM clocks WHERE client_no = ?", (self.tenant.client_no,)
             )
-            offset = db.memo[key] = self.tenant.offset_hours + (int(row[0]) if row else 0)
-        return offset
+            advanced = db.kept[key] = int(row[0]) if row else 0
+        return self.tenant.offset_hours + advanced
 
     def now(self, db: Transaction) -> tuple[datetime, datetime, int]:
         """(system time, the client's virtual time, offset hours), system time in real UTC.
@@ -41,18 +68,25 @@ class CallContext:
         key = ("now", self.tenant.client_no)
         found = db.memo.get(key)
         if found is None:
-            offset = self.offset_hours(db)
-            system = datetime.now(UTC).replace(microsecond=0)
-            found = db.memo[key] = (system, system + timedelta(hours=offset), offset)
+            found = db.memo[key] = _instant(int(time.time()), self.offset_hours(db))
+        return found
+
+    def stamp(self, db: Transaction) -> str:
+        """The client's virtual time as the store keeps it (``2026-01-31 12:00:00+00:00``).
+
+        Formatted once per transaction, like ``now``: every row a call writes has the same one.
+        """
+        key = ("stamp", self.tenant.client_no)
+        found = db.memo.get(key)
+        if found is None:
+            found = db.memo[key] = _stamp(self.now(db)[1])
         return found
 
     def today(self, db: Transaction) -> str:
         """The client's virtual date, ISO formatted."""
-        return self.now(db)[1].date().isoformat()
+        return _day(self.now(db)[1])
 
     def account(self, params: Mapping[str, Any], **lookup: Any) -> Account:
         """The account the call names, as it stands now (``accounts.find_account``)."""
-        from harness.stub.accounts import find_account
-
         with self.store.read() as db:
             return find_account(db, self.tenant, params, **lookup)

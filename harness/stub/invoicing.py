@@ -28,11 +28,13 @@ __all__ = [
     "add_waiting_orders",
     "MpiState",
     "bill_mpi",
+    "carryover_key",
     "finish_draft",
     "invoice_entry",
     "load_invoice",
     "mpi_states",
     "order_lines_waiting",
+    "pending_key",
     "pending_mpis",
     "store_invoice",
     "with_day",
@@ -74,11 +76,11 @@ class Draft:
 
     @property
     def from_date(self) -> str | None:
-        return min((line["start"] for line in self.lines if line.get("start")), default=None)
+        return min([line["start"] for line in self.lines if line.get("start")], default=None)
 
     @property
     def to_date(self) -> str | None:
-        return max((line["end"] for line in self.lines if line.get("end")), default=None)
+        return max([line["end"] for line in self.lines if line.get("end")], default=None)
 
 
 def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, MpiState]:
@@ -99,12 +101,22 @@ def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, M
 def pending_mpis(db: Transaction, tenant: Tenant, account: Account) -> set[int]:
     """Master plan instances that carry a pending invoice."""
     blocked: set[int] = set()
+    key = pending_key(tenant.client_no, account.acct_no)
+    if db.kept.get(key) is False:
+        return blocked  # none when last read, and none stored since (store_invoice sets it)
     for row in db.all(
         "SELECT body FROM invoices WHERE client_no = ? AND acct_no = ? AND status = 'pending'",
         (tenant.client_no, account.acct_no),
     ):
         blocked.update(int(no) for no in json.loads(row[0]).get("mpis", {}))
+    db.kept[key] = bool(blocked)
     return blocked
+
+
+def pending_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which whether an account may hold a pending invoice is kept (``db.kept``):
+    False after a read found none, until ``store_invoice`` stores a pending one."""
+    return ("pending", client_no, acct_no)
 
 
 def order_lines_waiting(
@@ -189,11 +201,16 @@ def add_waiting_orders(draft: Draft, orders: Iterable[tuple[int, dict]]) -> None
 
 def finish_draft(db: Transaction, tenant: Tenant, draft: Draft) -> None:
     """Tax the draft against the account's rounding carryover (read inside the transaction)."""
-    row = db.one(
-        "SELECT tax_carryover FROM accounts WHERE client_no = ? AND acct_no = ?",
-        (tenant.client_no, draft.account.acct_no),
-    )
-    draft.carry_in = Decimal(row[0]) if row else Decimal(0)
+    key = carryover_key(tenant.client_no, draft.account.acct_no)
+    carried = db.kept.get(key)
+    if carried is None:
+        # kept: every invoice reads it, and store_invoice (which writes it) keeps the new one
+        row = db.one(
+            "SELECT tax_carryover FROM accounts WHERE client_no = ? AND acct_no = ?",
+            (tenant.client_no, draft.account.acct_no),
+        )
+        carried = db.kept[key] = Decimal(row[0]) if row else Decimal(0)
+    draft.carry_in = carried
     params = tenant.params
     taxed = apply_tax(
         draft.lines,
@@ -207,6 +224,11 @@ def finish_draft(db: Transaction, tenant: Tenant, draft: Draft) -> None:
     draft.tax_details = taxed.details
     draft.tax = taxed.total
     draft.carry_out = taxed.carry_out
+
+
+def carryover_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which an account's tax rounding carryover is kept (``db.kept``)."""
+    return ("carryover", client_no, acct_no)
 
 
 def store_invoice(
@@ -238,7 +260,7 @@ def store_invoice(
             draft.orig_invoice_no,
             draft.from_date,
             draft.to_date,
-            ctx.now(db)[1].isoformat(sep=" "),
+            ctx.stamp(db),
             str(sums.before_tax),
             str(sums.tax),
             str(sums.credit),
@@ -252,6 +274,7 @@ def store_invoice(
             "WHERE client_no = ? AND acct_no = ?",
             (str(draft.carry_out), tenant.client_no, draft.account.acct_no),
         )
+        db.kept[carryover_key(tenant.client_no, draft.account.acct_no)] = draft.carry_out
         for mpi_no, (_, new_date) in draft.mpi_dates.items():
             db.execute(
                 "UPDATE plan_instances SET next_bill_date = ?, invoice_count = invoice_count + 1 "
@@ -264,6 +287,8 @@ def store_invoice(
                 "WHERE client_no = ? AND order_no = ?",
                 (invoice_no, tenant.client_no, order_no),
             )
+    if status == "pending":
+        db.kept[pending_key(tenant.client_no, draft.account.acct_no)] = True
     return invoice_no, sums
 
 

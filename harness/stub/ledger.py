@@ -53,7 +53,7 @@ _WRITTEN_OFF = ("writeoff", "settled_writeoff")
 
 def stamp(ctx: CallContext, db: Transaction) -> str:
     """The call's instant on the client's virtual clock, as Aria prints it."""
-    return ctx.now(db)[1].isoformat(sep=" ")
+    return ctx.stamp(db)
 
 
 def iso_date(value: Any, field: str) -> str:

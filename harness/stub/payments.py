@@ -92,7 +92,7 @@ def collect(
             "approved" if result.approved else "declined",
             last_four,
             result.payment_id,
-            ctx.now(db)[1].isoformat(sep=" "),
+            ctx.stamp(db),
         ),
     )
     return Collection(result, transaction_id)

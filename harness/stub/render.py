@@ -18,7 +18,6 @@ from harness.stub.billing import TAX_LINE
 
 __all__ = ["render_lines", "render_record", "render_tax_details"]
 
-Getter = Callable[[Mapping[str, Any]], Any]
 Row = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 
@@ -35,9 +34,19 @@ class _Key:
 _key = _Key
 
 
-def _proration_factor(line: Mapping[str, Any]) -> float | None:
-    """A plan line's share of its period: 1.0 unless a plan change prorated it."""
-    return line.get("proration_factor", 1.0) if line.get("plan_no") else None
+@dataclass(frozen=True, slots=True)
+class _Expr:
+    """A value computed from the stored line, compiled into the row as this expression over
+    ``line`` and ``get`` (``line.get``): no call per field."""
+
+    source: str
+
+
+# a plan line's share of its period: 1.0 unless a plan change prorated it
+_PRORATION_FACTOR = _Expr("get('proration_factor', 1.0) if get('plan_no') else None")
+_IS_TAX = _Expr(f"int(line['line_type'] == {TAX_LINE})")
+
+Getter = Callable[[Mapping[str, Any]], Any] | _Expr
 
 
 _COMMON: dict[str, Getter] = {
@@ -65,21 +74,21 @@ _MAPPINGS: dict[str, dict[str, Getter]] = {
         **_COMMON,
         "invoice_line_no": _key("line_no"),
         # the stub keeps one chart of accounts: every service posts to account 1, "4000"
-        "service_coa_id": lambda line: 1,
-        "client_service_coa_code": lambda line: "4000",
+        "service_coa_id": _Expr("1"),
+        "client_service_coa_code": _Expr("'4000'"),
         "units": _key("units"),
         "line_amount": _key("amount"),
         "line_description": _key("description"),
         "start_date_range": _key("start"),
         "end_date_range": _key("end"),
         "base_plan_units": _key("plan_units"),
-        "proration_factor": _proration_factor,
-        "rate_schedule_tier_no": lambda line: 1 if line.get("rate_schedule_no") else None,
+        "proration_factor": _PRORATION_FACTOR,
+        "rate_schedule_tier_no": _Expr("1 if get('rate_schedule_no') else None"),
     },
     "InvoiceLineItem": {
         **_COMMON,
         "line_no": _key("line_no"),
-        "service_is_tax_ind": lambda line: int(line["line_type"] == TAX_LINE),
+        "service_is_tax_ind": _IS_TAX,
         "line_units": _key("units"),
         "line_amount": _key("amount"),
         "description": _key("description"),
@@ -96,8 +105,8 @@ _MAPPINGS: dict[str, dict[str, Getter]] = {
         "date_range_start": _key("start"),
         "date_range_end": _key("end"),
         "base_plan_units": _key("plan_units"),
-        "proration_factor": _proration_factor,
-        "tax_related_ind": lambda line: int(line["line_type"] == TAX_LINE),
+        "proration_factor": _PRORATION_FACTOR,
+        "tax_related_ind": _IS_TAX,
         "master_plan_instance_no": _key("plan_instance_no"),
         "client_mp_instance_id": _key("client_plan_instance_id"),
         "rb_line_comments": _key("comments"),
@@ -120,6 +129,8 @@ def _row_builder(schema: str) -> Row:
             value = "None"
         elif isinstance(getter, _Key):
             value = f"get({getter.name!r})"
+        elif isinstance(getter, _Expr):
+            value = f"({getter.source})"
         else:
             value = f"_f{len(computed)}(line)"
             computed[f"_f{len(computed)}"] = getter

@@ -7,6 +7,14 @@ commit or roll back together and concurrent calls never interleave inside one. A
 Accounts a call creates live in ``created_accounts``; a plan instance's terms (plan, units,
 billing group, status) in ``plan_terms`` once a call changes or creates it (until then the
 fixture's terms hold).
+
+``Transaction.kept`` holds values read once and reused: for an in-memory store across
+transactions (nothing else can write it), for a file for one transaction. Whoever writes such a
+row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept today: sequence
+values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan terms
+(``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client holds
+invoicing marks (``methods/invoices.py``) and whether an account may hold a pending invoice
+(``invoicing.pending_key``).
 """
 
 from __future__ import annotations
@@ -14,8 +22,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from harness.errors import StoreError
@@ -150,6 +157,11 @@ class Store:
         self._lock = threading.RLock()
         # changes counted by connections closed since (see renew), so the count never goes back
         self._retired_changes = 0
+        # Values read from the database and kept across transactions (Transaction.kept), so a
+        # call skips statements whose answer it already knows. Only for an in-memory database,
+        # which no other connection can write; emptied when a transaction rolls back or the
+        # rows go. A file database keeps them for one transaction.
+        self._kept: dict[Any, Any] | None = {} if self.path == ":memory:" else None
         self._conn = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -161,7 +173,7 @@ class Store:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("BEGIN IMMEDIATE")
-            db = Transaction(conn)
+            db = Transaction(conn, {})
             # no invoice is in progress at start-up (and a file from before the ``until``
             # column gets the table afresh)
             db.execute("DROP TABLE IF EXISTS invoicing_marks")
@@ -187,28 +199,18 @@ class Store:
             self._retired_changes += self._conn.total_changes + 1
             self._conn.close()
             self._conn = self._open()
+            self._forget_kept()
             _return_freed_memory()
             with self.transaction() as db:
                 seed(db)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self) -> _Exclusive:
         """One exclusive transaction: committed on success, rolled back on any exception."""
-        with self._lock:
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Transaction(conn)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        return _Exclusive(self, write=True)
 
-    @contextmanager
-    def read(self) -> Iterator[Transaction]:
+    def read(self) -> _Exclusive:
         """A consistent read (no other transaction runs meanwhile)."""
-        with self._lock:
-            yield Transaction(self._conn)
+        return _Exclusive(self, write=False)
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table, in primary-key order, as plain JSON-able dicts."""
@@ -229,8 +231,13 @@ class Store:
 
     def wipe(self, db: Transaction) -> None:
         """Delete every row (inside the caller's transaction)."""
+        self._forget_kept()
         for table in TABLES:
             db.execute(f"DELETE FROM {table}")
+
+    def _forget_kept(self) -> None:
+        if self._kept is not None:
+            self._kept.clear()
 
     def close(self) -> None:
         """Close the connection; a file database keeps its state for the next open."""
@@ -253,13 +260,54 @@ def _return_freed_memory() -> None:
     trim(0)
 
 
+class _Exclusive:
+    """``Store.transaction`` and ``Store.read`` as a plain context manager.
+
+    Every call enters one or two of these; a generator-based context manager costs several
+    times more per use.
+    """
+
+    __slots__ = ("_store", "_write")
+
+    def __init__(self, store: Store, *, write: bool) -> None:
+        self._store = store
+        self._write = write
+
+    def __enter__(self) -> Transaction:
+        store = self._store
+        store._lock.acquire()
+        if self._write:
+            try:
+                store._conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                store._lock.release()
+                raise
+        kept = store._kept
+        return Transaction(store._conn, {} if kept is None else kept)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        store = self._store
+        try:
+            if self._write:
+                if kind is not None:
+                    store._forget_kept()  # what the transaction wrote is taken back
+                    store._conn.execute("ROLLBACK")
+                else:
+                    store._conn.execute("COMMIT")
+        finally:
+            store._lock.release()
+
+
 class Transaction:
     """The statements a transaction runs; a thin layer over the connection."""
 
-    __slots__ = ("_conn", "memo")
+    __slots__ = ("_conn", "kept", "memo")
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, kept: dict[Any, Any]) -> None:
         self._conn = conn
+        # rows that change rarely, kept across transactions of an in-memory store (see Store):
+        # whoever writes one of them drops its key (``forget``)
+        self.kept = kept
         # values read once per transaction (the client's clock); whoever writes them clears it
         self.memo: dict[Any, Any] = {}
 
@@ -287,22 +335,36 @@ class Transaction:
 
     def next_id(self, name: str) -> int:
         """The next number of a sequence (unique: allocated inside the transaction)."""
-        # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
         conn = self._conn
-        if conn.execute("UPDATE sequences SET value = value + 1 WHERE name = ?", (name,)).rowcount:
-            return int(
+        key = ("sequence", name)
+        known = self.kept.get(key)
+        if known is not None:
+            value = known + 1
+            conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
+        # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
+        elif conn.execute(
+            "UPDATE sequences SET value = value + 1 WHERE name = ?", (name,)
+        ).rowcount:
+            value = int(
                 conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
             )
-        value = SEQUENCE_START.get(name, 0) + 1
-        self._conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
+        else:
+            value = SEQUENCE_START.get(name, 0) + 1
+            conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
+        self.kept[key] = value
         return value
 
     def start_sequences(self, starts: dict[str, int]) -> None:
         """Make each named sequence hand out numbers after the given start."""
         for name, value in starts.items():
+            self.forget(("sequence", name))
             self.execute(
                 "INSERT OR REPLACE INTO sequences (name, value) VALUES (?, ?)", (name, value)
             )
+
+    def forget(self, key: Any) -> None:
+        """Drop a kept value (its row was just written)."""
+        self.kept.pop(key, None)
 
     def get_meta(self, key: str) -> str | None:
         """A value of the meta table."""

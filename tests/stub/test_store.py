@@ -1,8 +1,15 @@
-"""The store gives its memory back on reset, and its change count never goes back."""
+"""The store gives its memory back on reset, its change count never goes back, and the numbers
+it hands out follow the database through rollbacks and wipes, and what it keeps across
+transactions is dropped when one rolls back or its row is written."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
+import pytest
+
 from harness.stub.service import StubService
+from harness.stub.store import SEQUENCE_START, Store, Transaction
 from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO
 
 ORDER = {
@@ -56,3 +63,66 @@ def test_reset_keeps_a_file_database_and_empties_it(tmp_path) -> None:
     finally:
         service.close()
     assert path.exists()
+
+
+def _sequence(store: Store, name: str) -> int:
+    with store.read() as db:
+        return int(db.one("SELECT value FROM sequences WHERE name = ?", (name,))[0])
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    opened = Store()
+    yield opened
+    opened.close()
+
+
+def _fail_inside(store: Store, work: Callable[[Transaction], object]) -> None:
+    """Run work in a transaction that then fails, as a call raising after its writes does."""
+    with pytest.raises(RuntimeError), store.transaction() as db:
+        work(db)
+        raise RuntimeError("the call fails after its writes")
+
+
+def test_numbers_follow_the_database_after_a_rolled_back_transaction(store: Store) -> None:
+    with store.transaction() as db:
+        first = db.next_id("order_no")
+    _fail_inside(store, lambda db: db.next_id("order_no"))
+    with store.transaction() as db:
+        again = db.next_id("order_no")
+    # the rolled-back number is handed out again, and the table agrees with what was given
+    assert again == first + 1
+    assert _sequence(store, "order_no") == again
+
+
+def test_numbers_restart_from_a_sequence_moved_or_wiped_under_them(store: Store) -> None:
+    with store.transaction() as db:
+        db.next_id("invoice_no")
+        db.start_sequences({"invoice_no": 700})
+        moved = db.next_id("invoice_no")
+        store.wipe(db)
+        wiped = db.next_id("invoice_no")
+    assert (moved, wiped) == (701, SEQUENCE_START["invoice_no"] + 1)
+    assert _sequence(store, "invoice_no") == wiped
+
+
+def test_values_kept_across_transactions_are_dropped_when_one_rolls_back(store: Store) -> None:
+    with store.transaction() as db:
+        db.kept["read"] = 1
+    with store.transaction() as db:
+        assert db.kept["read"] == 1
+    _fail_inside(store, lambda db: db.kept.update(written=2))
+    with store.transaction() as db:
+        assert db.kept == {}
+
+
+def test_an_advanced_clock_is_read_again_by_the_next_call() -> None:
+    service = StubService()
+    creds = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
+    try:
+        before = service.call("get_virtual_datetime_m", creds)
+        service.call("advance_virtual_datetime_m", {**creds, "offset_hours": 48})
+        after = service.call("get_virtual_datetime_m", creds)
+        assert after["current_offset_hours"] == before["current_offset_hours"] + 48
+    finally:
+        service.close()

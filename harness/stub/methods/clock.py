@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.stub.context import CallContext
+from harness.stub.context import CallContext, clock_key
 from harness.stub.exceptions import InvalidInput
 from harness.stub.queued_changes import apply_due
 
@@ -54,6 +54,7 @@ def advance_virtual_datetime_m(ctx: CallContext, params: dict[str, Any]) -> dict
             "SET offset_hours = offset_hours + excluded.offset_hours",
             (client_no, hours),
         )
+        db.forget(clock_key(client_no))
         db.memo.clear()  # the offset read above is stale now
         # plan changes queued for a date the clock has now reached take effect
         apply_due(db, ctx)

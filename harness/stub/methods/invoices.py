@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.stub.accounts import live_account
 from harness.stub.billing import Totals, add_months, periods_between
@@ -45,6 +45,9 @@ from harness.stub.models import Account, BillingGroup, MasterPlanInstance
 from harness.stub.queued_changes import apply_due
 
 __all__ = ["gen_invoice", "gen_invoice_m"]
+
+if TYPE_CHECKING:
+    from harness.stub.store import Transaction
 
 # Codes for the cases the docs describe without a code. gen_invoice_m documents 3108 "another
 # invoice in progress for the same billing group": a pending invoice is exactly that, so a
@@ -78,10 +81,10 @@ class _Result:
 def _find_mpi(account: Account, params: dict[str, Any]) -> MasterPlanInstance | None:
     if "master_plan_instance_no" in params:
         number = params["master_plan_instance_no"]
-        found = next((m for m in account.mpis if m.mpi_no == number), None)
-        if found is None:
-            raise InvalidPlanInstance()
-        return found
+        for mpi in account.mpis:
+            if mpi.mpi_no == number:
+                return mpi
+        raise InvalidPlanInstance()
     if "client_master_plan_instance_id" in params:
         ident = params["client_master_plan_instance_id"]
         found = next((m for m in account.mpis if m.client_mpi_id == ident), None)
@@ -235,10 +238,14 @@ def _run(
     with ctx.store.transaction() as db:
         started = ctx.now(db)[1]
         marks = ",".join("?" * len(group_nos))
-        busy = db.one(
-            "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
-            f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
-            (tenant.client_no, *group_nos, _instant(started)),
+        busy = (
+            db.one(
+                "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
+                f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
+                (tenant.client_no, *group_nos, ctx.stamp(db)),
+            )
+            if _may_hold_marks(db, tenant.client_no)
+            else None
         )
         if busy is not None:
             raise in_progress()
@@ -268,11 +275,29 @@ def _run(
                 "(client_no, billing_group_no, token, until) VALUES (?, ?, 'held', ?)",
                 [(tenant.client_no, number, until) for number in group_nos],
             )
+            db.kept[_marks_key(tenant.client_no)] = True
         return results
 
 
+def _marks_key(client_no: int) -> tuple[str, int]:
+    return ("invoicing_marks", client_no)
+
+
+def _may_hold_marks(db: Transaction, client_no: int) -> bool:
+    """Whether the client has any invoicing mark, kept (``db.kept``) once read: only clients
+    with ``invoice_in_progress_seconds`` ever get one, so the others skip the busy check's
+    statement. Whoever writes a mark sets the key."""
+    key = _marks_key(client_no)
+    found = db.kept.get(key)
+    if found is None:
+        row = db.one("SELECT 1 FROM invoicing_marks WHERE client_no = ? LIMIT 1", (client_no,))
+        found = db.kept[key] = row is not None
+    return found
+
+
 def _instant(moment: datetime) -> str:
-    """A virtual instant as stored in ``invoicing_marks.until`` (UTC: text order is time order)."""
+    """A virtual instant as stored in ``invoicing_marks.until`` (UTC: text order is time order;
+    the same text as ``CallContext.stamp``)."""
     return moment.isoformat(sep=" ")
 
 

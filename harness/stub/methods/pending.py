@@ -21,6 +21,7 @@ from harness.stub.invoicing import (
     MpiState,
     add_waiting_orders,
     bill_mpi,
+    carryover_key,
     finish_draft,
     store_invoice,
 )
@@ -81,6 +82,7 @@ def _undo(db: Transaction, ctx: CallContext, row: Any, body: dict, *, orders_to:
         "AND tax_carryover = ?",
         (body.get("carry_in", "0"), client_no, row["acct_no"], body.get("carry_out", "0")),
     )
+    db.forget(carryover_key(client_no, row["acct_no"]))
     for order_no in body.get("orders", []):
         db.execute(
             "UPDATE orders SET status = ?, invoice_no = NULL WHERE client_no = ? AND order_no = ?",

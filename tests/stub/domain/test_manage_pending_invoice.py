@@ -127,3 +127,16 @@ def test_errors(err, params, code):
 
 def test_invoice_of_another_account_is_not_found(err, pending):
     err(1002, "manage_pending_invoice_m", invoice_no=pending, acct_no=1000002)
+
+
+def test_discard_gives_the_tax_carryover_back_to_the_next_invoice(ok, pending, service):
+    def carryover() -> str:
+        rows = service.dump_state()["tables"]["accounts"]
+        return next(row["tax_carryover"] for row in rows if row["acct_no"] == ACME)
+
+    ok("manage_pending_invoice_m", invoice_no=pending, action_directive=2)
+    restored = carryover()
+    again = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)
+    details = again["out_invoices_list"][0]["tax_details"]
+    # the new invoice starts from the carryover the discard restored, not the discarded one's
+    assert details[0]["carryover_from_prev_amt"] == float(restored)
