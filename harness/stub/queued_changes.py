@@ -146,6 +146,7 @@ def _insert(
 ) -> Queued:
     queue_id = db.next_id("queue_id")
     today = ctx.today(db)
+    db.forget(due_key(ctx.tenant.client_no, acct_no))
     db.execute(
         "INSERT INTO queued_changes (queue_id, client_no, acct_no, mpi_no, queue_type, status, "
         "effective_date, queued_on, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -298,6 +299,7 @@ def start_change(
 def set_status(db: Transaction, ctx: CallContext, queued: Queued, status: int) -> None:
     """Mark a queued change deleted, executed or failed (dated on the virtual clock)."""
     column = {DELETED: "deleted_on", EXECUTED: "executed_on", FAILED: "executed_on"}[status]
+    db.forget(due_key(ctx.tenant.client_no, queued.acct_no))
     db.execute(
         f"UPDATE queued_changes SET status = ?, {column} = ? "  # noqa: S608 - a column above
         "WHERE client_no = ? AND queue_id = ?",
@@ -316,6 +318,7 @@ def reschedule(db: Transaction, ctx: CallContext, queued: Queued, new_date: Any)
     today = ctx.today(db)
     if day < today:
         raise InvalidInput(f"new_effective_date {day} is before the virtual date {today}")
+    db.forget(due_key(ctx.tenant.client_no, queued.acct_no))
     db.execute(
         "UPDATE queued_changes SET effective_date = ?, edited_on = ? "
         "WHERE client_no = ? AND queue_id = ?",
@@ -331,12 +334,11 @@ def apply_due(db: Transaction, ctx: CallContext, acct_no: int | None = None) -> 
     """
     today = ctx.today(db)
     applied = 0
-    if acct_no is not None and not db.one(
-        "SELECT 1 FROM queued_changes WHERE client_no = ? AND acct_no = ? AND status = ? "
-        "AND effective_date <= ? LIMIT 1",
-        (ctx.tenant.client_no, acct_no, QUEUED, today),
-    ):
-        return 0  # the common case on every invoice: one indexed probe
+    if acct_no is not None:
+        # the common case on every invoice: nothing queued, or nothing due yet
+        first = _first_due(db, ctx.tenant.client_no, acct_no)
+        if first is None or first > today:
+            return 0
     for queued in find_queued(db, ctx, acct_no, status=QUEUED, due_by=today):
         account = live_account(db, ctx.tenant, queued.acct_no)
         try:
@@ -351,6 +353,26 @@ def apply_due(db: Transaction, ctx: CallContext, acct_no: int | None = None) -> 
         set_status(db, ctx, queued, EXECUTED)
         applied += 1
     return applied
+
+
+def due_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which an account's earliest queued date is kept (``db.kept``); every
+    writer of queued_changes forgets it."""
+    return ("queue due", client_no, acct_no)
+
+
+def _first_due(db: Transaction, client_no: int, acct_no: int) -> str | None:
+    """The earliest effective date of the account's queued changes, or None (kept)."""
+    key = due_key(client_no, acct_no)
+    if key in db.kept:
+        return db.kept[key]
+    row = db.one(
+        "SELECT MIN(effective_date) FROM queued_changes WHERE client_no = ? AND acct_no = ? "
+        "AND status = ?",
+        (client_no, acct_no, QUEUED),
+    )
+    first = db.kept[key] = row[0] if row else None
+    return first
 
 
 def queue_records(queued: Sequence[Queued]) -> list[dict[str, Any]]:
