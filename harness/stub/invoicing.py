@@ -123,7 +123,10 @@ def order_lines_waiting(
     db: Transaction, tenant: Tenant, account: Account
 ) -> list[tuple[int, dict]]:
     """Orders of the account that wait for the next invoice, with their lines and credit."""
-    return [
+    key = waiting_key(tenant.client_no, account.acct_no)
+    if db.kept.get(key) is False:
+        return []  # none when last read, and no writer has made one wait since
+    waiting = [
         (row[0], json.loads(row[1]))
         for row in db.all(
             "SELECT order_no, body FROM orders WHERE client_no = ? AND acct_no = ? "
@@ -131,6 +134,14 @@ def order_lines_waiting(
             (tenant.client_no, account.acct_no),
         )
     ]
+    db.kept[key] = bool(waiting)
+    return waiting
+
+
+def waiting_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which whether an account may have orders waiting is kept (``db.kept``):
+    False after a read found none, until a writer makes an order wait (it forgets the key)."""
+    return ("waiting orders", client_no, acct_no)
 
 
 def bill_mpi(

@@ -13,8 +13,9 @@ transactions (nothing else can write it), for a file for one transaction. Whoeve
 row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept today: sequence
 values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan terms
 (``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client holds
-invoicing marks (``methods/invoices.py``) and whether an account may hold a pending invoice
-(``invoicing.pending_key``).
+invoicing marks (``methods/invoices.py``), whether an account may hold a pending invoice
+(``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date
+its queued plan changes fall due (``queued_changes.due_key``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from typing import Any
 from harness.stub.billing import COUPON_LINE, LINE_TYPES, TAX_LINE, dec, money, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
-from harness.stub.invoicing import Draft, finish_draft, store_invoice
+from harness.stub.invoicing import Draft, finish_draft, store_invoice, waiting_key
 from harness.stub.models import Account, InventoryItem, RateSchedule, Tenant
 from harness.stub.payments import collect
 from harness.stub.render import render_lines
@@ -219,6 +219,7 @@ def record_order(
     client_order_id: str | None,
 ) -> None:
     """Store an order waiting for an invoice: what that invoice bills (lines, coupon credit)."""
+    db.forget(waiting_key(tenant.client_no, account.acct_no))
     db.execute(
         "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
         "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",

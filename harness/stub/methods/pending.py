@@ -24,6 +24,7 @@ from harness.stub.invoicing import (
     carryover_key,
     finish_draft,
     store_invoice,
+    waiting_key,
 )
 from harness.stub.models import Account
 from harness.stub.payments import collect, collection_outcome
@@ -83,6 +84,7 @@ def _undo(db: Transaction, ctx: CallContext, row: Any, body: dict, *, orders_to:
         (body.get("carry_in", "0"), client_no, row["acct_no"], body.get("carry_out", "0")),
     )
     db.forget(carryover_key(client_no, row["acct_no"]))
+    db.forget(waiting_key(client_no, row["acct_no"]))  # the orders may wait again
     for order_no in body.get("orders", []):
         db.execute(
             "UPDATE orders SET status = ?, invoice_no = NULL WHERE client_no = ? AND order_no = ?",

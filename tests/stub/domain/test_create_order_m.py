@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -41,6 +42,24 @@ def test_bill_immediately_zero_waits_for_the_next_invoice(ok):
     invoice = ok("gen_invoice_m", acct_no=ACME, billing_group_no=70001)
     line_types = [line["line_type"] for line in invoice["out_invoices_list"][0]["invoice_items"]]
     assert 8 in line_types
+
+
+def test_an_order_placed_after_an_invoice_found_none_waiting_reaches_the_next_one(ok):
+    # the first invoice reads the account's waiting orders (none) before the order is placed
+    first = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)["invoice_no"]
+    placed = order(ok, bill_immediately=0)["order_no"]
+    due = next(
+        row["next_bill_date"]
+        for row in ok("get_acct_plans_all_m", acct_no=ACME)["all_acct_plans_m"]
+        if row["plan_instance_no"] == 20001
+    )
+    today = ok("get_virtual_datetime_m")["virtual_date"]
+    days = (date.fromisoformat(due) - date.fromisoformat(today)).days
+    ok("advance_virtual_datetime_m", offset_hours=24 * days)
+    invoice = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)
+    (entry,) = invoice["out_invoices_list"]
+    assert entry["invoice_no"] != first
+    assert placed in {line["order_no"] for line in entry["invoice_items"]}
 
 
 def test_null_bill_immediately_follows_auto_bill_orders(ok):

@@ -61,6 +61,24 @@ def test_discard_frees_the_period_for_a_new_invoice(ok, err, pending):
     assert again["invoice_no"] != pending
 
 
+def test_a_discarded_invoices_orders_wait_for_the_next_one(ok):
+    placed = ok(
+        "create_order_m",
+        account_no=ACME,
+        order_line_items_list=[{"client_sku": "WIDGET", "units": 1}],
+        bill_immediately=0,
+    )["order_no"]
+    pending = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001, force_pending="true")
+    (held,) = pending["out_invoices_list"]
+    assert placed in {line["order_no"] for line in held["invoice_items"]}
+    # another group's invoice reads the account's waiting orders: none, the pending one holds it
+    ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20002)
+    ok("manage_pending_invoice_m", invoice_no=held["invoice_no"], action_directive=2)
+    again = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)
+    (entry,) = again["out_invoices_list"]
+    assert placed in {line["order_no"] for line in entry["invoice_items"]}
+
+
 def test_regenerate_replaces_the_pending_invoice(ok, err, pending):
     answer = ok("manage_pending_invoice_m", invoice_no=pending, action_directive=3)
     new = answer["new_invoice_no"]
