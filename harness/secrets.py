@@ -31,8 +31,10 @@ __all__ = [
     "EXAMPLE_IBANS",
     "PLACEHOLDER",
     "Shape",
+    "ascii_digits",
     "base64_bytes",
     "card_brand",
+    "card_digits",
     "card_placeholder",
     "find_shapes",
     "find_fields",
@@ -253,7 +255,12 @@ def looks_placeholder(value: object) -> bool:
 # ---------------------------------------------------------------------------------- cards
 
 # (brand, lowest prefix, highest prefix, lengths): the networks' published issuer ranges
-# (the longest prefixes first, so RuPay's 508 is named before Maestro's 50)
+# (the longest prefixes first, so RuPay's 508 is named before Maestro's 50). The national
+# networks from Napas on follow the IIN table of https://en.wikipedia.org/wiki/Payment_card_number
+# (Napas 9704: 16 or 19 digits; UzCard 8600: 16; Humo 9860: 16; China T-Union 31: 19; GPN
+# 1946: 16, 18 or 19). That table leaves the check digit of Napas, UzCard and Humo unstated;
+# as ISO/IEC 7812 numbers they are held to Luhn like every other brand. BelCard's 9112 is not
+# in it: every length a card may have (16 to 19) is read as BelCard's, the prefix being rare.
 _BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
     sorted(
         (
@@ -287,6 +294,12 @@ _BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
                 ("troy", "9792", "9792", (16,)),
                 ("verve", "506099", "506198", (16, 18, 19)),
                 ("verve", "650002", "650027", (16, 18, 19)),
+                ("napas", "9704", "9704", (16, 19)),
+                ("uzcard", "8600", "8600", (16,)),
+                ("humo", "9860", "9860", (16,)),
+                ("tunion", "31", "31", (19,)),
+                ("belcard", "9112", "9112", (16, 17, 18, 19)),
+                ("gpn", "1946", "1946", (16, 18, 19)),
             )
         ),
         key=lambda entry: -len(entry[1]),
@@ -302,6 +315,25 @@ def card_brand(digits: str) -> str | None:
         if len(digits) in lengths and low <= digits[: len(low)] <= high:
             return brand
     return None
+
+
+# What people and systems write between a card's digits: spaces (no-break, figure and narrow
+# ones too), dashes of every width, dots, slashes, underscores, colons, commas, zero-width marks.
+_CARD_SEPARATOR_CHARS = (
+    r" \t\-_./\\:,\u00a0\u2007\u202f\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff"
+)
+_CARD_FIELD_SEPARATORS = re.compile(rf"[\s{_CARD_SEPARATOR_CHARS}]+")
+
+
+def ascii_digits(text: str) -> str:
+    """The digits of a text as ASCII digits, whatever their script (Arabic-Indic, fullwidth)."""
+    return "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit())
+
+
+def card_digits(text: str) -> str | None:
+    """The ASCII digits of a text written as one number (separators aside), else None."""
+    stripped = _CARD_FIELD_SEPARATORS.sub("", text)
+    return ascii_digits(stripped) if stripped.isdigit() else None
 
 
 # ---------------------------------------------------------------------------------- IBANs
@@ -339,8 +371,12 @@ def iban_valid(candidate: str) -> bool:
 # --------------------------------------------------------------------------------- shapes
 
 _NOT_DIGITS = re.compile(r"\D+")
-_SEP = r"(?:[ \t\-_./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
-_CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d(?:{_SEP}\d){{11,18}}(?!\d)", re.IGNORECASE)
+# one separator between two groups of a card's digits: a run of separator characters (of any
+# length, taken whole so a long run costs no backtracking), an encoded space, a form's "+"
+_SEP_UNIT = rf"[{_CARD_SEPARATOR_CHARS}]++|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+"
+# groups of digits joined by at most three separators each: a card, maybe with more after it
+_CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d+(?:(?:{_SEP_UNIT}){{1,3}}\d+)*", re.IGNORECASE)
+_RUN_TOKEN = re.compile(rf"{_SEP_UNIT}|(\d+)", re.IGNORECASE)
 _DECIMAL = re.compile(r"\d+\.\d+")
 _TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
 _TRACK2 = re.compile(r";?(?<!\d)\d{12,19}[=dD]\d{4}\d*\??")
@@ -384,8 +420,13 @@ def _name_before(text: str, start: int) -> str:
     return (match.group(1) or match.group(2)) if match else ""
 
 
-def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
-    """Secret-shaped spans of one text (raw, not decoded); published test cards unless asked."""
+def find_shapes(text: str, *, test_cards: bool = False, in_ids: bool = False) -> list[Shape]:
+    """Secret-shaped spans of one text (raw, not decoded); published test cards unless asked.
+
+    A card number written as an identifier's value (``order_no=...``) is not one for the
+    scrubber and the scanner; ``in_ids`` (the live-card refusal) finds those of 13 digits or
+    more too: an account or invoice number is shorter.
+    """
     found: list[Shape] = []
     if len(_NOT_DIGITS.sub("", text)) < 12:  # no card or track data without 12 digits
         return _other_shapes(text, found)
@@ -393,17 +434,18 @@ def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
         found.append(Shape(match.start(), match.end(), "track data"))
     for match in _TRACK2.finditer(text):
         number = re.split(r"[=dD]", match.group().lstrip(";"))[0]
-        if card_brand(number):
+        if card_brand(ascii_digits(number)):
             found.append(Shape(match.start(), match.end(), "track data"))
     for match in _CARD_RUN.finditer(text):
-        if _DECIMAL.fullmatch(match.group()):
+        run = match.group()
+        if len(run) < 12 or _DECIMAL.fullmatch(run):
             continue  # one point between two runs of digits: an amount, not a dotted card
-        digits = "".join(ch for ch in match.group() if ch.isdigit())
-        for candidate, _offset in _card_candidates(digits):
-            if card_brand(candidate) and (test_cards or candidate not in TEST_CARD_NUMBERS):
-                if not holds_no_card(_name_before(text, match.start())):
-                    found.append(Shape(match.start(), match.end(), "card number"))
-                break
+        under_id = holds_no_card(_name_before(text, match.start()))
+        for start, end, digits in _cards_in_run(run):
+            if under_id and not (in_ids and len(digits) >= 13):
+                continue
+            if test_cards or digits not in TEST_CARD_NUMBERS:
+                found.append(Shape(match.start() + start, match.start() + end, "card number"))
     return _other_shapes(text, found)
 
 
@@ -446,13 +488,36 @@ def _iban_end(run: str) -> int:
     return 0
 
 
-def _card_candidates(digits: str) -> Iterator[tuple[str, int]]:
-    """The whole run first, then the card-length windows inside a longer run of digits."""
-    yield digits, 0
-    if len(digits) > 19:
-        for size in (16, 15, 19, 14, 13):
-            for offset in range(len(digits) - size + 1):
-                yield digits[offset : offset + size], offset
+def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, digits)`` of each card in a run of digit groups, left to right.
+
+    A card is a stretch of whole groups of a brand's length, range and check digit, so one
+    followed by a CVV or an expiry (``4731 5000 0000 0007 12/28``) or after a quantity is
+    found; from each group the longest such stretch is taken (the most hidden). A group is
+    never cut: a compact number of 17 to 19 digits is one number, as it would be on a card.
+    Each group starts at most eight stretches (lengths 12 to 19), so the cost is linear.
+    """
+    tokens = _RUN_TOKEN.finditer(run)  # separators first: "&#160;" and "%20" hold digits
+    groups = [(m.start(), m.end(), ascii_digits(m.group(1))) for m in tokens if m.group(1)]
+    first = 0
+    while first < len(groups):
+        best: tuple[int, str] | None = None
+        digits = ""
+        for last in range(first, len(groups)):
+            digits += groups[last][2]
+            if len(digits) > 19:
+                break
+            if digits in TEST_CARD_NUMBERS:  # a sandbox's card, then its CVV or expiry
+                best = (last, digits)
+                break
+            if card_brand(digits):
+                best = (last, digits)
+        if best is None:
+            first += 1
+            continue
+        last, digits = best
+        yield groups[first][0], groups[last][1], digits
+        first = last + 1
 
 
 # --------------------------------------------------------------------------------- masker
