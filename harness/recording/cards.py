@@ -38,8 +38,9 @@ def is_card_number(text: str) -> bool:
     return digits is not None and card_brand(digits) is not None
 
 
-# An identifier's value is refused from this many digits: account, invoice and order numbers
-# are shorter, and only Maestro issues 12-digit cards.
+# An identifier's value is refused from this many digits: Aria's documentation gives account,
+# invoice and order numbers no length, but they are far shorter in practice, and only Maestro
+# issues 12-digit cards.
 _ID_CARD_DIGITS = 13
 
 
