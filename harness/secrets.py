@@ -17,8 +17,10 @@ import binascii
 import html
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 from urllib.parse import unquote_plus
 
@@ -307,13 +309,24 @@ _BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
 )
 
 
+# the same ranges by their first digit: the search tries many stretches of digits per text
+_BRANDS_BY_DIGIT = {
+    digit: tuple(entry for entry in _BRANDS if entry[1][0] <= digit <= entry[2][0])
+    for digit in "0123456789"
+}
+_LENGTHS_BY_DIGIT = {
+    digit: frozenset().union(*(lengths for *_, lengths in entries))
+    for digit, entries in _BRANDS_BY_DIGIT.items()
+}
+
+
 def card_brand(digits: str) -> str | None:
     """The brand of a Luhn-valid card number of the right length for its range, else None."""
-    if not (12 <= len(digits) <= 19 and digits.isdigit() and luhn_valid(digits)):
+    if not (12 <= len(digits) <= 19 and digits.isdigit()):
         return None
-    for brand, low, high, lengths in _BRANDS:
+    for brand, low, high, lengths in _BRANDS_BY_DIGIT.get(digits[0], ()):
         if len(digits) in lengths and low <= digits[: len(low)] <= high:
-            return brand
+            return brand if luhn_valid(digits) else None
     return None
 
 
@@ -327,6 +340,8 @@ _CARD_FIELD_SEPARATORS = re.compile(rf"[\s{_CARD_SEPARATOR_CHARS}]+")
 
 def ascii_digits(text: str) -> str:
     """The digits of a text as ASCII digits, whatever their script (Arabic-Indic, fullwidth)."""
+    if text.isascii() and text.isdigit():
+        return text
     return "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit())
 
 
@@ -438,7 +453,7 @@ def find_shapes(text: str, *, test_cards: bool = False, in_ids: bool = False) ->
             found.append(Shape(match.start(), match.end(), "track data"))
     for match in _CARD_RUN.finditer(text):
         run = match.group()
-        if len(run) < 12 or _DECIMAL.fullmatch(run):
+        if len(_NOT_DIGITS.sub("", run)) < 12 or _DECIMAL.fullmatch(run):
             continue  # one point between two runs of digits: an amount, not a dotted card
         under_id = holds_no_card(_name_before(text, match.start()))
         for start, end, digits in _cards_in_run(run):
@@ -499,14 +514,19 @@ def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
     """
     tokens = _RUN_TOKEN.finditer(run)  # separators first: "&#160;" and "%20" hold digits
     groups = [(m.start(), m.end(), ascii_digits(m.group(1))) for m in tokens if m.group(1)]
+    every = "".join(digits for _, _, digits in groups)
+    # offsets[i]: where group i's digits start in ``every``; a stretch of groups first..last
+    # is every[offsets[first] : offsets[last + 1]]
+    offsets = list(accumulate((len(digits) for _, _, digits in groups), initial=0))
     first = 0
     while first < len(groups):
         best: tuple[int, str] | None = None
-        digits = ""
-        for last in range(first, len(groups)):
-            digits += groups[last][2]
-            if len(digits) > 19:
-                break
+        lengths = _LENGTHS_BY_DIGIT[every[offsets[first]]]  # test cards are of these too
+        last = bisect_left(offsets, offsets[first] + 12) - 1  # the shortest stretch of 12+
+        while (last := last + 1) < len(offsets) and offsets[last] - offsets[first] <= 19:
+            if offsets[last] - offsets[first] not in lengths:
+                continue
+            digits = every[offsets[first] : offsets[last]]
             if digits in TEST_CARD_NUMBERS:  # a sandbox's card, then its CVV or expiry
                 best = (last, digits)
                 break
@@ -516,8 +536,8 @@ def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
             first += 1
             continue
         last, digits = best
-        yield groups[first][0], groups[last][1], digits
-        first = last + 1
+        yield groups[first][0], groups[last - 1][1], digits
+        first = last
 
 
 # --------------------------------------------------------------------------------- masker
