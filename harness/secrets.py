@@ -507,7 +507,7 @@ def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
     """``(start, end, digits)`` of each card in a run of digit groups, left to right.
 
     A card is a stretch of whole groups of a brand's length, range and check digit, so one
-    followed by a CVV or an expiry (``4731 5000 0000 0007 12/28``) or after a quantity is
+    followed by a CVV or an expiry (``4111 1111 1111 1111 12/28``) or after a quantity is
     found; from each group the longest such stretch is taken (the most hidden). A group is
     never cut: a compact number of 17 to 19 digits is one number, as it would be on a card.
     Each group starts at most eight stretches (lengths 12 to 19), so the cost is linear.
