@@ -511,13 +511,23 @@ def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
     found; from each group the longest such stretch is taken (the most hidden). A group is
     never cut: a compact number of 17 to 19 digits is one number, as it would be on a card.
     Each group starts at most eight stretches (lengths 12 to 19), so the cost is linear.
+    A comma or a colon also lists numbers (``[40012345,40012346]``, ``12:30``): groups joined
+    by one make a card only when none is longer than a card's printed groups (six digits).
     """
-    tokens = _RUN_TOKEN.finditer(run)  # separators first: "&#160;" and "%20" hold digits
-    groups = [(m.start(), m.end(), ascii_digits(m.group(1))) for m in tokens if m.group(1)]
+    groups: list[tuple[int, int, str]] = []
+    listed = [0]  # listed[k]: how many of the first k groups follow a comma or a colon
+    end = 0
+    for token in _RUN_TOKEN.finditer(run):  # separators first: "&#160;" and "%20" hold digits
+        if token.group(1):
+            comma = bool(groups) and any(mark in run[end : token.start()] for mark in ",:")
+            listed.append(listed[-1] + comma)
+            groups.append((token.start(), token.end(), ascii_digits(token.group(1))))
+            end = token.end()
     every = "".join(digits for _, _, digits in groups)
-    # offsets[i]: where group i's digits start in ``every``; a stretch of groups first..last
-    # is every[offsets[first] : offsets[last + 1]]
+    # offsets[k]: where group k's digits start in ``every``; groups first to last - 1 are
+    # every[offsets[first] : offsets[last]]; long[k]: how many of the first k exceed six digits
     offsets = list(accumulate((len(digits) for _, _, digits in groups), initial=0))
+    long = list(accumulate((len(digits) > 6 for _, _, digits in groups), initial=0))
     first = 0
     while first < len(groups):
         best: tuple[int, str] | None = None
@@ -526,6 +536,8 @@ def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
         while (last := last + 1) < len(offsets) and offsets[last] - offsets[first] <= 19:
             if offsets[last] - offsets[first] not in lengths:
                 continue
+            if listed[last] > listed[first + 1] and long[last] > long[first]:
+                continue  # a list of numbers, not a card's groups
             digits = every[offsets[first] : offsets[last]]
             if digits in TEST_CARD_NUMBERS:  # a sandbox's card, then its CVV or expiry
                 best = (last, digits)

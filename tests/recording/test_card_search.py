@@ -122,6 +122,9 @@ ORDINARY = {
     "short ids": {"invoice_no": 12345678, "acct_no": "987654321", "po_num": "7654321"},
     "ids listed": {"order_comments": "invoices 12345678, 23456789, 34567890, 45678901"},
     "twelve-digit id": {"client_receipt_id": "675900001238"},
+    # two ids that read together as a Luhn-valid Visa number, listed as JSON and in text
+    "ids in a json list": {"plan_nos": [40012345, 40012347]},
+    "ids listed with commas": {"order_comments": "plans 40012345,40012347 and 40012345, 40012347"},
     "test card with cvv": {"order_comments": "card 4111 1111 1111 1111 123 12/28"},
     "test card in an id": {"client_order_id": "4242424242424242"},
 }
