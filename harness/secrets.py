@@ -17,7 +17,6 @@ import binascii
 import html
 import re
 import unicodedata
-from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import accumulate
@@ -314,10 +313,19 @@ _BRANDS_BY_DIGIT = {
     digit: tuple(entry for entry in _BRANDS if entry[1][0] <= digit <= entry[2][0])
     for digit in "0123456789"
 }
-_LENGTHS_BY_DIGIT = {
-    digit: frozenset().union(*(lengths for *_, lengths in entries))
-    for digit, entries in _BRANDS_BY_DIGIT.items()
-}
+
+
+@lru_cache(maxsize=4096)
+def _card_lengths(prefix: str) -> tuple[int, ...]:
+    """The lengths a card starting with these six digits may have, shortest first."""
+    entries = _BRANDS_BY_DIGIT.get(prefix[:1], ())
+    return tuple(
+        sorted(
+            frozenset().union(
+                *(lengths for _, low, high, lengths in entries if low <= prefix[: len(low)] <= high)
+            )
+        )
+    )
 
 
 def card_brand(digits: str) -> str | None:
@@ -517,9 +525,11 @@ def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
     groups: list[tuple[int, int, str]] = []
     listed = [0]  # listed[k]: how many of the first k groups follow a comma or a colon
     end = 0
+    lists = "," in run or ":" in run
     for token in _RUN_TOKEN.finditer(run):  # separators first: "&#160;" and "%20" hold digits
         if token.group(1):
-            comma = bool(groups) and any(mark in run[end : token.start()] for mark in ",:")
+            between = run[end : token.start()] if lists and groups else ""
+            comma = "," in between or ":" in between
             listed.append(listed[-1] + comma)
             groups.append((token.start(), token.end(), ascii_digits(token.group(1))))
             end = token.end()
@@ -528,17 +538,18 @@ def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
     # every[offsets[first] : offsets[last]]; long[k]: how many of the first k exceed six digits
     offsets = list(accumulate((len(digits) for _, _, digits in groups), initial=0))
     long = list(accumulate((len(digits) > 6 for _, _, digits in groups), initial=0))
+    group_at = {offset: index for index, offset in enumerate(offsets)}
     first = 0
     while first < len(groups):
         best: tuple[int, str] | None = None
-        lengths = _LENGTHS_BY_DIGIT[every[offsets[first]]]  # test cards are of these too
-        last = bisect_left(offsets, offsets[first] + 12) - 1  # the shortest stretch of 12+
-        while (last := last + 1) < len(offsets) and offsets[last] - offsets[first] <= 19:
-            if offsets[last] - offsets[first] not in lengths:
-                continue
+        start = offsets[first]
+        for length in _card_lengths(every[start : start + 6]):  # test cards' lengths too
+            last = group_at.get(start + length)
+            if last is None:
+                continue  # it would cut a group
             if listed[last] > listed[first + 1] and long[last] > long[first]:
                 continue  # a list of numbers, not a card's groups
-            digits = every[offsets[first] : offsets[last]]
+            digits = every[start : start + length]
             if digits in TEST_CARD_NUMBERS:  # a sandbox's card, then its CVV or expiry
                 best = (last, digits)
                 break
