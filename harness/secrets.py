@@ -30,6 +30,7 @@ __all__ = [
     "ARIA_CLIENT_NO_PLACEHOLDER",
     "CARD_PREFIX",
     "EXAMPLE_IBANS",
+    "ID_CARD_DIGITS",
     "PLACEHOLDER",
     "Shape",
     "ascii_digits",
@@ -338,6 +339,11 @@ def card_brand(digits: str) -> str | None:
     return None
 
 
+# A card number under an identifier's name counts for the live refusal from this many digits:
+# Aria's documentation gives account, invoice and order numbers no length, but they are far
+# shorter in practice, and only Maestro issues 12-digit cards.
+ID_CARD_DIGITS = 13
+
 # What people and systems write between a card's digits: spaces (no-break, figure and narrow
 # ones too), dashes of every width, dots, slashes, underscores, colons, commas, zero-width marks.
 _CARD_SEPARATOR_CHARS = (
@@ -447,8 +453,8 @@ def find_shapes(text: str, *, test_cards: bool = False, in_ids: bool = False) ->
     """Secret-shaped spans of one text (raw, not decoded); published test cards unless asked.
 
     A card number written as an identifier's value (``order_no=...``) is not one for the
-    scrubber and the scanner; ``in_ids`` (the live-card refusal) finds those of 13 digits or
-    more too: an account or invoice number is shorter.
+    scrubber and the scanner; ``in_ids`` (the live-card refusal) finds those of
+    ``ID_CARD_DIGITS`` digits or more too: an account or invoice number is shorter.
     """
     found: list[Shape] = []
     if len(_NOT_DIGITS.sub("", text)) < 12:  # no card or track data without 12 digits
@@ -465,7 +471,7 @@ def find_shapes(text: str, *, test_cards: bool = False, in_ids: bool = False) ->
             continue  # one point between two runs of digits: an amount, not a dotted card
         under_id = holds_no_card(_name_before(text, match.start()))
         for start, end, digits in _cards_in_run(run):
-            if under_id and not (in_ids and len(digits) >= 13):
+            if under_id and not (in_ids and len(digits) >= ID_CARD_DIGITS):
                 continue
             if test_cards or digits not in TEST_CARD_NUMBERS:
                 found.append(Shape(match.start() + start, match.start() + end, "card number"))

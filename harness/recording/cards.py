@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from harness.facts import TEST_CARD_NUMBERS
 from harness.secrets import (
+    ID_CARD_DIGITS,
     ascii_digits,
     card_brand,
     card_digits,
@@ -36,12 +37,6 @@ def is_card_number(text: str) -> bool:
     """True for a card number of a known brand (range, length, Luhn), separators allowed."""
     digits = card_digits(str(text))
     return digits is not None and card_brand(digits) is not None
-
-
-# An identifier's value is refused from this many digits: Aria's documentation gives account,
-# invoice and order numbers no length, but they are far shorter in practice, and only Maestro
-# issues 12-digit cards.
-_ID_CARD_DIGITS = 13
 
 
 def _card_digits(value: Any) -> str | None:
@@ -75,7 +70,7 @@ def _holds_real_card(value: Any, *, card_field: bool, id_field: bool = False) ->
         parts = value.split("|")
     else:
         parts = [value]
-    least = _ID_CARD_DIGITS if id_field else 12
+    least = ID_CARD_DIGITS if id_field else 12
     for part in parts:
         if card_field and _real(_card_digits(part)):
             return True
