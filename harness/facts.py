@@ -51,19 +51,16 @@ TEST_CARD_NUMBERS: frozenset[str] = frozenset(
 )
 
 
+# a digit doubled, its two digits summed: what Luhn adds for every second digit from the right
+_LUHN_DOUBLED = str.maketrans("0123456789", "0246813579")
+
+
 def luhn_valid(digits: str) -> bool:
-    """The Luhn (mod 10) check of a string of digits."""
-    if not digits.isdigit():
+    """The Luhn (mod 10) check of a string of ASCII digits."""
+    if not (digits.isascii() and digits.isdigit()):
         return False
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if position % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return total % 10 == 0
+    kept, doubled = digits[-1::-2], digits[-2::-2].translate(_LUHN_DOUBLED)
+    return sum(map(int, kept + doubled)) % 10 == 0
 
 
 def aria_bool(value: bool) -> str:

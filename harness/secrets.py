@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 from urllib.parse import unquote_plus
 
@@ -29,10 +30,13 @@ __all__ = [
     "ARIA_CLIENT_NO_PLACEHOLDER",
     "CARD_PREFIX",
     "EXAMPLE_IBANS",
+    "ID_CARD_DIGITS",
     "PLACEHOLDER",
     "Shape",
+    "ascii_digits",
     "base64_bytes",
     "card_brand",
+    "card_digits",
     "card_placeholder",
     "find_shapes",
     "find_fields",
@@ -289,7 +293,12 @@ def looks_placeholder(value: object) -> bool:
 # ---------------------------------------------------------------------------------- cards
 
 # (brand, lowest prefix, highest prefix, lengths): the networks' published issuer ranges
-# (the longest prefixes first, so RuPay's 508 is named before Maestro's 50)
+# (the longest prefixes first, so RuPay's 508 is named before Maestro's 50). The national
+# networks from Napas on follow the IIN table of https://en.wikipedia.org/wiki/Payment_card_number
+# (Napas 9704: 16 or 19 digits; UzCard 8600: 16; Humo 9860: 16; China T-Union 31: 19; GPN
+# 1946: 16, 18 or 19). That table leaves the check digit of Napas, UzCard and Humo unstated;
+# as ISO/IEC 7812 numbers they are held to Luhn like every other brand. BelCard's 9112 is not
+# in it: every length a card may have (16 to 19) is read as BelCard's, the prefix being rare.
 _BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
     sorted(
         (
@@ -323,6 +332,12 @@ _BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
                 ("troy", "9792", "9792", (16,)),
                 ("verve", "506099", "506198", (16, 18, 19)),
                 ("verve", "650002", "650027", (16, 18, 19)),
+                ("napas", "9704", "9704", (16, 19)),
+                ("uzcard", "8600", "8600", (16,)),
+                ("humo", "9860", "9860", (16,)),
+                ("tunion", "31", "31", (19,)),
+                ("belcard", "9112", "9112", (16, 17, 18, 19)),
+                ("gpn", "1946", "1946", (16, 18, 19)),
             )
         ),
         key=lambda entry: -len(entry[1]),
@@ -330,14 +345,60 @@ _BRANDS: tuple[tuple[str, str, str, frozenset[int]], ...] = tuple(
 )
 
 
+# the same ranges by their first digit: the search tries many stretches of digits per text
+_BRANDS_BY_DIGIT = {
+    digit: tuple(entry for entry in _BRANDS if entry[1][0] <= digit <= entry[2][0])
+    for digit in "0123456789"
+}
+
+
+@lru_cache(maxsize=4096)
+def _card_lengths(prefix: str) -> tuple[int, ...]:
+    """The lengths a card starting with these six digits may have, shortest first."""
+    entries = _BRANDS_BY_DIGIT.get(prefix[:1], ())
+    return tuple(
+        sorted(
+            frozenset().union(
+                *(lengths for _, low, high, lengths in entries if low <= prefix[: len(low)] <= high)
+            )
+        )
+    )
+
+
 def card_brand(digits: str) -> str | None:
     """The brand of a Luhn-valid card number of the right length for its range, else None."""
-    if not (12 <= len(digits) <= 19 and digits.isdigit() and luhn_valid(digits)):
+    if not (12 <= len(digits) <= 19 and digits.isdigit()):
         return None
-    for brand, low, high, lengths in _BRANDS:
+    for brand, low, high, lengths in _BRANDS_BY_DIGIT.get(digits[0], ()):
         if len(digits) in lengths and low <= digits[: len(low)] <= high:
-            return brand
+            return brand if luhn_valid(digits) else None
     return None
+
+
+# A card number under an identifier's name counts for the live refusal from this many digits:
+# Aria's documentation gives account, invoice and order numbers no length, but they are far
+# shorter in practice, and only Maestro issues 12-digit cards.
+ID_CARD_DIGITS = 13
+
+# What people and systems write between a card's digits: spaces (no-break, figure and narrow
+# ones too), dashes of every width, dots, slashes, underscores, colons, commas, zero-width marks.
+_CARD_SEPARATOR_CHARS = (
+    r" \t\-_./\\:,\u00a0\u2007\u202f\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff"
+)
+_CARD_FIELD_SEPARATORS = re.compile(rf"[\s{_CARD_SEPARATOR_CHARS}]+")
+
+
+def ascii_digits(text: str) -> str:
+    """The digits of a text as ASCII digits, whatever their script (Arabic-Indic, fullwidth)."""
+    if text.isascii() and text.isdigit():
+        return text
+    return "".join(str(unicodedata.digit(ch)) for ch in text if ch.isdigit())
+
+
+def card_digits(text: str) -> str | None:
+    """The ASCII digits of a text written as one number (separators aside), else None."""
+    stripped = _CARD_FIELD_SEPARATORS.sub("", text)
+    return ascii_digits(stripped) if stripped.isdigit() else None
 
 
 # ---------------------------------------------------------------------------------- IBANs
@@ -375,8 +436,12 @@ def iban_valid(candidate: str) -> bool:
 # --------------------------------------------------------------------------------- shapes
 
 _NOT_DIGITS = re.compile(r"\D+")
-_SEP = r"(?:[ \t\-_./\\\u00a0\u2007\u202f]|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+){0,3}"
-_CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d(?:{_SEP}\d){{11,18}}(?!\d)", re.IGNORECASE)
+# one separator between two groups of a card's digits: a run of separator characters (of any
+# length, taken whole so a long run costs no backtracking), an encoded space, a form's "+"
+_SEP_UNIT = rf"[{_CARD_SEPARATOR_CHARS}]++|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+"
+# groups of digits joined by at most three separators each: a card, maybe with more after it
+_CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d+(?:(?:{_SEP_UNIT}){{1,3}}\d+)*", re.IGNORECASE)
+_RUN_TOKEN = re.compile(rf"{_SEP_UNIT}|(\d+)", re.IGNORECASE)
 _DECIMAL = re.compile(r"\d+\.\d+")
 _TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
 _TRACK2 = re.compile(r";?(?<!\d)\d{12,19}[=dD]\d{4}\d*\??")
@@ -420,8 +485,13 @@ def _name_before(text: str, start: int) -> str:
     return (match.group(1) or match.group(2)) if match else ""
 
 
-def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
-    """Secret-shaped spans of one text (raw, not decoded); published test cards unless asked."""
+def find_shapes(text: str, *, test_cards: bool = False, in_ids: bool = False) -> list[Shape]:
+    """Secret-shaped spans of one text (raw, not decoded); published test cards unless asked.
+
+    A card number written as an identifier's value (``order_no=...``) is not one for the
+    scrubber and the scanner; ``in_ids`` (the live-card refusal) finds those of
+    ``ID_CARD_DIGITS`` digits or more too: an account or invoice number is shorter.
+    """
     found: list[Shape] = []
     if len(_NOT_DIGITS.sub("", text)) < 12:  # no card or track data without 12 digits
         return _other_shapes(text, found)
@@ -429,17 +499,18 @@ def find_shapes(text: str, *, test_cards: bool = False) -> list[Shape]:
         found.append(Shape(match.start(), match.end(), "track data"))
     for match in _TRACK2.finditer(text):
         number = re.split(r"[=dD]", match.group().lstrip(";"))[0]
-        if card_brand(number):
+        if card_brand(ascii_digits(number)):
             found.append(Shape(match.start(), match.end(), "track data"))
     for match in _CARD_RUN.finditer(text):
-        if _DECIMAL.fullmatch(match.group()):
+        run = match.group()
+        if len(_NOT_DIGITS.sub("", run)) < 12 or _DECIMAL.fullmatch(run):
             continue  # one point between two runs of digits: an amount, not a dotted card
-        digits = "".join(ch for ch in match.group() if ch.isdigit())
-        for candidate, _offset in _card_candidates(digits):
-            if card_brand(candidate) and (test_cards or candidate not in TEST_CARD_NUMBERS):
-                if not holds_no_card(_name_before(text, match.start())):
-                    found.append(Shape(match.start(), match.end(), "card number"))
-                break
+        under_id = holds_no_card(_name_before(text, match.start()))
+        for start, end, digits in _cards_in_run(run):
+            if under_id and not (in_ids and len(digits) >= ID_CARD_DIGITS):
+                continue
+            if test_cards or digits not in TEST_CARD_NUMBERS:
+                found.append(Shape(match.start() + start, match.start() + end, "card number"))
     return _other_shapes(text, found)
 
 
@@ -482,13 +553,56 @@ def _iban_end(run: str) -> int:
     return 0
 
 
-def _card_candidates(digits: str) -> Iterator[tuple[str, int]]:
-    """The whole run first, then the card-length windows inside a longer run of digits."""
-    yield digits, 0
-    if len(digits) > 19:
-        for size in (16, 15, 19, 14, 13):
-            for offset in range(len(digits) - size + 1):
-                yield digits[offset : offset + size], offset
+def _cards_in_run(run: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, digits)`` of each card in a run of digit groups, left to right.
+
+    A card is a stretch of whole groups of a brand's length, range and check digit, so one
+    followed by a CVV or an expiry (``4111 1111 1111 1111 12/28``) or after a quantity is
+    found; from each group the longest such stretch is taken (the most hidden). A group is
+    never cut: a compact number of 17 to 19 digits is one number, as it would be on a card.
+    Each group starts at most eight stretches (lengths 12 to 19), so the cost is linear.
+    A comma or a colon also lists numbers (``[40012345,40012346]``, ``12:30``): groups joined
+    by one make a card only when none is longer than a card's printed groups (six digits).
+    """
+    groups: list[tuple[int, int, str]] = []
+    listed = [0]  # listed[k]: how many of the first k groups follow a comma or a colon
+    end = 0
+    lists = "," in run or ":" in run
+    for token in _RUN_TOKEN.finditer(run):  # separators first: "&#160;" and "%20" hold digits
+        if token.group(1):
+            between = run[end : token.start()] if lists and groups else ""
+            comma = "," in between or ":" in between
+            listed.append(listed[-1] + comma)
+            groups.append((token.start(), token.end(), ascii_digits(token.group(1))))
+            end = token.end()
+    every = "".join(digits for _, _, digits in groups)
+    # offsets[k]: where group k's digits start in ``every``; groups first to last - 1 are
+    # every[offsets[first] : offsets[last]]; long[k]: how many of the first k exceed six digits
+    offsets = list(accumulate((len(digits) for _, _, digits in groups), initial=0))
+    long = list(accumulate((len(digits) > 6 for _, _, digits in groups), initial=0))
+    group_at = {offset: index for index, offset in enumerate(offsets)}
+    first = 0
+    while first < len(groups):
+        best: tuple[int, str] | None = None
+        start = offsets[first]
+        for length in _card_lengths(every[start : start + 6]):  # test cards' lengths too
+            last = group_at.get(start + length)
+            if last is None:
+                continue  # it would cut a group
+            if listed[last] > listed[first + 1] and long[last] > long[first]:
+                continue  # a list of numbers, not a card's groups
+            digits = every[start : start + length]
+            if digits in TEST_CARD_NUMBERS:  # a sandbox's card, then its CVV or expiry
+                best = (last, digits)
+                break
+            if card_brand(digits):
+                best = (last, digits)
+        if best is None:
+            first += 1
+            continue
+        last, digits = best
+        yield groups[first][0], groups[last - 1][1], digits
+        first = last
 
 
 # --------------------------------------------------------------------------------- masker

@@ -11,7 +11,10 @@ from typing import Any, NamedTuple
 
 from harness.facts import TEST_CARD_NUMBERS
 from harness.secrets import (
+    ID_CARD_DIGITS,
+    ascii_digits,
     card_brand,
+    card_digits,
     find_shapes,
     holds_no_card,
     is_card_name,
@@ -33,12 +36,8 @@ __all__ = [
 
 def is_card_number(text: str) -> bool:
     """True for a card number of a known brand (range, length, Luhn), separators allowed."""
-    digits = "".join(ch for ch in str(text) if ch.isdigit())
-    stripped = re.sub(_SEPARATORS, "", str(text))
-    return stripped == digits and card_brand(digits) is not None
-
-
-_SEPARATORS = r"[\s\-_./\\\u00a0\u2007\u202f]"
+    digits = card_digits(str(text))
+    return digits is not None and card_brand(digits) is not None
 
 
 def _card_digits(value: Any) -> str | None:
@@ -51,8 +50,7 @@ def _card_digits(value: Any) -> str | None:
     with contextlib.suppress(ValueError, OverflowError):
         if re.fullmatch(r"\d+(?:\.\d+)?[eE]\+?\d+", text):
             return str(int(float(text)))
-    stripped = re.sub(_SEPARATORS, "", text)
-    return stripped if stripped.isdigit() else None
+    return card_digits(text)
 
 
 def _real(digits: str | None) -> bool:
@@ -64,7 +62,7 @@ def _real(digits: str | None) -> bool:
     )
 
 
-def _holds_real_card(value: Any, *, card_field: bool) -> bool:
+def _holds_real_card(value: Any, *, card_field: bool, id_field: bool = False) -> bool:
     if isinstance(value, str):
         stripped = value.strip()
         if stripped[:1] in "[{":
@@ -73,25 +71,28 @@ def _holds_real_card(value: Any, *, card_field: bool) -> bool:
         parts = value.split("|")
     else:
         parts = [value]
+    least = ID_CARD_DIGITS if id_field else 12
     for part in parts:
         if card_field and _real(_card_digits(part)):
             return True
         if isinstance(part, int | float) and not isinstance(part, bool):
             digits = _card_digits(part)
-            if digits and card_brand(digits) and _real(digits):
+            if digits and len(digits) >= least and card_brand(digits) and _real(digits):
                 return True
             continue
-        if _real_card_in_text(str(part)):
+        if _real_card_in_text(str(part), least_digits=least):
             return True
     return False
 
 
-def _real_card_in_text(text: str) -> bool:
-    """A real card or track in any reading the masker knows (encoded, fullwidth, base64)."""
+def _real_card_in_text(text: str, *, least_digits: int = 12) -> bool:
+    """A real card or track in any reading the masker knows (encoded, fullwidth, base64);
+    under an identifier's name too (``client_order_id=...``), from 13 digits."""
     return any(
-        kind in {"card number", "track data"}
+        kind == "track data"
+        or (kind == "card number" and len(ascii_digits(reading[start:end])) >= least_digits)
         for reading in readings(text)
-        for _, _, kind in find_shapes(reading)
+        for start, end, kind in find_shapes(reading, in_ids=True)
     )
 
 
@@ -99,7 +100,9 @@ def find_real_cards(params: Mapping[str, Any]) -> list[str]:
     """The fields of call parameters holding a real (not published test) card number or track.
 
     Card-number fields (``cc_number`` in any spelling, bracketed or nested) are checked on
-    their digits whatever the separators; every other value on the shapes the scanner knows.
+    their digits whatever the separators; every other value on the shapes the scanner knows,
+    identifiers (``client_receipt_id``, ``po_num``) too when their value has a card's 13 to 19
+    digits: an id that is a live card number would still carry the card to the target.
     """
     found: list[str] = []
 
@@ -116,10 +119,8 @@ def find_real_cards(params: Mapping[str, Any]) -> list[str]:
                 held = card_field or (index == 1 and pair is not None and is_card_name(pair))
                 walk(child, f"{path}[{index}]", held)
         elif value is not None:
-            name = path.rsplit(".", 1)[-1]
-            if not card_field and holds_no_card(name):
-                return
-            if _holds_real_card(value, card_field=card_field):
+            id_field = not card_field and holds_no_card(path.rsplit(".", 1)[-1])
+            if _holds_real_card(value, card_field=card_field, id_field=id_field):
                 found.append(path)
 
     walk(params, "", False)

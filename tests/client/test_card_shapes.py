@@ -9,6 +9,7 @@ import pytest
 from harness import AriaClient, RealCardError
 from tests.intercept.test_card_shapes import CARD, FULLWIDTH
 from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO, FakeServer
+from tests.recording.test_card_search import NEW_BRANDS
 
 SHAPES = {
     "cc_number fullwidth": {"cc_number": FULLWIDTH},
@@ -18,6 +19,11 @@ SHAPES = {
     "cc_number underscore-separated": {
         "cc_number": "_".join(CARD[i : i + 4] for i in (0, 4, 8, 12))
     },
+    "client_receipt_id": {"client_receipt_id": CARD},
+    "po_num as an int": {"po_num": int(CARD)},
+    "notes, a national network's card": {"notes": f"paid {NEW_BRANDS['uzcard'][1]}"},
+    "notes, card then cvv": {"notes": f"card {CARD} 123"},
+    "cc_number en-dashed": {"cc_number": "\u2013".join(CARD[i : i + 4] for i in (0, 4, 8, 12))},
 }
 
 
