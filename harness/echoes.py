@@ -25,6 +25,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from harness.secrets import (
+    DIGIT_SEPARATOR_CHARS,
     PLACEHOLDER,
     base64_bytes,
     is_placeholder,
@@ -40,9 +41,11 @@ __all__ = ["Echoes", "echoes_of", "gather_sensitive", "mask_message", "sensitive
 
 _SHORT = 6
 _DIGIT_RUN = re.compile(
-    r"\d(?:(?:[\s\-./\\\u00a0\u2007\u202f+]|&nbsp;|&#0*160;|%20|%C2%A0|%2520){0,3}\d){5,}"
+    rf"\d(?:(?:[\s{DIGIT_SEPARATOR_CHARS}+]|&nbsp;|&#0*160;|%20|%C2%A0|%2520){{0,3}}\d){{5,}}"
 )
-_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-./\\\u00a0\u2007\u202f+]{1,3}(?=\d)")
+# between the digits of an echoed number: what may stand between a card's digits (one list, in
+# harness.secrets), or a form-encoded space
+_DIGIT_SEPARATORS = re.compile(rf"(?<=\d)[\s{DIGIT_SEPARATOR_CHARS}+]{{1,3}}(?=\d)")
 _DATE_OR_TIME = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
     r"|\d{2}:\d{2}(?::\d{2})?|\d{1,2}/\d{1,2}/\d{4}"

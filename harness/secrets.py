@@ -29,6 +29,7 @@ __all__ = [
     "ARIA_AUTH_KEY_PLACEHOLDER",
     "ARIA_CLIENT_NO_PLACEHOLDER",
     "CARD_PREFIX",
+    "DIGIT_SEPARATOR_CHARS",
     "EXAMPLE_IBANS",
     "ID_CARD_DIGITS",
     "PLACEHOLDER",
@@ -382,10 +383,10 @@ ID_CARD_DIGITS = 13
 
 # What people and systems write between a card's digits: spaces (no-break, figure and narrow
 # ones too), dashes of every width, dots, slashes, underscores, colons, commas, zero-width marks.
-_CARD_SEPARATOR_CHARS = (
+DIGIT_SEPARATOR_CHARS = (
     r" \t\-_./\\:,\u00a0\u2007\u202f\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff"
 )
-_CARD_FIELD_SEPARATORS = re.compile(rf"[\s{_CARD_SEPARATOR_CHARS}]+")
+_CARD_FIELD_SEPARATORS = re.compile(rf"[\s{DIGIT_SEPARATOR_CHARS}]+")
 
 
 def ascii_digits(text: str) -> str:
@@ -438,7 +439,7 @@ def iban_valid(candidate: str) -> bool:
 _NOT_DIGITS = re.compile(r"\D+")
 # one separator between two groups of a card's digits: a run of separator characters (of any
 # length, taken whole so a long run costs no backtracking), an encoded space, a form's "+"
-_SEP_UNIT = rf"[{_CARD_SEPARATOR_CHARS}]++|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+"
+_SEP_UNIT = rf"[{DIGIT_SEPARATOR_CHARS}]++|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+"
 # groups of digits joined by at most three separators each: a card, maybe with more after it
 _CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d+(?:(?:{_SEP_UNIT}){{1,3}}\d+)*", re.IGNORECASE)
 _RUN_TOKEN = re.compile(rf"{_SEP_UNIT}|(\d+)", re.IGNORECASE)
