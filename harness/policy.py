@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError, InvoiceGuardError, RealCardError
+from harness.facts import DOCUMENTED_FALSE
 
 if TYPE_CHECKING:
     from harness.recording.cards import Wire
@@ -44,8 +45,8 @@ __all__ = [
     "may_resend",
 ]
 
-# Aria reads "false" (also False, "0", 0) as false; the description's enum is "true"/"false".
-DRY_RUN_VALUE = "false"
+# The dry-run field's value the policy sends and trusts: the description's enum "false".
+DRY_RUN_VALUE = DOCUMENTED_FALSE
 # How often, and after how long a first pause (doubling), a failed send is tried again.
 RESEND_LIMIT = 2
 RESEND_BACKOFF = 0.2
@@ -139,13 +140,13 @@ def decide(
 
     specs = registry()
     spec = specs[method] if method in specs else None
-    dry_run = spec is not None and spec.is_dry_run(params)
+    dry_run = spec is not None and spec.asks_dry_run(params)
     state_changing = not (is_read(method) or dry_run)
     if target.guards_invoices:
         if prefer_dry_run and spec is not None and spec.invoicing.generates:
             dry_field = spec.invoicing.dry_run_field
-            # Only the documented spelling is trusted: a lenient reading of "0" or " FALSE"
-            # here could be a strict write on the target.
+            # Only the documented spelling is trusted (MethodSpec.asks_dry_run): a lenient
+            # reading of "0" or " FALSE" here could be a strict write on the target.
             if dry_field is not None and params.get(dry_field) != DRY_RUN_VALUE:
                 dry_params = {**params, dry_field: DRY_RUN_VALUE}
                 return _with_cards(

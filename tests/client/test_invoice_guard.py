@@ -25,7 +25,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
     "create_cm_m": ({**ACCT, "orig_invoice_no": 9}, {**ACCT, "cm_reason_cd": 1}),
     "create_order_m": (
         {"account_no": 1, "bill_immediately": 1, "order_line_items_list": []},
-        {"account_no": 1, "order_line_items_list": []},
+        {"account_no": 1, "bill_immediately": 0, "order_line_items_list": []},
     ),
     "create_order_with_plan_m": ({**ACCT, "bill_immediately": 1}, {"do_write": "false"}),
     "create_writeoff_or_dispute_m": (
@@ -102,3 +102,41 @@ def test_every_dry_run_field_lets_the_call_through(method):
     spec = registry()[method]
     assert spec.may_generate_invoice(may_invoice)
     assert not spec.may_generate_invoice({**may_invoice, "do_write": "false"})
+
+
+@pytest.mark.parametrize("method", ["create_order_m", "update_order_m"])
+@pytest.mark.parametrize("unset", [{}, {"bill_immediately": ""}, {"bill_immediately": None}])
+def test_an_unset_bill_immediately_is_refused_as_aria_falls_back_to_auto_bill_orders(
+    method, unset, fake_client, fake_aria
+):
+    # aria.yaml: unset, AUTO BILL ORDERS decides, and its default "bills immediately"
+    with pytest.raises(InvoiceGuardError, match=method):
+        fake_client.call(method, account_no=1, order_no=8, order_line_items_list=[], **unset)
+    assert fake_aria.app.received == []
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["2", "01", "1.0", "+1", "1e0", "0x1", "on", "-1", "１", ["1"], 2, 1.0],
+    ids=repr,
+)
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_an_undocumented_bill_immediately_spelling_is_refused(
+    spelling, encoding, fake_client, fake_aria
+):
+    fake_client.encoding = encoding
+    with pytest.raises(InvoiceGuardError):
+        fake_client.call(
+            "create_order_m", account_no=1, bill_immediately=spelling, order_line_items_list=[]
+        )
+    assert fake_aria.app.received == []
+
+
+@pytest.mark.parametrize(
+    "spelling", ["FALSE", " FALSE", "False", "false ", "0", "0 ", 0, 0.0, "no", ""], ids=repr
+)
+def test_only_the_documented_false_makes_gen_rb_m_a_dry_run(spelling, fake_client, fake_aria):
+    with pytest.raises(InvoiceGuardError, match="gen_rb_m"):
+        fake_client.call("gen_rb_m", invoice_no=9, do_write=spelling)
+    assert fake_aria.app.received == []
+    assert registry()["gen_rb_m"].invoice_condition({"do_write": "false"}) is None
