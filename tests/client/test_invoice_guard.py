@@ -140,3 +140,29 @@ def test_only_the_documented_false_makes_gen_rb_m_a_dry_run(spelling, fake_clien
         fake_client.call("gen_rb_m", invoice_no=9, do_write=spelling)
     assert fake_aria.app.received == []
     assert registry()["gen_rb_m"].invoice_condition({"do_write": "false"}) is None
+
+
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_rest_call_among_the_parameters_is_an_error_and_nothing_is_sent(
+    encoding, fake_client, fake_aria
+):
+    fake_client.encoding = encoding
+    with pytest.raises(ValueError, match="rest_call"):
+        fake_client.call("get_virtual_datetime_m", rest_call="gen_invoice_m")
+    assert fake_aria.app.received == []
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("update_acct_plan_m", {"custom_rates": [{"custom_rate_service_no": 1, "plan_units": 5}]}),
+        ("update_acct_complete_m", {"acct_coupons": [{"coupon_cd": "A", "alt_bill_day": 5}]}),
+        ("create_cm_m", {"cm_line_items": [{"line_no": 1, "orig_invoice_no": 9}]}),
+        ("gen_rb_m", {"invoice_no": 9, "do_write": "false", "do.write": "true"}),
+    ],
+)
+def test_a_form_call_is_judged_as_aria_reads_the_wire(method, params, fake_client, fake_aria):
+    fake_client.encoding = "form"
+    with pytest.raises(InvoiceGuardError, match=method):
+        fake_client.call(method, acct_no=1, **params)
+    assert fake_aria.app.received == []
