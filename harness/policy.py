@@ -40,6 +40,7 @@ __all__ = [
     "RESEND_LIMIT",
     "Action",
     "Decision",
+    "NO_METHOD",
     "Failure",
     "Target",
     "decide",
@@ -55,6 +56,8 @@ DRY_RUN_VALUE = DOCUMENTED_FALSE
 # How often, and after how long a first pause (doubling), a failed send is tried again.
 RESEND_LIMIT = 2
 RESEND_BACKOFF = 0.2
+# The name of a request with no rest_call in any reading: Aria's dispatcher runs nothing.
+NO_METHOD = "(no rest_call)"
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ def invoice_condition(method: str, params: Mapping[str, Any]) -> str | None:
 
     specs = registry()
     name = method_as_read(method)
+    if method == NO_METHOD:
+        return None
     if name in specs:
         spec = specs[name]
         if not spec.may_generate_invoice(params):

@@ -19,6 +19,7 @@ from typing import Any
 from harness.errors import CassetteError, NetworkBlockedError
 from harness.intercept.answers import CallRecord, Ledger, check_answer, invoices_generated
 from harness.intercept.calls import AriaCall, AriaUrls, read_call, recordable
+from harness.intercept.readings import header
 from harness.policy import Action, Target, decide
 
 __all__ = ["AriaTarget", "NetworkBlockedError", "Router"]
@@ -153,8 +154,15 @@ class Router:
             from harness.recording.scrub import sensitive_values
 
             hunt_in_logs(sensitive_values(call.params))
-            wire = Wire(request.uri, request.headers or {}, request.body)
-            call.decision = decide(call.name, call.params, self.policy_target, wire=wire)
+            wire = Wire(request.uri, request.headers or {}, recordable(request).body)
+            call.decision = decide(
+                call.name,
+                call.params,
+                self.policy_target,
+                wire=wire,
+                readings=call.readings.calls,
+                unread=call.readings.unread,
+            )
         return call
 
     def _ask_stub(self, call: AriaCall) -> dict[str, Any]:
@@ -204,7 +212,7 @@ class Router:
         __tracebackhide__ = True
         status = response.get("status", {}).get("code", 200)
         headers = response.get("headers") or {}
-        content_type = _header(headers, "Content-Type")
+        content_type = header(headers, "Content-Type")
         body = (response.get("body") or {}).get("string", b"")
         checked = check_answer(
             call.name, status=status, content_type=content_type, body=body, sent=call.params
@@ -221,13 +229,6 @@ class Router:
         self.ledger.add(record, checked.violation)
         if checked.violation is not None and self.raise_on_violation:
             raise checked.violation
-
-
-def _header(headers: Mapping[str, Any], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name.lower():
-            return value[0] if isinstance(value, list) and value else value
-    return None
 
 
 def _response(status: int, content_type: str, body: bytes) -> dict[str, Any]:
