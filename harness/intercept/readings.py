@@ -45,7 +45,10 @@ def read_all(uri: str, headers: Mapping[str, Any] | None, body: Any) -> Readings
     except FormDecodeError as exc:
         return Readings(unread=f"the request could not be read ({exc})")
     for fields in [*bodies, {}]:
-        for merged in ({**query, **fields}, {**fields, **query}, {**cookies, **fields}):
+        # PHP's $_REQUEST: the body over the query (request_order "GP"); a server configured
+        # otherwise reads the query over it, or cookies too
+        merged_ways = ({**query, **fields}, {**fields, **query}, {**fields, **cookies})
+        for merged in merged_ways:
             reading = _call(merged)
             if reading is not None and reading not in found.calls:
                 found.calls.append(reading)

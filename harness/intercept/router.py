@@ -98,7 +98,7 @@ class Router:
         """True when the answer comes from here (stub, cassette, a refusal, a block)."""
         __tracebackhide__ = True  # pytest prints frame arguments: the request
         if not self.urls.matches(request.uri):
-            return self.closed_network
+            return self.closed_network or self._refused_elsewhere(request) is not None
         call = self._decided(request)
         if call.decision.action is Action.REFUSE:
             return True
@@ -110,6 +110,10 @@ class Router:
         """The answer without sending: raises a refusal, a block or a cassette miss instead."""
         __tracebackhide__ = True
         if not self.urls.matches(request.uri):
+            refused = self._refused_elsewhere(request)
+            if refused is not None:
+                self.ledger.add(CallRecord(refused.name, None, checked=False, refused=True))
+                raise refused.decision.error
             error = NetworkBlockedError(request.uri)
             self.ledger.problem(str(error))
             raise error
@@ -143,6 +147,18 @@ class Router:
         if cassette is None or cassette.record_mode == "all":
             return False
         return recordable(request) in cassette or cassette.write_protected
+
+    def _refused_elsewhere(self, request: Any) -> AriaCall | None:
+        """A request off the dispatcher path that names a method, when the guard refuses it.
+
+        Aria's hosts run other PHP entry points (AdminTools, object queries) that may read a
+        rest_call too: whatever the path, a call sent to a real target is judged.
+        """
+        __tracebackhide__ = True
+        if not self.target.sends or not read_call(request).readings.calls:
+            return None
+        call = self._decided(request)
+        return call if call.decision.action is Action.REFUSE else None
 
     def _decided(self, request: Any) -> AriaCall:
         __tracebackhide__ = True
