@@ -18,7 +18,9 @@ whole number as an integer or its plain decimal digits): any other spelling ("2"
     above: field, than: N               the input is a number above N (absent: False; not a
                                         whole number in a documented spelling: None)
     not_in: field, values: [...]        the input is given and none of the values (absent: None)
-    some: array_field, where: rule      some item of the array satisfies the rule
+    some: array_field, where: rule      some item of the array satisfies the rule; the call's
+                                        top level is judged as one more item when it holds a
+                                        field the rule reads (a pipe column, as PHP reads it)
     all: [rule, ...] / any: [rule, ...] / not: rule
 """
 
@@ -130,15 +132,19 @@ def _not_in(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]]
 
 def _some(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], Verdict]:
     field = _field(node, "some", where)
-    inner = _compile(node.get("where") or {}, f"{where}.where")
+    inner_source = node.get("where") or {}
+    inner = _compile(inner_source, f"{where}.where")
+    columns = _fields_read(inner_source)
 
     def verdict(params: Mapping[str, Any]) -> Verdict:
+        # Aria6 pipe columns put the items' fields at the top level, where PHP reads them
+        verdicts = [inner(params)] if any(column in params for column in columns) else []
         items = params.get(field)
         if not _is_given(items):
-            return False
+            return _any(verdicts) if verdicts else False
         if not isinstance(items, Sequence) or isinstance(items, str | bytes):
             return None  # still in a wire form (pipe columns): cannot be read here
-        verdicts = [inner(item) if isinstance(item, Mapping) else None for item in items]
+        verdicts.extend(inner(item) if isinstance(item, Mapping) else None for item in items)
         return _any(verdicts)
 
     return verdict
@@ -162,6 +168,19 @@ def _not(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], V
         return None if found is None else not found
 
     return verdict
+
+
+def _fields_read(node: Any) -> set[str]:
+    """The input fields a rule reads at its own level (not inside a nested ``some``)."""
+    if not isinstance(node, Mapping):
+        return set()
+    fields = {node[kind] for kind in ("given", "is_true", "above", "not_in") if kind in node}
+    for kind in ("all", "any"):
+        for part in node.get(kind) or ():
+            fields |= _fields_read(part)
+    if "not" in node:
+        fields |= _fields_read(node["not"])
+    return {field for field in fields if isinstance(field, str)}
 
 
 def _all(verdicts: list[Verdict]) -> Verdict:

@@ -166,3 +166,63 @@ def test_a_form_call_is_judged_as_aria_reads_the_wire(method, params, fake_clien
     with pytest.raises(InvoiceGuardError, match=method):
         fake_client.call(method, acct_no=1, **params)
     assert fake_aria.app.received == []
+
+
+# Inputs Swagger 19 describes as billing now, whatever the directive says
+BILLS_NOW = {
+    "assign nso_bill_immediately": (
+        "assign_acct_plan_m",
+        {
+            **ACCT,
+            "assignment_directive": 1,
+            "nso_bill_immediately": 1,
+            "nso_item_list": [{"client_sku": "A"}],
+        },
+    ),
+    "assign invoicing_option": (
+        "assign_acct_plan_m",
+        {**ACCT, "assignment_directive": 3, "invoicing_option": 1, "proration_invoice_timing": 0},
+    ),
+    "multi nso_bill_immediately": (
+        "update_acct_plan_multi_m",
+        {
+            **ACCT,
+            "assignment_directive": 1,
+            "plan_updates": [
+                {
+                    "plan_directive": 1,
+                    "nso_bill_immediately": 1,
+                    "nso_item_array": [{"client_sku": "A"}],
+                }
+            ],
+        },
+    ),
+    "complete master plan": (
+        "update_acct_complete_m",
+        {**ACCT, "master_plan_no": 5, "master_plan_assign_directive": 2, "invoicing_option": 1},
+    ),
+    "complete master_plan_units": ("update_acct_complete_m", {**ACCT, "master_plan_units": 5}),
+    "complete status_cd": ("update_acct_complete_m", {**ACCT, "status_cd": 1}),
+    "plan alt_rate_schedule_no": ("update_acct_plan_m", {**ACCT, "alt_rate_schedule_no": 2}),
+    "plan custom_rates": (
+        "update_acct_plan_m",
+        {**ACCT, "custom_rates": [{"custom_rate_service_no": 1, "custom_rate_per_unit": 2}]},
+    ),
+    "plan units nan": ("update_acct_plan_m", {**ACCT, "plan_units": "nan"}),
+    "cancel invoice_unbilled_usage": (
+        "cancel_acct_plan_m",
+        {**ACCT, "assignment_directive": 1, "invoice_unbilled_usage": "true"},
+    ),
+    "queued invoice_unbilled_usage": (
+        "edit_acct_plan_queued_changes_m",
+        {**ACCT, "edit_queued_changes": [{"queue_edit_directive": 2, "invoice_unbilled_usage": 1}]},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BILLS_NOW))
+def test_an_input_that_bills_now_is_refused_whatever_the_directive(case, fake_client, fake_aria):
+    method, params = BILLS_NOW[case]
+    with pytest.raises(InvoiceGuardError, match=method):
+        fake_client.call(method, **params)
+    assert fake_aria.app.received == []

@@ -38,6 +38,13 @@ from harness.spec.invoicing import judge, parse_rule
         ({"some": "xs", "where": {"given": "b"}}, {"xs": [{}]}, False),
         ({"some": "xs", "where": {"given": "b"}}, {}, False),
         ({"some": "xs", "where": {"given": "b"}}, {"xs": "1|2"}, None),
+        # a pipe column at the top level is one more item, as PHP reads it
+        ({"some": "xs", "where": {"given": "b"}}, {"b": "1"}, True),
+        (
+            {"some": "xs", "where": {"not_in": "b", "values": [0]}},
+            {"xs": [{"b": 0}], "b": "1"},
+            True,
+        ),
         ({"all": [{"given": "a"}, {"state": "x"}]}, {"a": 1}, None),
         ({"all": [{"given": "a"}, {"state": "x"}]}, {}, False),
         ({"any": [{"given": "a"}, {"state": "x"}]}, {}, None),
