@@ -169,8 +169,9 @@ def _multipart(content_type: str, raw: bytes) -> list[tuple[str, Any]] | None:
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             continue
-        payload = part.get_payload(decode=True) or b""
-        pairs.append((name, payload.decode("utf-8", "replace")))
+        payload = part.get_payload(decode=True)
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        pairs.append((name, text))
     return pairs
 
 
