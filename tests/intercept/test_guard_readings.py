@@ -118,6 +118,11 @@ CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
         JSON,
         json.dumps(INVOICE).encode(),
     ),
+    "dot segments": (
+        "/api/ws/./x/../api_ws_class_dispatcher.php",
+        JSON,
+        json.dumps(INVOICE).encode(),
+    ),
     # row 13: another entry point on the host
     "AdminTools": ("/AdminTools.php/Dispatcher", FORM, urlencode(INVOICE).encode()),
     "object query": ("/api/AriaQuery/objects.php", JSON, json.dumps(INVOICE).encode()),
