@@ -42,8 +42,9 @@ def read_all(uri: str, headers: Mapping[str, Any] | None, body: Any) -> Readings
         query = php_fields(parse_qsl(urlsplit(uri).query, keep_blank_values=True))
         cookies = php_fields(_cookie_pairs(header(headers, "Cookie")))
         bodies, found.unread = _bodies(headers, body)
-    except FormDecodeError as exc:
-        return Readings(unread=f"the request could not be read ({exc})")
+    except (FormDecodeError, LookupError, TypeError, ValueError) as exc:
+        # a body no reading can take apart: refused where invoices are guarded, not a crash
+        return Readings(unread=f"the request could not be read ({type(exc).__name__})")
     for fields in [*bodies, {}]:
         # PHP's $_REQUEST: the body over the query (request_order "GP"); a server configured
         # otherwise reads the query over it, or cookies too
