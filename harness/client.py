@@ -74,7 +74,16 @@ class AriaClient:
     def check(self, method: str, params: Mapping[str, Any]) -> Decision:
         """Refuse a call before it is sent: invoices against real targets, real card numbers."""
         __tracebackhide__ = True  # pytest prints frame arguments: the params
-        decision = decide(method, params, self.target)
+        if "rest_call" in params:
+            # the body would carry this one, not the method the guard judged
+            raise ValueError("rest_call is the method, the first argument, not a parameter")
+        readings: list[tuple[str, Mapping[str, Any]]] = []
+        if self.encoding == "form":
+            from harness.formcodec import form_pairs, php_fields
+
+            # Pipe columns put item fields at the top level, where Aria reads them too.
+            readings.append((method, php_fields(form_pairs(params))))
+        decision = decide(method, params, self.target, readings=readings)
         decision.enforce()
         return decision
 

@@ -11,7 +11,9 @@ from typing import Any
 
 __all__ = [
     "TEST_CARD_NUMBERS",
+    "DOCUMENTED_FALSE",
     "aria_bool",
+    "documented_bool",
     "load_yaml",
     "luhn_valid",
     "reads_false",
@@ -73,6 +75,25 @@ def aria_bool(value: bool) -> str:
 # bill is treated as billing), only a plain false counts as false (so a dry run is a dry run).
 _TRUE_WORDS = frozenset({"true", "1", "y", "yes", "t"})
 _FALSE_WORDS = frozenset({"false", "0"})
+
+
+# The spellings Aria documents for its boolean inputs: the description's enum "true"/"false",
+# and "true" (1) on create_order_m's page. JSON and Python booleans are the same values typed.
+_DOCUMENTED_BOOLS = {"true": True, "1": True, "false": False, "0": False}
+# The one spelling of false a dry-run field is trusted with: the description's enum value. A
+# lenient reading of "0" or " FALSE" could be a strict write on the target.
+DOCUMENTED_FALSE = "false"
+
+
+def documented_bool(value: Any) -> bool | None:
+    """A boolean input read only in Aria's documented spellings; None for any other value."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return {1: True, 0: False}.get(value)
+    if isinstance(value, str):
+        return _DOCUMENTED_BOOLS.get(value)
+    return None
 
 
 def reads_true(value: Any) -> bool:

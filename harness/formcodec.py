@@ -26,6 +26,8 @@ __all__ = [
     "decode_form",
     "encode_form",
     "form_pairs",
+    "php_fields",
+    "php_key",
     "stringify",
 ]
 
@@ -114,6 +116,24 @@ def decode_form(
             for i in range(length)
         ]
     return params
+
+
+def php_key(name: str) -> str:
+    """A parameter name as PHP stores it: cut at a NUL, leading spaces dropped, "." and " "
+    turned into "_" before the first "[", and an unclosed "[" turned into "_" too."""
+    name = name.split("\0", 1)[0].lstrip(" ")
+    bracket = name.find("[")
+    base, rest = (name, "") if bracket < 0 else (name[:bracket], name[bracket:])
+    base = base.replace(" ", "_").replace(".", "_")
+    if rest and "]" not in rest:
+        rest = "_" + rest[1:]
+    return base + rest
+
+
+def php_fields(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Form pairs as PHP reads them (``$_POST``, ``$_GET``): names rewritten by ``php_key``,
+    the last of duplicate names winning, brackets nested; pipe columns stay plain fields."""
+    return decode_form([(php_key(key), value) for key, value in pairs])
 
 
 def _pipeable(items: Iterable[Any], params: Mapping[str, Any]) -> bool:

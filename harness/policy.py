@@ -8,8 +8,11 @@ and which failed sends may be sent again.
   invoice (its documented condition holds and its dry-run field does not say false) is refused
   with ``InvoiceGuardError`` unless invoicing is allowed. A caller that prefers a dry run
   (fuzzing, drift) gets the call back with the method's dry-run field set to false instead,
-  when the method has one. A method the description lacks is judged by Aria's list of other
-  invoice-generating methods; ``Target.refuse_unknown_writes`` also refuses its other writes.
+  when the method has one. The method is judged by its name as Aria may read it (case-folded,
+  stripped of blanks and control characters, a legacy name as its ``_m`` method); a name the
+  description lacks may be an invoicing method, so only a read (get_*) of that kind passes.
+  A call Aria may read several ways (query string and body, pipe columns, a body whose type
+  lies) is refused when any reading may invoice, and a body that cannot be read is refused.
 - Cards: where cards are protected (by default every target but the stub), a call carrying a
   Luhn-valid card number that is not a published test card is refused with ``RealCardError``.
 - Re-sending: a request that never reached the target may always be sent again; once it may
@@ -20,11 +23,13 @@ and which failed sends may be sent again.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError, InvoiceGuardError, RealCardError
+from harness.facts import DOCUMENTED_FALSE
 
 if TYPE_CHECKING:
     from harness.recording.cards import Wire
@@ -35,6 +40,7 @@ __all__ = [
     "RESEND_LIMIT",
     "Action",
     "Decision",
+    "NO_METHOD",
     "Failure",
     "Target",
     "decide",
@@ -42,13 +48,16 @@ __all__ = [
     "invoice_condition",
     "is_read",
     "may_resend",
+    "method_as_read",
 ]
 
-# Aria reads "false" (also False, "0", 0) as false; the description's enum is "true"/"false".
-DRY_RUN_VALUE = "false"
+# The dry-run field's value the policy sends and trusts: the description's enum "false".
+DRY_RUN_VALUE = DOCUMENTED_FALSE
 # How often, and after how long a first pause (doubling), a failed send is tried again.
 RESEND_LIMIT = 2
 RESEND_BACKOFF = 0.2
+# The name of a request with no rest_call in any reading: Aria's dispatcher runs nothing.
+NO_METHOD = "(no rest_call)"
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,6 @@ class Target:
     is_stub: bool = False
     allow_invoicing: bool = False
     protect_cards: bool | None = None  # None: protected everywhere but the stub
-    refuse_unknown_writes: bool = False
 
     @property
     def guards_cards(self) -> bool:
@@ -108,17 +116,43 @@ def is_read(method: str) -> bool:
     return method.startswith("get_")
 
 
+def method_as_read(method: str) -> str:
+    """The method Aria may run for ``method``: PHP finds functions whatever their case, the
+    name may arrive with blanks or control characters around it, and a legacy name (no
+    ``_m``) is judged as its ``_m`` method."""
+    from harness.spec import registry
+
+    name = unicodedata.normalize("NFKC", method)
+    name = "".join(char for char in name if not _is_blank(char)).casefold()
+    specs = registry()
+    if name not in specs and f"{name}_m" in specs:
+        return f"{name}_m"
+    return name
+
+
+def _is_blank(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in {"Cc", "Cf", "Zs", "Zl", "Zp"}
+
+
 def invoice_condition(method: str, params: Mapping[str, Any]) -> str | None:
     """The documented condition under which this call can generate an invoice, or None."""
     from harness.spec import registry
 
     specs = registry()
-    if method in specs:
-        spec = specs[method]
+    name = method_as_read(method)
+    if method == NO_METHOD:
+        return None
+    if name in specs:
+        spec = specs[name]
         if not spec.may_generate_invoice(params):
             return None
-        return spec.invoicing.when or f"{method} is documented as generating invoices"
-    return specs.other_invoicing_methods.get(method)
+        return spec.invoicing.when or f"{name} is documented as generating invoices"
+    if name in specs.other_invoicing_methods:
+        return specs.other_invoicing_methods[name]
+    if is_read(name):
+        return None
+    # Not in the bundled description: nothing says it cannot generate an invoice.
+    return f"{method!r} is not in the bundled description, so it may"
 
 
 def decide(
@@ -128,24 +162,33 @@ def decide(
     *,
     prefer_dry_run: bool = False,
     wire: Wire | None = None,
+    readings: Iterable[tuple[str, Mapping[str, Any]]] = (),
+    unread: str | None = None,
 ) -> Decision:
     """Send, send as a dry run, or refuse one call to ``target``; nothing is sent here.
 
     ``wire``: the raw request when the caller has it (the interception does), searched for
     real cards in its URL, headers and body beyond the parameters read from it.
+    ``readings``: other (method, params) the target may read the same request as; where
+    invoices are guarded, the call is refused when any of them may invoice. ``unread``: why
+    part of the request could not be read, which refuses it where invoices are guarded.
     """
     __tracebackhide__ = True
     from harness.spec import registry
 
     specs = registry()
-    spec = specs[method] if method in specs else None
-    dry_run = spec is not None and spec.is_dry_run(params)
-    state_changing = not (is_read(method) or dry_run)
+    name = method_as_read(method)
+    spec = specs[name] if name in specs else None
+    dry_run = spec is not None and spec.asks_dry_run(params)
+    state_changing = not (is_read(name) or dry_run)
     if target.guards_invoices:
+        refusal = _refusal(method, params, target, readings, unread, state_changing)
+        if refusal is not None:
+            return refusal
         if prefer_dry_run and spec is not None and spec.invoicing.generates:
             dry_field = spec.invoicing.dry_run_field
-            # Only the documented spelling is trusted: a lenient reading of "0" or " FALSE"
-            # here could be a strict write on the target.
+            # Only the documented spelling is trusted (MethodSpec.asks_dry_run): a lenient
+            # reading of "0" or " FALSE" here could be a strict write on the target.
             if dry_field is not None and params.get(dry_field) != DRY_RUN_VALUE:
                 dry_params = {**params, dry_field: DRY_RUN_VALUE}
                 return _with_cards(
@@ -154,13 +197,36 @@ def decide(
                     wire,
                 )
         condition = invoice_condition(method, params)
-        if condition is None and spec is None and target.refuse_unknown_writes and state_changing:
-            # Not in the bundled description: nothing says it cannot generate an invoice.
-            condition = f"{method} is not in the bundled description, so it may"
         if condition is not None:
             error = InvoiceGuardError(method, condition=condition, target=target.label)
             return Decision(Action.REFUSE, method, params, state_changing, error=error)
     return _with_cards(Decision(Action.SEND, method, params, state_changing), target, wire)
+
+
+def _refusal(
+    method: str,
+    params: Mapping[str, Any],
+    target: Target,
+    readings: Iterable[tuple[str, Mapping[str, Any]]],
+    unread: str | None,
+    state_changing: bool,
+) -> Decision | None:
+    # The refusals that no dry run can avoid: an unreadable request, another reading that
+    # may invoice (its dry-run field is not the one the policy would set).
+    condition = f"{unread}, so it may generate an invoice" if unread is not None else None
+    for other_method, other_params in readings:
+        if condition is not None:
+            break
+        if method_as_read(other_method) != method_as_read(method):
+            condition = f"the request also reads as {other_method!r}, which may invoice"
+            if invoice_condition(other_method, other_params) is None:
+                condition = f"the request names both {method!r} and {other_method!r}"
+        else:
+            condition = invoice_condition(other_method, other_params)
+    if condition is None:
+        return None
+    error = InvoiceGuardError(method, condition=condition, target=target.label)
+    return Decision(Action.REFUSE, method, params, state_changing, error=error)
 
 
 def _with_cards(decision: Decision, target: Target, wire: Wire | None) -> Decision:

@@ -10,6 +10,8 @@ from harness.formcodec import (
     decode_form,
     encode_form,
     form_pairs,
+    php_fields,
+    php_key,
 )
 
 ORDER_ITEMS = {"order_line_items_list": ("client_sku", "units", "amount")}
@@ -73,3 +75,23 @@ def test_an_index_beyond_the_limit_is_refused_instead_of_allocated() -> None:
 def test_an_unknown_style_is_refused() -> None:
     with pytest.raises(ValueError, match="'pipe' or 'brackets'"):
         encode_form({}, style="json")
+
+
+@pytest.mark.parametrize(
+    ("sent", "php"),
+    [
+        ("rest.call", "rest_call"),
+        ("rest call", "rest_call"),
+        ("  rest_call", "rest_call"),
+        ("rest[call", "rest_call"),
+        ("rest_call\0junk", "rest_call"),
+        ("items[0][a.b]", "items[0][a.b]"),
+    ],
+)
+def test_a_name_is_rewritten_as_php_stores_it(sent: str, php: str) -> None:
+    assert php_key(sent) == php
+
+
+def test_php_reads_the_last_duplicate_after_rewriting() -> None:
+    pairs = [("do_write", "false"), ("do.write", "true"), ("units", "1|2")]
+    assert php_fields(pairs) == {"do_write": "true", "units": "1|2"}

@@ -129,7 +129,6 @@ def prepare(
             target.label,
             is_stub=target.is_stub,
             allow_invoicing=allow_invoicing,
-            refuse_unknown_writes=True,  # drift replays what the description knows, or reads
         ),
         prefer_dry_run=True,
     )

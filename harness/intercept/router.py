@@ -19,6 +19,7 @@ from typing import Any
 from harness.errors import CassetteError, NetworkBlockedError
 from harness.intercept.answers import CallRecord, Ledger, check_answer, invoices_generated
 from harness.intercept.calls import AriaCall, AriaUrls, read_call, recordable
+from harness.intercept.readings import header
 from harness.policy import Action, Target, decide
 
 __all__ = ["AriaTarget", "NetworkBlockedError", "Router"]
@@ -97,7 +98,7 @@ class Router:
         """True when the answer comes from here (stub, cassette, a refusal, a block)."""
         __tracebackhide__ = True  # pytest prints frame arguments: the request
         if not self.urls.matches(request.uri):
-            return self.closed_network
+            return self.closed_network or self._refused_elsewhere(request) is not None
         call = self._decided(request)
         if call.decision.action is Action.REFUSE:
             return True
@@ -109,6 +110,10 @@ class Router:
         """The answer without sending: raises a refusal, a block or a cassette miss instead."""
         __tracebackhide__ = True
         if not self.urls.matches(request.uri):
+            refused = self._refused_elsewhere(request)
+            if refused is not None:
+                self.ledger.add(CallRecord(refused.name, None, checked=False, refused=True))
+                raise refused.decision.error
             error = NetworkBlockedError(request.uri)
             self.ledger.problem(str(error))
             raise error
@@ -143,6 +148,18 @@ class Router:
             return False
         return recordable(request) in cassette or cassette.write_protected
 
+    def _refused_elsewhere(self, request: Any) -> AriaCall | None:
+        """A request off the dispatcher path that names a method, when the guard refuses it.
+
+        Aria's hosts run other PHP entry points (AdminTools, object queries) that may read a
+        rest_call too: whatever the path, a call sent to a real target is judged.
+        """
+        __tracebackhide__ = True
+        if not self.target.sends or not read_call(request).readings.calls:
+            return None
+        call = self._decided(request)
+        return call if call.decision.action is Action.REFUSE else None
+
     def _decided(self, request: Any) -> AriaCall:
         __tracebackhide__ = True
         from harness.recording.cards import Wire
@@ -153,8 +170,15 @@ class Router:
             from harness.recording.scrub import sensitive_values
 
             hunt_in_logs(sensitive_values(call.params))
-            wire = Wire(request.uri, request.headers or {}, request.body)
-            call.decision = decide(call.name, call.params, self.policy_target, wire=wire)
+            wire = Wire(request.uri, request.headers or {}, recordable(request).body)
+            call.decision = decide(
+                call.name,
+                call.params,
+                self.policy_target,
+                wire=wire,
+                readings=call.readings.calls,
+                unread=call.readings.unread,
+            )
         return call
 
     def _ask_stub(self, call: AriaCall) -> dict[str, Any]:
@@ -204,7 +228,7 @@ class Router:
         __tracebackhide__ = True
         status = response.get("status", {}).get("code", 200)
         headers = response.get("headers") or {}
-        content_type = _header(headers, "Content-Type")
+        content_type = header(headers, "Content-Type")
         body = (response.get("body") or {}).get("string", b"")
         checked = check_answer(
             call.name, status=status, content_type=content_type, body=body, sent=call.params
@@ -221,13 +245,6 @@ class Router:
         self.ledger.add(record, checked.violation)
         if checked.violation is not None and self.raise_on_violation:
             raise checked.violation
-
-
-def _header(headers: Mapping[str, Any], name: str) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == name.lower():
-            return value[0] if isinstance(value, list) and value else value
-    return None
 
 
 def _response(status: int, content_type: str, body: bytes) -> dict[str, Any]:

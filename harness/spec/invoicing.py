@@ -6,27 +6,39 @@ far as they can), ``False`` (the inputs rule it out: no invoice) and ``None`` (i
 account's state, which the inputs cannot tell). The invoice guard refuses unless the answer is
 ``False``, so a condition the inputs cannot judge is treated as holding.
 
+A value is read only in Aria's documented spellings (``harness.facts.documented_bool``, a
+whole number as an integer or its plain decimal digits): any other spelling ("2", "01",
+" 4", 4.0, "yes") is unknown, never false, so ``not`` of it stays unknown.
+
     state: "<what it depends on>"       the account's state decides: None
     given: field                        the input is given and not empty
-    is_true: field                      the input reads as Aria's true (1, "1", "true", true)
-    above: field, than: N               the input is a number above N (not a number: None)
+    is_true: field [, absent: false]    the input reads as Aria's true (1, "1", "true", true);
+                                        absent or empty: None, as the default may be true,
+                                        unless the rule states the documented default false
+    above: field, than: N               the input is a number above N (absent: False; not a
+                                        whole number in a documented spelling: None)
     not_in: field, values: [...]        the input is given and none of the values (absent: None)
-    some: array_field, where: rule      some item of the array satisfies the rule
+    some: array_field, where: rule      some item of the array satisfies the rule; the call's
+                                        top level is judged as one more item when it holds a
+                                        field the rule reads (a pipe column, as PHP reads it)
     all: [rule, ...] / any: [rule, ...] / not: rule
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import SpecError
-from harness.facts import reads_true
+from harness.facts import documented_bool
 
 __all__ = ["Rule", "judge", "parse_rule"]
 
 Verdict = bool | None
+# "0" or digits without a leading zero: "01", "+1", " 1", "1.0", "１" are other spellings
+_DIGITS = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 @dataclass(frozen=True)
@@ -75,9 +87,17 @@ def _given(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]],
 
 def _is_true(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], Verdict]:
     field = _field(node, "is_true", where)
+    absent = node.get("absent")
+    if absent not in (None, False):
+        raise SpecError(f"{where}: absent is false (the documented default) or left out")
 
-    # absent reads as false: Aria's default for these flags
-    return lambda params: reads_true(params.get(field))
+    def verdict(params: Mapping[str, Any]) -> Verdict:
+        value = params.get(field)
+        if not _is_given(value):
+            return absent  # None: the documented default may be true
+        return documented_bool(value)
+
+    return verdict
 
 
 def _above(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], Verdict]:
@@ -88,38 +108,43 @@ def _above(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]],
         value: Any = params.get(field)
         if not _is_given(value):
             return False
-        try:
-            return float(value) > than
-        except (TypeError, ValueError):
-            return None  # not a number: Aria will refuse it, or read it its own way
+        number = _whole_number(value)
+        return None if number is None else number > than
 
     return verdict
 
 
 def _not_in(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], Verdict]:
     field = _field(node, "not_in", where)
-    values = {str(value) for value in node.get("values") or ()}
+    values = {_whole_number(value) for value in node.get("values") or ()}
+    if None in values:
+        raise SpecError(f"{where}: not_in values are whole numbers")
 
     def verdict(params: Mapping[str, Any]) -> Verdict:
         value = params.get(field)
         if not _is_given(value):
             return None  # the default applies, which the description does not state
-        return str(value).strip() not in values
+        number = _whole_number(value)
+        return None if number is None else number not in values
 
     return verdict
 
 
 def _some(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], Verdict]:
     field = _field(node, "some", where)
-    inner = _compile(node.get("where") or {}, f"{where}.where")
+    inner_source = node.get("where") or {}
+    inner = _compile(inner_source, f"{where}.where")
+    columns = _fields_read(inner_source)
 
     def verdict(params: Mapping[str, Any]) -> Verdict:
+        # Aria6 pipe columns put the items' fields at the top level, where PHP reads them
+        verdicts = [inner(params)] if any(column in params for column in columns) else []
         items = params.get(field)
         if not _is_given(items):
-            return False
+            return _any(verdicts) if verdicts else False
         if not isinstance(items, Sequence) or isinstance(items, str | bytes):
             return None  # still in a wire form (pipe columns): cannot be read here
-        verdicts = [inner(item) if isinstance(item, Mapping) else None for item in items]
+        verdicts.extend(inner(item) if isinstance(item, Mapping) else None for item in items)
         return _any(verdicts)
 
     return verdict
@@ -145,6 +170,19 @@ def _not(node: Mapping[str, Any], where: str) -> Callable[[Mapping[str, Any]], V
     return verdict
 
 
+def _fields_read(node: Any) -> set[str]:
+    """The input fields a rule reads at its own level (not inside a nested ``some``)."""
+    if not isinstance(node, Mapping):
+        return set()
+    fields = {node[kind] for kind in ("given", "is_true", "above", "not_in") if kind in node}
+    for kind in ("all", "any"):
+        for part in node.get(kind) or ():
+            fields |= _fields_read(part)
+    if "not" in node:
+        fields |= _fields_read(node["not"])
+    return {field for field in fields if isinstance(field, str)}
+
+
 def _all(verdicts: list[Verdict]) -> Verdict:
     if False in verdicts:
         return False
@@ -155,6 +193,17 @@ def _any(verdicts: list[Verdict]) -> Verdict:
     if True in verdicts:
         return True
     return None if None in verdicts else False
+
+
+def _whole_number(value: Any) -> int | None:
+    """A whole number in a documented spelling (an integer, or its plain ASCII digits)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
+        return int(value)
+    return None
 
 
 def _is_given(value: Any) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import SpecError, UnknownMethodError
+from harness.facts import DOCUMENTED_FALSE
 from harness.facts import reads_false as is_false
 from harness.spec.invoicing import Rule, parse_rule
 from harness.spec.resources import load_document
@@ -100,18 +101,26 @@ class MethodSpec:
         return self.error_codes.get(code) or self.generic_codes.get(code)
 
     def is_dry_run(self, params: Mapping[str, Any]) -> bool:
-        """True when the call asks for a dry run through the method's dry-run field."""
+        """True when Aria may read the call as a dry run (its dry-run field reads as false)."""
         dry = self.invoicing.dry_run_field
         return dry is not None and is_false(params.get(dry))
+
+    def asks_dry_run(self, params: Mapping[str, Any]) -> bool:
+        """True when the dry-run field says false in the one spelling the guard trusts."""
+        dry = self.invoicing.dry_run_field
+        if dry is None:
+            return False
+        value = params.get(dry)
+        return value is False or value == DOCUMENTED_FALSE
 
     def may_generate_invoice(self, params: Mapping[str, Any]) -> bool:
         """True when this call, as given, could generate an invoice.
 
-        False for a method that never does, a dry run, or inputs that rule the documented
-        condition out (``bill_immediately`` not set where the invoice needs it); a condition
-        that depends on the account's state counts as holding.
+        False for a method that never does, a dry run in the documented spelling, or inputs
+        that rule the documented condition out (``bill_immediately`` false where the invoice
+        needs it true); a condition that depends on the account's state counts as holding.
         """
-        if not self.invoicing.generates or self.is_dry_run(params):
+        if not self.invoicing.generates or self.asks_dry_run(params):
             return False
         rule = self.invoicing.rule
         return rule is None or rule.may_hold(params)

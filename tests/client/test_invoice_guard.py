@@ -25,7 +25,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any] | None]] = {
     "create_cm_m": ({**ACCT, "orig_invoice_no": 9}, {**ACCT, "cm_reason_cd": 1}),
     "create_order_m": (
         {"account_no": 1, "bill_immediately": 1, "order_line_items_list": []},
-        {"account_no": 1, "order_line_items_list": []},
+        {"account_no": 1, "bill_immediately": 0, "order_line_items_list": []},
     ),
     "create_order_with_plan_m": ({**ACCT, "bill_immediately": 1}, {"do_write": "false"}),
     "create_writeoff_or_dispute_m": (
@@ -102,3 +102,126 @@ def test_every_dry_run_field_lets_the_call_through(method):
     spec = registry()[method]
     assert spec.may_generate_invoice(may_invoice)
     assert not spec.may_generate_invoice({**may_invoice, "do_write": "false"})
+
+
+@pytest.mark.parametrize("unset", [{}, {"bill_immediately": ""}, {"bill_immediately": None}])
+def test_an_unset_bill_immediately_is_refused_as_aria_falls_back_to_auto_bill_orders(
+    unset, fake_client, fake_aria
+):
+    # aria.yaml: unset, AUTO BILL ORDERS decides, and its default "bills immediately"
+    with pytest.raises(InvoiceGuardError, match="create_order_m"):
+        fake_client.call("create_order_m", account_no=1, order_line_items_list=[], **unset)
+    assert fake_aria.app.received == []
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["2", "01", "1.0", "+1", "1e0", "0x1", "on", "-1", "１", ["1"], 2, 1.0],
+    ids=repr,
+)
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_an_undocumented_bill_immediately_spelling_is_refused(
+    spelling, encoding, fake_client, fake_aria
+):
+    fake_client.encoding = encoding
+    with pytest.raises(InvoiceGuardError):
+        fake_client.call(
+            "create_order_m", account_no=1, bill_immediately=spelling, order_line_items_list=[]
+        )
+    assert fake_aria.app.received == []
+
+
+@pytest.mark.parametrize(
+    "spelling", ["FALSE", " FALSE", "False", "false ", "0", "0 ", 0, 0.0, "no", ""], ids=repr
+)
+def test_only_the_documented_false_makes_gen_rb_m_a_dry_run(spelling, fake_client, fake_aria):
+    with pytest.raises(InvoiceGuardError, match="gen_rb_m"):
+        fake_client.call("gen_rb_m", invoice_no=9, do_write=spelling)
+    assert fake_aria.app.received == []
+    assert registry()["gen_rb_m"].invoice_condition({"do_write": "false"}) is None
+
+
+@pytest.mark.parametrize("encoding", ["json", "form"])
+def test_rest_call_among_the_parameters_is_an_error_and_nothing_is_sent(
+    encoding, fake_client, fake_aria
+):
+    fake_client.encoding = encoding
+    with pytest.raises(ValueError, match="rest_call"):
+        fake_client.call("get_virtual_datetime_m", rest_call="gen_invoice_m")
+    assert fake_aria.app.received == []
+
+
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [
+        ("update_acct_plan_m", {"custom_rates": [{"custom_rate_service_no": 1, "plan_units": 5}]}),
+        ("update_acct_complete_m", {"acct_coupons": [{"coupon_cd": "A", "alt_bill_day": 5}]}),
+        ("create_cm_m", {"cm_line_items": [{"line_no": 1, "orig_invoice_no": 9}]}),
+        ("gen_rb_m", {"invoice_no": 9, "do_write": "false", "do.write": "true"}),
+    ],
+)
+def test_a_form_call_is_judged_as_aria_reads_the_wire(method, params, fake_client, fake_aria):
+    fake_client.encoding = "form"
+    with pytest.raises(InvoiceGuardError, match=method):
+        fake_client.call(method, acct_no=1, **params)
+    assert fake_aria.app.received == []
+
+
+# Inputs Swagger 19 describes as billing now, whatever the directive says
+BILLS_NOW = {
+    "assign nso_bill_immediately": (
+        "assign_acct_plan_m",
+        {
+            **ACCT,
+            "assignment_directive": 1,
+            "nso_bill_immediately": 1,
+            "nso_item_list": [{"client_sku": "A"}],
+        },
+    ),
+    "assign invoicing_option": (
+        "assign_acct_plan_m",
+        {**ACCT, "assignment_directive": 3, "invoicing_option": 1, "proration_invoice_timing": 0},
+    ),
+    "multi nso_bill_immediately": (
+        "update_acct_plan_multi_m",
+        {
+            **ACCT,
+            "assignment_directive": 1,
+            "plan_updates": [
+                {
+                    "plan_directive": 1,
+                    "nso_bill_immediately": 1,
+                    "nso_item_array": [{"client_sku": "A"}],
+                }
+            ],
+        },
+    ),
+    "complete master plan": (
+        "update_acct_complete_m",
+        {**ACCT, "master_plan_no": 5, "master_plan_assign_directive": 2, "invoicing_option": 1},
+    ),
+    "complete master_plan_units": ("update_acct_complete_m", {**ACCT, "master_plan_units": 5}),
+    "complete status_cd": ("update_acct_complete_m", {**ACCT, "status_cd": 1}),
+    "plan alt_rate_schedule_no": ("update_acct_plan_m", {**ACCT, "alt_rate_schedule_no": 2}),
+    "plan custom_rates": (
+        "update_acct_plan_m",
+        {**ACCT, "custom_rates": [{"custom_rate_service_no": 1, "custom_rate_per_unit": 2}]},
+    ),
+    "plan units nan": ("update_acct_plan_m", {**ACCT, "plan_units": "nan"}),
+    "cancel invoice_unbilled_usage": (
+        "cancel_acct_plan_m",
+        {**ACCT, "assignment_directive": 1, "invoice_unbilled_usage": "true"},
+    ),
+    "queued invoice_unbilled_usage": (
+        "edit_acct_plan_queued_changes_m",
+        {**ACCT, "edit_queued_changes": [{"queue_edit_directive": 2, "invoice_unbilled_usage": 1}]},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BILLS_NOW))
+def test_an_input_that_bills_now_is_refused_whatever_the_directive(case, fake_client, fake_aria):
+    method, params = BILLS_NOW[case]
+    with pytest.raises(InvoiceGuardError, match=method):
+        fake_client.call(method, **params)
+    assert fake_aria.app.received == []

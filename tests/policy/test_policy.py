@@ -57,11 +57,57 @@ def test_prefer_dry_run_still_refuses_a_method_without_a_dry_run_field() -> None
     assert decision.action is Action.REFUSE
 
 
-def test_unknown_writes_are_refused_only_when_the_target_asks() -> None:
-    strict = Target("https://sandbox.example", refuse_unknown_writes=True)
-    assert decide("update_something_m", {}, SANDBOX).action is Action.SEND
-    assert decide("update_something_m", {}, strict).action is Action.REFUSE
-    assert decide("get_something_m", {}, strict).action is Action.SEND
+def test_an_unknown_write_may_invoice_so_only_unknown_reads_pass() -> None:
+    refused = decide("update_something_m", {}, SANDBOX)
+    assert refused.action is Action.REFUSE
+    assert "not in the bundled description" in str(refused.error)
+    assert decide("get_something_m", {}, SANDBOX).action is Action.SEND
+    assert decide("update_something_m", {}, Target("stub", is_stub=True)).action is Action.SEND
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "GEN_INVOICE_M",
+        "Gen_Invoice_M",
+        "gen_invoice_m ",
+        " gen_invoice_m",
+        "gen_invoice_m\n",
+        "gen_invoice_m\0",
+        "gen_invoice_m\u200b",
+        "ｇｅｎ_invoice_m",
+    ],
+    ids=repr,
+)
+def test_a_method_is_judged_by_its_name_as_aria_may_read_it(spelling: str) -> None:
+    decision = decide(spelling, INVOICE, SANDBOX)
+    assert decision.action is Action.REFUSE
+    assert decision.method == spelling
+
+
+@pytest.mark.parametrize(
+    ("legacy", "params"),
+    [
+        ("create_order", {"bill_immediately": 1}),
+        ("update_order", {"bill_immediately": 1}),
+        ("assign_supp_plan", {}),
+        ("update_master_plan", {}),
+    ],
+)
+def test_a_legacy_name_is_refused_as_its_m_method_or_as_unknown(legacy: str, params) -> None:
+    assert decide(legacy, params, SANDBOX).action is Action.REFUSE
+
+
+def test_a_reading_that_may_invoice_refuses_the_call() -> None:
+    harmless = ("get_virtual_datetime_m", {})
+    assert decide(*harmless, SANDBOX).action is Action.SEND
+    other = [("gen_invoice_m", INVOICE)]
+    assert decide(*harmless, SANDBOX, readings=other).action is Action.REFUSE
+    same = [("create_order_m", {"bill_immediately": "1"})]
+    refused = decide("create_order_m", {"bill_immediately": 0}, SANDBOX, readings=same)
+    assert refused.action is Action.REFUSE
+    unread = decide(*harmless, SANDBOX, unread="the gzip body could not be read")
+    assert "gzip body could not be read" in str(unread.error)
 
 
 def test_real_card_is_refused_off_the_stub_and_test_card_passes() -> None:

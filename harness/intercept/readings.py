@@ -1,0 +1,193 @@
+"""Every way Aria's PHP dispatcher may read one request, for the invoice guard to judge.
+
+A sender's request can mean more than its Content-Type says: PHP merges the query string
+and the body (the body winning), rewrites parameter names (``rest.call`` is ``rest_call``),
+keeps the last of duplicate names, reads multipart bodies, and a server in front may inflate
+a gzip body or ignore a Content-Type that lies. The guard judges each reading and refuses the
+call when any may invoice; a body none of these can read is reported as unread, and refused
+where invoices are guarded.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+__all__ = ["Readings", "fields_of", "header", "read_all"]
+
+Reading = tuple[str, dict[str, Any]]
+# Bodies larger than this are not inflated: a gzip bomb must not exhaust the test's memory.
+_MAX_INFLATED = 16 * 1024 * 1024
+
+
+@dataclass
+class Readings:
+    """The (method, params) readings of one request, and why part of it could not be read."""
+
+    calls: list[Reading] = field(default_factory=list)
+    unread: str | None = None
+
+
+def read_all(uri: str, headers: Mapping[str, Any] | None, body: Any) -> Readings:
+    """Every reading of a request that names a method, query and body merged both ways."""
+    from harness.formcodec import FormDecodeError, php_fields
+
+    headers = headers or {}
+    found = Readings()
+    try:
+        query = php_fields(parse_qsl(urlsplit(uri).query, keep_blank_values=True))
+        cookies = php_fields(_cookie_pairs(header(headers, "Cookie")))
+        bodies, found.unread = _bodies(headers, body)
+    except (FormDecodeError, LookupError, TypeError, ValueError) as exc:
+        # a body no reading can take apart: refused where invoices are guarded, not a crash
+        return Readings(unread=f"the request could not be read ({type(exc).__name__})")
+    for fields in [*bodies, {}]:
+        # PHP's $_REQUEST: the body over the query (request_order "GP"); a server configured
+        # otherwise reads the query over it, or cookies too
+        merged_ways = ({**query, **fields}, {**fields, **query}, {**fields, **cookies})
+        for merged in merged_ways:
+            reading = _call(merged)
+            if reading is not None and reading not in found.calls:
+                found.calls.append(reading)
+    return found
+
+
+def _call(fields: Mapping[str, Any]) -> Reading | None:
+    if "rest_call" not in fields:
+        return None
+    params = dict(fields)
+    method = params.pop("rest_call")
+    return (method if isinstance(method, str) else repr(method)), params
+
+
+def _bodies(headers: Mapping[str, Any], body: Any) -> tuple[list[dict[str, Any]], str | None]:
+    from harness.formcodec import php_fields
+
+    fields = fields_of(body)
+    if fields is not None:
+        return [php_fields(fields)], None
+    raw = _raw(body)
+    if raw is None:
+        return [], f"the body ({type(body).__name__}) could not be read"
+    raw, unread = _inflated(raw, header(headers, "Content-Encoding"))
+    if unread is not None or not raw.strip():
+        return [], unread
+    content_type = header(headers, "Content-Type") or ""
+    readings: list[dict[str, Any]] = []
+    if "multipart/" in content_type.lower() or raw.lstrip().startswith(b"--"):
+        parts = _multipart(content_type, raw)
+        if parts is None:
+            return [], "the multipart body could not be read"
+        readings.append(php_fields(parts))
+    readings.extend(_json_objects(raw))
+    # Whatever the Content-Type says, a lenient server may read the body as a form.
+    text = raw.decode("utf-8", "replace")
+    readings.append(php_fields(parse_qsl(text, keep_blank_values=True)))
+    return readings, None
+
+
+def fields_of(body: Any) -> list[tuple[str, Any]] | None:
+    """The fields of a body aiohttp hands vcrpy unencoded (its json= or data= argument: a
+    dict, pairs, or a FormData); None for an encoded body."""
+    if isinstance(body, Mapping):
+        return [(str(key), value) for key, value in body.items()]
+    if isinstance(body, list | tuple) and all(
+        isinstance(item, tuple) and len(item) == 2 for item in body
+    ):
+        return [(str(key), value) for key, value in body]
+    if type(body).__name__ == "FormData" and hasattr(body, "_fields"):
+        # aiohttp keeps the fields unencoded until it sends them: (options, headers, value)
+        return [(str(options.get("name", "")), value) for options, _, value in body._fields]
+    return None
+
+
+def _raw(body: Any) -> bytes | None:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8", "surrogatepass")
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    if hasattr(body, "getvalue"):
+        value = body.getvalue()
+        return value if isinstance(value, bytes) else str(value).encode()
+    return None
+
+
+def _inflated(raw: bytes, encoding: str | None) -> tuple[bytes, str | None]:
+    codings = [part.strip().lower() for part in (encoding or "").split(",") if part.strip()]
+    for coding in reversed(codings):
+        if coding == "identity":
+            continue
+        if coding not in {"gzip", "x-gzip", "deflate"}:
+            return b"", f"the body's Content-Encoding {coding!r} could not be read"
+        # wbits 47: gzip or zlib, detected from the header; raw deflate as a fallback
+        for wbits in (47, -15):
+            try:
+                inflater = zlib.decompressobj(wbits)
+                raw_out = inflater.decompress(raw, _MAX_INFLATED)
+            except zlib.error:
+                continue
+            if inflater.unconsumed_tail:
+                return b"", "the compressed body inflates beyond what is read"
+            raw = raw_out
+            break
+        else:
+            return b"", f"the {coding} body could not be inflated"
+    return raw, None
+
+
+def _json_objects(raw: bytes) -> list[dict[str, Any]]:
+    try:
+        value = json.loads(raw)  # detects UTF-8 (with or without a BOM), UTF-16 and UTF-32
+    except (ValueError, UnicodeDecodeError):
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _multipart(content_type: str, raw: bytes) -> list[tuple[str, Any]] | None:
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    if "boundary=" not in content_type.lower():
+        first = raw.lstrip().split(b"\r\n", 1)[0].split(b"\n", 1)[0]
+        content_type = f"multipart/form-data; boundary={first[2:].decode('latin-1').strip()}"
+    try:
+        message = BytesParser(policy=HTTP).parsebytes(
+            b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw
+        )
+    except (ValueError, UnicodeError):
+        return None
+    if not message.is_multipart():
+        return None
+    pairs: list[tuple[str, Any]] = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        pairs.append((name, text))
+    return pairs
+
+
+def _cookie_pairs(header: str | None) -> list[tuple[str, str]]:
+    pairs = []
+    for chunk in (header or "").split(";"):
+        name, sep, value = chunk.strip().partition("=")
+        if sep:
+            pairs.append((name, value))
+    return pairs
+
+
+def header(headers: Mapping[str, Any], name: str) -> str | None:
+    """A header's value, whatever the case of its name; the first of a list."""
+    for key, value in headers.items():
+        if str(key).lower() == name.lower():
+            return str(value[0] if isinstance(value, list) and value else value)
+    return None
