@@ -10,8 +10,9 @@ Prints, measured side by side in one run:
   and p50/p99 latency, with the goal (< 100 us) beside the invoicing paths;
 - over loopback HTTP, per path: the stub (``aria-harness stub`` in its own process) and
   Stoplight Prism 5 (``prism mock -v silent``) serving the description's own paths of the
-  measured methods (not all 250: Prism matches every path per request), so it validates every request against the method's request schema, and answering with the
-  stub's own answer for that path as the example (the same size of body: the small 1002 for
+  measured methods (not all 250: Prism matches every path per request), so it validates
+  every request against the method's request schema, and answering with the stub's own
+  answer for that path as the example (the same size of body: the small 1002 for
   nothing due, the whole invoice for invoicing). Each target is warmed before it is measured,
   and the order alternates from path to path. The ratio and the goal (>= 2x) are printed, and
   beside them each server's CPU time per request (from /proc), which a busy machine disturbs
