@@ -203,6 +203,8 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     vcrpy_sizes = [int(s) for s in args.vcrpy_sizes.split(",")]
+    if len(set(vcrpy_sizes)) < 2:
+        parser.error("--vcrpy-sizes needs two sizes or more: vcrpy's quadratic cost is fitted")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         print("writing the cassettes ...", file=sys.stderr)
