@@ -234,7 +234,7 @@ def _read_json(text: str, query_method: str | None) -> dict[str, Any] | Rejectio
             InvalidInput,
             f"the JSON body must be an object, not {_json_type(value)}",
         )
-    if _nested(value) and _depth(value) > MAX_JSON_DEPTH:
+    if _too_deep(value):
         return _reject(
             query_method,
             InvalidInput,
@@ -319,28 +319,24 @@ def _reject_constant(name: str) -> Any:
 _JSON_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
-def _nested(value: dict[str, Any]) -> bool:
-    """Whether an object holds an object or array (a flat one is 2 levels deep)."""
-    return any(isinstance(child, (dict, list)) for child in value.values())
-
-
 def _bad_bytes(exc: UnicodeDecodeError) -> str:
     """Where a decode failed, in the client's terms rather than the codec's."""
     return f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
 
 
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 1)]
+def _too_deep(value: dict[str, Any]) -> bool:
+    """Whether a JSON value nests deeper than MAX_JSON_DEPTH levels (a scalar is a level).
+
+    Only containers are walked: a value that holds something at level 32 is too deep.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, level = stack.pop()
-        deepest = max(deepest, level)
-        if deepest > MAX_JSON_DEPTH:
-            break
-        if isinstance(node, dict):
-            stack.extend((child, level + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, level + 1) for child in node)
-    return deepest
+        children = node.values() if isinstance(node, dict) else node
+        if children and level >= MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _json_type(value: Any) -> str:
