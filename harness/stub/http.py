@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import httptools
 
 from harness.stub.app import DRAIN_LIMIT, WireResponse, status_line
-from harness.stub.wire import WireRequest
+from harness.stub.wire import JSON_CONTENT_TYPE, WireRequest
 
 if TYPE_CHECKING:
     from harness.stub.app import Stub
@@ -47,7 +47,14 @@ class StubHttpProtocol(asyncio.Protocol):
         self.loop = asyncio.get_running_loop()
         self.transport: asyncio.Transport | None = None
         self.parser = httptools.HttpRequestParser(self)
+        # One timer per connection, moved lazily: each request sets ``deadline`` and the timer,
+        # when it fires early, sleeps again until then (a timer per request cost more than
+        # parsing the request).
         self.timer: asyncio.TimerHandle | None = None
+        self.timer_at = 0.0
+        self.deadline: float | None = None
+        self.last_url = b""
+        self.last_target = ("/", "")
         self.outbox: deque[tuple[WireResponse, bool, bool]] = deque()
         self.waiting = False  # a latency fault holds the outbox
         self._begin()
@@ -62,6 +69,9 @@ class StubHttpProtocol(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.connections.discard(self)
         self._disarm()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
         self.outbox.clear()
         self.transport = None
 
@@ -84,6 +94,7 @@ class StubHttpProtocol(asyncio.Protocol):
 
     def _begin(self) -> None:
         self.url = b""
+        self.verb = b""
         self.content_type: str | None = None
         self.declared: int | None = None
         self.expect_continue = False
@@ -137,12 +148,20 @@ class StubHttpProtocol(asyncio.Protocol):
     # answering -----------------------------------------------------------------------------
 
     def _request(self, body: bytes) -> WireRequest:
-        parsed = httptools.parse_url(self.url)
+        if self.url != self.last_url:  # a keep-alive client posts to one URL again and again
+            parsed = httptools.parse_url(self.url)
+            self.last_target = (
+                (parsed.path or b"/").decode("latin-1"),
+                (parsed.query or b"").decode("latin-1"),
+            )
+            self.last_url = self.url
+        path, query = self.last_target
         length = max(self.received, self.declared or 0)
+        self.verb = self.parser.get_method()
         return WireRequest(
-            method=self.parser.get_method().decode("ascii", "replace"),
-            path=(parsed.path or b"/").decode("latin-1"),
-            query=(parsed.query or b"").decode("latin-1"),
+            method=self.verb.decode("ascii", "replace"),
+            path=path,
+            query=query,
             content_type=self.content_type,
             body=body,
             body_length=length if length > self.stub.max_body else None,
@@ -156,8 +175,12 @@ class StubHttpProtocol(asyncio.Protocol):
         self._queue(response, keep_alive=False)
 
     def _queue(self, response: WireResponse, *, keep_alive: bool) -> None:
-        head_only = self.parser.get_method() == b"HEAD"
-        self.outbox.append((response, keep_alive and not response.close, head_only))
+        head_only = self.verb == b"HEAD"
+        keep_alive = keep_alive and not response.close
+        if not self.waiting and not self.outbox and response.delay <= 0:
+            self._write(response, keep_alive=keep_alive, head_only=head_only)
+            return
+        self.outbox.append((response, keep_alive, head_only))
         if not self.waiting:
             self._flush()
 
@@ -180,11 +203,7 @@ class StubHttpProtocol(asyncio.Protocol):
         if response.drop:
             transport.close()  # unanswered, as a dropped connection is
             return
-        head = [f"HTTP/1.1 {status_line(response.status)}"]
-        head += [f"{name}: {value}" for name, value in response.header_list()]
-        if not keep_alive and not response.close:
-            head.append("connection: close")
-        data = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        data = _head(response, keep_alive=keep_alive)
         transport.write(data if head_only else data + response.body)
         if keep_alive:
             self._arm(KEEP_ALIVE_TIMEOUT)
@@ -199,16 +218,52 @@ class StubHttpProtocol(asyncio.Protocol):
     # timers --------------------------------------------------------------------------------
 
     def _arm(self, seconds: float) -> None:
-        self._disarm()
-        self.timer = self.loop.call_later(seconds, self._time_out)
+        self.deadline = deadline = self.loop.time() + seconds
+        if self.timer is not None and self.timer_at > deadline:
+            self.timer.cancel()  # due later than the new deadline: bring it forward
+            self.timer = None
+        if self.timer is None:
+            self.timer_at = deadline
+            self.timer = self.loop.call_at(deadline, self._time_out)
 
     def _disarm(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.deadline = None  # a pending timer finds no deadline and lapses
 
     def _time_out(self) -> None:
         self.timer = None
+        if self.deadline is None:
+            return
+        if self.loop.time() < self.deadline:
+            self.timer_at = self.deadline
+            self.timer = self.loop.call_at(self.deadline, self._time_out)
+            return
+        self.deadline = None
         if self.transport is not None and not self.outbox:
             # a request that never completed, or an idle keep-alive: nothing is owed
             self.transport.close()
+
+
+def _head(response: WireResponse, *, keep_alive: bool) -> bytes:
+    """The status line and headers of an answer, as bytes."""
+    if (
+        keep_alive
+        and response.status == 200
+        and response.content_type == JSON_CONTENT_TYPE
+        and not response.close
+    ):
+        return b"%s%d\r\n\r\n" % (_JSON_200, len(response.body))  # nearly every answer
+    return _any_head(response, keep_alive=keep_alive)
+
+
+def _any_head(response: WireResponse, *, keep_alive: bool) -> bytes:
+    head = [f"HTTP/1.1 {status_line(response.status)}"]
+    head += [f"{name}: {value}" for name, value in response.header_list()]
+    if not keep_alive and not response.close:
+        head.append("connection: close")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+
+
+# The head of a kept-alive 200 JSON answer up to its content-length value, as _any_head writes it.
+_JSON_200 = _any_head(WireResponse(200, JSON_CONTENT_TYPE, b""), keep_alive=True).removesuffix(
+    b"0\r\n\r\n"
+)

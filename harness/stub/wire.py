@@ -132,6 +132,8 @@ def parse_request(request: WireRequest, *, max_body: int = MAX_BODY_BYTES) -> Ca
     body = _read_body(request.content_type, request.body, query_method)
     if isinstance(body, Rejection):
         return body
+    if not query_pairs:
+        return parse_call(body)  # the common case: nothing to merge (parse_call copies)
     # PHP's $_REQUEST: body parameters win over query parameters of the same name.
     merged = _decode_pairs(query_pairs, _method_hint(body, query_method))
     merged.update(body)
@@ -181,7 +183,8 @@ def _read_body(
             f"a body sent as {shown} cannot be read; send application/json or {_FORM}",
         )
     try:
-        codecs.lookup(charset)
+        if charset != "utf-8":
+            codecs.lookup(charset)
         text = body.decode(charset)
     except LookupError:
         return _reject(query_method, InvalidInput, f"unknown charset {charset!r}")
@@ -201,7 +204,9 @@ def _read_body(
 
 def _read_json(text: str, query_method: str | None) -> dict[str, Any] | Rejection:
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        if text.startswith("\ufeff"):  # as json.loads refuses it
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = _JSON_DECODER.decode(text)
     except json.JSONDecodeError as exc:
         return _reject(
             query_method,
@@ -229,7 +234,7 @@ def _read_json(text: str, query_method: str | None) -> dict[str, Any] | Rejectio
             InvalidInput,
             f"the JSON body must be an object, not {_json_type(value)}",
         )
-    if _depth(value) > MAX_JSON_DEPTH:
+    if _too_deep(value):
         return _reject(
             query_method,
             InvalidInput,
@@ -310,23 +315,28 @@ def _reject_constant(name: str) -> Any:
     raise _NotAJsonNumber(f"{name} is not a JSON number")
 
 
+# json.loads builds a decoder per call; one built once reads the same (a few us per request)
+_JSON_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def _bad_bytes(exc: UnicodeDecodeError) -> str:
     """Where a decode failed, in the client's terms rather than the codec's."""
     return f"byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
 
 
-def _depth(value: Any) -> int:
-    deepest, stack = 0, [(value, 1)]
+def _too_deep(value: dict[str, Any]) -> bool:
+    """Whether a JSON value nests deeper than MAX_JSON_DEPTH levels (a scalar is a level).
+
+    Only containers are walked: a value that holds something at level 32 is too deep.
+    """
+    stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, level = stack.pop()
-        deepest = max(deepest, level)
-        if deepest > MAX_JSON_DEPTH:
-            break
-        if isinstance(node, dict):
-            stack.extend((child, level + 1) for child in node.values())
-        elif isinstance(node, list):
-            stack.extend((child, level + 1) for child in node)
-    return deepest
+        children = node.values() if isinstance(node, dict) else node
+        if children and level >= MAX_JSON_DEPTH:
+            return True
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _json_type(value: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import time
 import tracemalloc
 import urllib.request
 from collections.abc import Iterator
@@ -55,6 +56,17 @@ def _read_to_end(sock: socket.socket) -> bytes:
     return received
 
 
+def _trickle(sock: socket.socket, request: bytes) -> int | None:
+    """Send a request a byte every 20 ms; the index at which the server closed, if it did."""
+    for index in range(len(request)):
+        sock.sendall(request[index : index + 1])
+        readable, _, _ = select.select([sock], [], [], 0.02)
+        if readable:
+            assert sock.recv(65536) == b""  # closed, never answered
+            return index
+    return None
+
+
 def _assert_answered(server: StubServer) -> None:
     answer = requests.post(server.dispatcher_url, json=order(server, do_write=False), timeout=10)
     assert answer.json()["error_code"] == 0
@@ -71,16 +83,8 @@ def test_trickled_headers_are_cut_off_before_they_finish(strict: StubServer) -> 
         f"POST {DISPATCHER_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
     ).encode()
-    closed_at = None
     with _connect(strict) as sock:
-        # one byte at a time, 20 ms apart: the whole request would take about 4 s
-        for index in range(len(request)):
-            sock.sendall(request[index : index + 1])
-            readable, _, _ = select.select([sock], [], [], 0.02)
-            if readable:
-                assert sock.recv(65536) == b""  # closed, never answered
-                closed_at = index
-                break
+        closed_at = _trickle(sock, request)
     assert closed_at is not None and closed_at < len(request) - 1
     _assert_answered(strict)
 
@@ -224,4 +228,24 @@ def test_a_body_declared_beyond_the_drain_limit_is_answered_at_once(strict: Stub
     head, _, body = received.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200 OK") and b"connection: close" in head
     assert json.loads(body)["error_code"] == 1016
+    _assert_answered(strict)
+
+
+def test_a_second_request_trickled_on_a_kept_alive_connection_is_cut_off(
+    strict: StubServer,
+) -> None:
+    # the idle wait after an answer is longer than the request deadline: the deadline of the
+    # next request must still hold, not the idle wait's
+    body = b'{"rest_call": "x"}'
+    request = (
+        f"POST {DISPATCHER_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    with _connect(strict) as sock:
+        sock.sendall(request)
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+        time.sleep(2 * DEADLINE)  # idle past the first request's deadline, within the idle wait
+        closed_at = _trickle(sock, request)
+    assert closed_at is not None and closed_at < len(request) - 1
     _assert_answered(strict)

@@ -200,6 +200,23 @@ def test_json_nested_too_deep_is_rejected() -> None:
     assert "nested deeper" in rejection.envelope["error_msg"]
 
 
+def _nested_body(lists: int, inner: str) -> bytes:
+    # the object is level 1, each list one more, a value inside the innermost one more again
+    return (
+        '{"rest_call": "gen_invoice_m", "x": ' + "[" * lists + inner + "]" * lists + "}"
+    ).encode()
+
+
+@pytest.mark.parametrize(("lists", "inner"), [(30, "1"), (31, ""), (30, "{}")])
+def test_json_nested_exactly_to_the_limit_is_read(lists: int, inner: str) -> None:
+    assert "x" in as_call(post(_nested_body(lists, inner))).params
+
+
+@pytest.mark.parametrize(("lists", "inner"), [(31, "1"), (32, ""), (31, "{}")])
+def test_json_nested_one_level_past_the_limit_is_rejected(lists: int, inner: str) -> None:
+    assert "nested deeper" in as_rejection(post(_nested_body(lists, inner))).envelope["error_msg"]
+
+
 def test_json_nested_beyond_the_parser_recursion_limit_is_rejected() -> None:
     rejection = as_rejection(post(b"[" * 200_000))
     assert rejection.envelope["error_code"] == 1016
