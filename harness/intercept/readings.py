@@ -22,6 +22,25 @@ __all__ = ["Readings", "fields_of", "header", "read_all"]
 Reading = tuple[str, dict[str, Any]]
 # Bodies larger than this are not inflated: a gzip bomb must not exhaust the test's memory.
 _MAX_INFLATED = 16 * 1024 * 1024
+# PHP's max_input_vars (default 1000): it stops reading a query, body or cookie set after this
+# many fields, so a field the guard reads past it may never reach the dispatcher (a do_write).
+MAX_INPUT_VARS = 1000
+
+
+class _TooManyFields(ValueError):
+    """More fields than PHP reads: what PHP makes of the request is not what the guard sees."""
+
+    def __init__(self, where: str, count: int) -> None:
+        super().__init__(
+            f"the {where} has {count} fields, more than PHP's max_input_vars ({MAX_INPUT_VARS})"
+            " reads"
+        )
+
+
+def _counted(where: str, pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    if len(pairs) > MAX_INPUT_VARS:
+        raise _TooManyFields(where, len(pairs))
+    return pairs
 
 
 @dataclass
@@ -39,9 +58,13 @@ def read_all(uri: str, headers: Mapping[str, Any] | None, body: Any) -> Readings
     headers = headers or {}
     found = Readings()
     try:
-        query = php_fields(parse_qsl(urlsplit(uri).query, keep_blank_values=True))
-        cookies = php_fields(_cookie_pairs(header(headers, "Cookie")))
+        query = php_fields(
+            _counted("query", parse_qsl(urlsplit(uri).query, keep_blank_values=True))
+        )
+        cookies = php_fields(_counted("cookie set", _cookie_pairs(header(headers, "Cookie"))))
         bodies, found.unread = _bodies(headers, body)
+    except _TooManyFields as exc:
+        return Readings(unread=str(exc))
     except (FormDecodeError, LookupError, TypeError, ValueError) as exc:
         # a body no reading can take apart: refused where invoices are guarded, not a crash
         return Readings(unread=f"the request could not be read ({type(exc).__name__})")
@@ -69,7 +92,7 @@ def _bodies(headers: Mapping[str, Any], body: Any) -> tuple[list[dict[str, Any]]
 
     fields = fields_of(body)
     if fields is not None:
-        return [php_fields(fields)], None
+        return [php_fields(_counted("body", fields))], None
     raw = _raw(body)
     if raw is None:
         return [], f"the body ({type(body).__name__}) could not be read"
@@ -82,11 +105,15 @@ def _bodies(headers: Mapping[str, Any], body: Any) -> tuple[list[dict[str, Any]]
         parts = _multipart(content_type, raw)
         if parts is None:
             return [], "the multipart body could not be read"
-        readings.append(php_fields(parts))
-    readings.extend(_json_objects(raw))
+        readings.append(php_fields(_counted("multipart body", parts)))
+    json_objects = _json_objects(raw)
+    readings.extend(json_objects)
     # Whatever the Content-Type says, a lenient server may read the body as a form.
     text = raw.decode("utf-8", "replace")
-    readings.append(php_fields(parse_qsl(text, keep_blank_values=True)))
+    pairs = parse_qsl(text, keep_blank_values=True)
+    if not json_objects:  # PHP decodes a JSON body whole; only a form is cut at the limit
+        _counted("body", pairs)
+    readings.append(php_fields(pairs))
     return readings, None
 
 

@@ -30,6 +30,7 @@ HARMLESS = {"rest_call": "get_virtual_datetime_m", **CREDENTIALS}
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 BOUNDARY = "guard-boundary-3"
+_FILLER = "&".join(f"p{i}=x" for i in range(1000))
 
 
 def _raw_form(text: str) -> bytes:
@@ -156,6 +157,27 @@ CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
             "&edit_queued_changes[0][queue_id]=1&edit_queued_changes[0][queue_edit_directive]=0"
             "&queue_edit_directive=1"
         ),
+    ),
+    # round 2, rows 4-5: PHP stops reading after max_input_vars (1000) fields
+    "max_input_vars hides do_write": (
+        DISPATCHER_PATH,
+        FORM,
+        _raw_form(f"rest_call=gen_rb_m&orig_invoice_no=5&{_FILLER}&do_write=false"),
+    ),
+    "max_input_vars hides a later rest_call": (
+        DISPATCHER_PATH,
+        FORM,
+        _raw_form(f"rest_call=gen_invoice_m&{_FILLER}&rest_call=get_virtual_datetime_m"),
+    ),
+    "max_input_vars in the query": (
+        DISPATCHER_PATH + f"?rest_call=gen_invoice_m&{_FILLER}&rest_call=get_virtual_datetime_m",
+        JSON,
+        b"",
+    ),
+    "max_input_vars in cookies": (
+        DISPATCHER_PATH,
+        {**JSON, "Cookie": "; ".join(f"c{i}=x" for i in range(1001))},
+        json.dumps(HARMLESS).encode(),
     ),
 }
 
