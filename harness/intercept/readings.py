@@ -11,6 +11,7 @@ where invoices are guarded.
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -103,8 +104,8 @@ def _bodies(headers: Mapping[str, Any], body: Any) -> tuple[list[dict[str, Any]]
     readings: list[dict[str, Any]] = []
     if "multipart/" in content_type.lower() or raw.lstrip().startswith(b"--"):
         parts = _multipart(content_type, raw)
-        if parts is None:
-            return [], "the multipart body could not be read"
+        if isinstance(parts, str):
+            return [], parts
         readings.append(php_fields(_counted("multipart body", parts)))
     json_objects = _json_objects(raw)
     readings.extend(json_objects)
@@ -177,23 +178,35 @@ def _json_objects(raw: bytes) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)]
 
 
-def _multipart(content_type: str, raw: bytes) -> list[tuple[str, Any]] | None:
+def _multipart(content_type: str, raw: bytes) -> list[tuple[str, Any]] | str:
+    """The parts' (name, value) pairs, or why PHP may read them otherwise."""
     from email.parser import BytesParser
     from email.policy import HTTP
 
-    if "boundary=" not in content_type.lower():
+    boundary = _php_boundary(content_type)
+    if boundary is None:
         first = raw.lstrip().split(b"\r\n", 1)[0].split(b"\n", 1)[0]
-        content_type = f"multipart/form-data; boundary={first[2:].decode('latin-1').strip()}"
+        boundary = first[2:].decode("latin-1").strip()
+    if not boundary or '"' in boundary or "\\" in boundary:
+        return "the multipart boundary could not be read"
+    content_type = f'multipart/form-data; boundary="{boundary}"'
+    unreadable = "the multipart body could not be read"
     try:
         message = BytesParser(policy=HTTP).parsebytes(
             b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + raw
         )
     except (ValueError, UnicodeError):
-        return None
+        return unreadable
     if not message.is_multipart():
-        return None
+        return unreadable
     pairs: list[tuple[str, Any]] = []
     for part in message.iter_parts():
+        # the raw header text: the parsed header drops a repeated parameter
+        raw_headers = part.raw_items()
+        dispositions = [v for k, v in raw_headers if k.lower() == "content-disposition"]
+        ambiguous = _ambiguous_disposition(dispositions)
+        if ambiguous is not None:
+            return ambiguous
         name = part.get_param("name", header="content-disposition")
         if not isinstance(name, str):
             continue
@@ -201,6 +214,39 @@ def _multipart(content_type: str, raw: bytes) -> list[tuple[str, Any]] | None:
         text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
         pairs.append((name, text))
     return pairs
+
+
+def _php_boundary(content_type: str) -> str | None:
+    # PHP (main/rfc1867.c) takes the text after the first "boundary" (case-sensitive first,
+    # then any case) and its "=", whatever parameter holds it: "xboundary=A; boundary=B" is A.
+    start = content_type.find("boundary")
+    if start < 0:
+        start = content_type.lower().find("boundary")
+    equals = content_type.find("=", start) if start >= 0 else -1
+    if equals < 0:
+        return None
+    value = content_type[equals + 1 :]
+    if value.startswith('"'):
+        return value[1:].split('"', 1)[0]
+    return re.split(r"[,;]", value, maxsplit=1)[0]
+
+
+def _ambiguous_disposition(values: list[Any]) -> str | None:
+    # PHP reads the last plain name= of a part and ignores RFC 2231 name*= (a MIME parser
+    # prefers name*= and the first name=): any part where the two may differ is refused.
+    if len(values) > 1:
+        return "a multipart part has more than one Content-Disposition"
+    keys = [
+        chunk.split("=", 1)[0].strip().lower()
+        for value in values
+        for chunk in str(value).split(";")
+        if "=" in chunk
+    ]
+    if any(key.startswith("name*") for key in keys):
+        return "a multipart part names its field with name*=, which PHP ignores"
+    if keys.count("name") > 1:
+        return "a multipart part has more than one name parameter"
+    return None
 
 
 def _cookie_pairs(header: str | None) -> list[tuple[str, str]]:

@@ -45,6 +45,19 @@ def _multipart(fields: dict[str, str]) -> bytes:
     return (parts + f"--{BOUNDARY}--\r\n").encode()
 
 
+def _multipart_raw(parts: list[tuple[str, str]], boundary: str = BOUNDARY) -> bytes:
+    """Parts with their Content-Disposition parameters written as given."""
+    text = "".join(
+        f"--{boundary}\r\nContent-Disposition: form-data; {params}\r\n\r\n{value}\r\n"
+        for params, value in parts
+    )
+    return (text + f"--{boundary}--\r\n").encode()
+
+
+def _plain_parts(fields: dict[str, str]) -> list[tuple[str, str]]:
+    return [(f'name="{name}"', value) for name, value in fields.items()]
+
+
 # name -> (path and query after the host, headers, body)
 CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
     # row 3: the method in another spelling
@@ -178,6 +191,39 @@ CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
         DISPATCHER_PATH,
         {**JSON, "Cookie": "; ".join(f"c{i}=x" for i in range(1001))},
         json.dumps(HARMLESS).encode(),
+    ),
+    # round 2, rows 6-9: multipart as PHP reads it
+    "multipart two name parameters": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        _multipart_raw(
+            [('name="x"; name="rest_call"', "gen_invoice_m"), *_plain_parts(CREDENTIALS)]
+        ),
+    ),
+    "multipart two name parameters on do_write": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        _multipart_raw(
+            [
+                ('name="rest_call"', "gen_rb_m"),
+                ('name="x"; name="do_write"', "true"),
+                ('name="do_write"', "false"),
+                *_plain_parts(CREDENTIALS),
+            ]
+        ),
+    ),
+    "multipart name*": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        _multipart_raw(
+            [("name*=UTF-8''x; name=\"rest_call\"", "gen_invoice_m"), *_plain_parts(CREDENTIALS)]
+        ),
+    ),
+    "multipart boundary from another parameter": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; xboundary=AAA; boundary={BOUNDARY}"},
+        _multipart_raw([('name="rest_call"', "gen_invoice_m")], boundary="AAA")
+        + _multipart_raw([('name="rest_call"', "get_virtual_datetime_m")]),
     ),
 }
 
