@@ -162,6 +162,9 @@ def _inflated(raw: bytes, encoding: str | None) -> tuple[bytes, str | None]:
                 continue
             if inflater.unconsumed_tail:
                 return b"", "the compressed body inflates beyond what is read"
+            if inflater.unused_data.strip(b"\0\r\n"):
+                # a server may inflate every gzip member (gzip -d does); only one is read here
+                return b"", f"the {coding} body has data after its first compressed member"
             raw = raw_out
             break
         else:

@@ -225,6 +225,19 @@ CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
         _multipart_raw([('name="rest_call"', "gen_invoice_m")], boundary="AAA")
         + _multipart_raw([('name="rest_call"', "get_virtual_datetime_m")]),
     ),
+    # round 2, row 10: a second gzip member the first inflation leaves unread
+    "gzip second member": (
+        DISPATCHER_PATH,
+        {**FORM, "Content-Encoding": "gzip"},
+        gzip.compress(urlencode({**HARMLESS, "x": ""}).encode())
+        + gzip.compress(b"&rest_call=gen_invoice_m&acct_no=1"),
+    ),
+    "gzip JSON then a second member": (
+        DISPATCHER_PATH,
+        {**JSON, "Content-Encoding": "gzip"},
+        gzip.compress(json.dumps(HARMLESS).encode())
+        + gzip.compress(b"&rest_call=gen_invoice_m&acct_no=1"),
+    ),
 }
 
 

@@ -141,3 +141,13 @@ def test_the_scrubber_still_keeps_identifier_values() -> None:
     # recordings match calls by their ids; the refusal keeps real cards out of them
     number = ALL_CARDS["visa"]
     assert mask_text(f"order_no={number}") == f"order_no={number}"
+
+
+def test_a_card_in_a_second_gzip_member_is_found() -> None:
+    import gzip
+
+    raw = gzip.compress(b"rest_call=get_acct_notes_m&x=") + gzip.compress(
+        f"&notes={ALL_CARDS['visa']}".encode()
+    )
+    wire = Wire("http://127.0.0.1/api", {"Content-Encoding": "gzip"}, raw)
+    assert find_real_cards_on_wire(wire) == ["the body"]
