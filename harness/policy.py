@@ -229,6 +229,12 @@ def _refusal(
     return Decision(Action.REFUSE, method, params, state_changing, error=error)
 
 
+def decide_cards(method: str, params: Mapping[str, Any], target: Target, wire: Wire) -> Decision:
+    """Send, or refuse a request that carries a real card: for a request that names no call."""
+    __tracebackhide__ = True
+    return _with_cards(Decision(Action.SEND, method, params, True), target, wire)
+
+
 def _with_cards(decision: Decision, target: Target, wire: Wire | None) -> Decision:
     __tracebackhide__ = True
     if not target.guards_cards:

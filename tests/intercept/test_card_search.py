@@ -7,6 +7,7 @@ digits. The fake sandbox on 127.0.0.1 must see none of them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from urllib.parse import urlencode
 
@@ -71,3 +72,45 @@ def test_a_card_the_refusal_once_missed_never_reaches_the_sandbox(
         caught = exc
     assert sandbox.app.arrived == [], "the request reached the sandbox"
     assert _refusal_in(caught), f"no RealCardError: {caught!r}"
+
+
+# round 2, row 16: another entry point on the live host, no rest_call in the request
+OTHER_PATHS: dict[str, tuple[str, dict[str, str], bytes]] = {
+    "AdminTools form": (
+        "/AdminTools.php/Dispatcher",
+        FORM,
+        urlencode({"cc_number": ALL_CARDS["visa"]}).encode(),
+    ),
+    "object query JSON": (
+        "/api/AriaQuery/objects.php",
+        JSON,
+        json.dumps({"query": f"card {ALL_CARDS['mastercard']}"}).encode(),
+    ),
+}
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+@pytest.mark.parametrize("case", sorted(OTHER_PATHS))
+def test_a_card_to_another_path_on_the_live_host_never_reaches_it(
+    case: str, library: str, sandbox: FakeServer
+) -> None:
+    path, headers, body = OTHER_PATHS[case]
+    caught: BaseException | None = None
+    try:
+        with intercept(target="live", fail_on_exit=False):
+            LIBRARIES[library](sandbox.url + path, headers, body)
+    except Exception as exc:  # the library may wrap the refusal in its own error
+        caught = exc
+    assert sandbox.app.arrived == [], "the request reached the sandbox"
+    assert _refusal_in(caught), f"no RealCardError: {caught!r}"
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+def test_a_request_without_a_card_to_another_live_path_still_goes(
+    library: str, sandbox: FakeServer
+) -> None:
+    body = urlencode({"note": "4111 is not a card"}).encode()
+    with contextlib.suppress(Exception):  # the fake answers 404 off the dispatcher
+        with intercept(target="live", fail_on_exit=False):
+            LIBRARIES[library](sandbox.url + "/AdminTools.php/Dispatcher", FORM, body)
+    assert sandbox.app.arrived == ["/AdminTools.php/Dispatcher"]
