@@ -52,6 +52,9 @@ SHAPES: dict[str, tuple[dict[str, str], bytes]] = {
     "colons": _form(order_comments=_spaced(ALL_CARDS["visa"], ":")),
     "commas": _json(order_comments=_spaced(ALL_CARDS["visa"], ",")),
     "runs of spaces": _form(order_comments=_spaced(ALL_CARDS["visa"], "     ")),
+    # round 2, rows 13-14
+    "letters glued in front": _json(order_comments=f"MC{ALL_CARDS['mastercard']}"),
+    "decimal in cc_number": _form(cc_number=f"{ALL_CARDS['visa']}.00"),
     "arabic-indic digits": _json(
         order_comments=ALL_CARDS["visa"].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     ),
