@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["Readings", "fields_of", "header", "read_all"]
+__all__ = ["Readings", "fields_of", "header", "materialized", "read_all"]
 
 Reading = tuple[str, dict[str, Any]]
 # Bodies larger than this are not inflated: a gzip bomb must not exhaust the test's memory.
@@ -57,6 +57,7 @@ def read_all(uri: str, headers: Mapping[str, Any] | None, body: Any) -> Readings
     from harness.formcodec import FormDecodeError, php_fields
 
     headers = headers or {}
+    body = materialized(body)
     found = Readings()
     try:
         query = php_fields(
@@ -127,15 +128,52 @@ def fields_of(body: Any) -> list[tuple[str, Any]] | None:
         isinstance(item, tuple) and len(item) == 2 for item in body
     ):
         return [(str(key), value) for key, value in body]
+    if isinstance(body, list) and body and all(_is_payload_part(item) for item in body):
+        return _writer_fields(body)
     if type(body).__name__ == "FormData" and hasattr(body, "_fields"):
         # aiohttp keeps the fields unencoded until it sends them: (options, headers, value)
         return [(str(options.get("name", "")), value) for options, _, value in body._fields]
     return None
 
 
+def materialized(body: Any) -> Any:
+    """A body vcrpy hands over as an iterator (a generator body), as the list of its chunks."""
+    return list(body) if isinstance(body, Iterator) else body
+
+
+def _is_payload_part(item: Any) -> bool:
+    # an aiohttp MultipartWriter, listed by vcrpy: (payload, encoding, transfer encoding)
+    return isinstance(item, tuple) and bool(item) and hasattr(item[0], "headers")
+
+
+def _writer_fields(parts: list[tuple[Any, ...]]) -> list[tuple[str, Any]] | None:
+    """The (name, value) pairs of an aiohttp MultipartWriter's parts; None for a part that is
+    not plain text or bytes (a file, a nested writer) or whose name PHP may read otherwise."""
+    from email.message import Message
+
+    pairs: list[tuple[str, Any]] = []
+    for payload, *_ in parts:
+        value = getattr(payload, "_value", None)
+        disposition = payload.headers.get("Content-Disposition")
+        if not isinstance(value, bytes) or _ambiguous_disposition([disposition or ""]):
+            return None
+        header_only = Message()
+        header_only["Content-Disposition"] = disposition or ""
+        name = header_only.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            pairs.append((name, value.decode("utf-8", "replace")))
+    return pairs
+
+
 def _raw(body: Any) -> bytes | None:
     if body is None:
         return b""
+    if isinstance(body, list) and all(isinstance(chunk, bytes | str) for chunk in body):
+        # a generator body's chunks, sent one after another
+        return b"".join(
+            chunk.encode("utf-8", "surrogatepass") if isinstance(chunk, str) else chunk
+            for chunk in body
+        )
     if isinstance(body, str):
         return body.encode("utf-8", "surrogatepass")
     if isinstance(body, bytes | bytearray | memoryview):

@@ -102,6 +102,7 @@ class Router:
     def can_play_response_for(self, request: Any) -> bool:
         """True when the answer comes from here (stub, cassette, a refusal, a block)."""
         __tracebackhide__ = True  # pytest prints frame arguments: the request
+        _unchunked(request)
         if not self.urls.matches(request.uri):
             return self.closed_network or self._refused_elsewhere(request) is not None
         call = self._decided(request)
@@ -271,6 +272,17 @@ class Router:
         self.ledger.add(record, checked.violation)
         if checked.violation is not None and self.raise_on_violation:
             raise checked.violation
+
+
+def _unchunked(request: Any) -> None:
+    # vcrpy's http.client stub (requests, urllib3, urllib) lists a generator body and sends it
+    # joined in one piece, but keeps "Transfer-Encoding: chunked": the server would read the
+    # unframed body as chunks (an empty request). Without the header a length is sent instead.
+    headers = getattr(request, "headers", None)
+    if not getattr(request, "_was_iter", False) or headers is None:
+        return
+    for name in [key for key in headers if str(key).lower() == "transfer-encoding"]:
+        del headers[name]
 
 
 def _response(status: int, content_type: str, body: bytes) -> dict[str, Any]:

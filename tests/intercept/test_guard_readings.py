@@ -300,3 +300,54 @@ def test_an_aiohttp_form_data_invoice_is_refused(sandbox: FakeServer) -> None:
         with intercept(target="live", fail_on_exit=False):
             _post_form_data(sandbox.url + DISPATCHER_PATH, INVOICE)
     assert sandbox.app.arrived == []
+
+
+# round 2, rows 20-22: harmless calls the guard once refused
+def test_a_requests_generator_body_is_read_and_a_harmless_call_sent(sandbox: FakeServer) -> None:
+    import requests
+
+    chunks = [b"rest_call=get_virtual_datetime_m&", urlencode(CREDENTIALS).encode()]
+    with intercept(target="live", fail_on_exit=False):
+        requests.post(sandbox.url + DISPATCHER_PATH, data=iter(chunks), headers=FORM, timeout=5)
+    assert [call["rest_call"] for call in sandbox.app.received] == ["get_virtual_datetime_m"]
+
+
+def test_a_requests_generator_body_that_invoices_is_refused(sandbox: FakeServer) -> None:
+    import requests
+
+    chunks = [b"rest_call=gen_invoice_m&", urlencode(CREDENTIALS).encode()]
+    with pytest.raises(InvoiceGuardError, match="gen_invoice_m"):
+        with intercept(target="live", fail_on_exit=False):
+            requests.post(sandbox.url + DISPATCHER_PATH, data=iter(chunks), headers=FORM, timeout=5)
+    assert sandbox.app.arrived == []
+
+
+def _post_multipart_writer(url: str, fields: dict[str, str]) -> Any:
+    import aiohttp
+
+    async def send() -> Any:
+        with aiohttp.MultipartWriter("form-data") as writer:
+            for name, value in fields.items():
+                part = writer.append(value)
+                part.set_content_disposition("form-data", name=name)
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, data=writer) as response:
+                return json.loads(await response.read())
+
+    return asyncio.run(send())
+
+
+def test_an_aiohttp_multipart_writer_is_read_and_a_harmless_call_sent(
+    sandbox: FakeServer,
+) -> None:
+    with intercept(target="live", fail_on_exit=False):
+        _post_multipart_writer(sandbox.url + DISPATCHER_PATH, HARMLESS)
+    # the fake reads no multipart (it answers 1004); what matters is that the call was sent
+    assert sandbox.app.arrived == [DISPATCHER_PATH]
+
+
+def test_an_aiohttp_multipart_writer_invoice_is_refused(sandbox: FakeServer) -> None:
+    with pytest.raises(InvoiceGuardError, match="gen_invoice_m"):
+        with intercept(target="live", fail_on_exit=False):
+            _post_multipart_writer(sandbox.url + DISPATCHER_PATH, INVOICE)
+    assert sandbox.app.arrived == []

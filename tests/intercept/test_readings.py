@@ -34,8 +34,9 @@ def test_a_gzip_bomb_is_unread_rather_than_inflated() -> None:
     assert "inflates beyond" in str(read_all(URL, {"Content-Encoding": "gzip"}, body).unread)
 
 
-def test_a_streamed_body_is_unread_and_an_array_index_bomb_too() -> None:
-    assert read_all(URL, {}, iter([b"rest_call=x"])).unread is not None
+def test_a_streamed_body_is_read_whole_and_an_unknown_stream_and_an_index_bomb_unread() -> None:
+    assert read_all(URL, {}, iter([b"rest_call=", "x"])).calls == [("x", {})]
+    assert read_all(URL, {}, iter([object()])).unread is not None
     assert read_all(URL + "?a[99999999][b]=1", {}, b"rest_call=x").unread is not None
 
 
