@@ -351,3 +351,15 @@ def test_an_aiohttp_multipart_writer_invoice_is_refused(sandbox: FakeServer) -> 
         with intercept(target="live", fail_on_exit=False):
             _post_multipart_writer(sandbox.url + DISPATCHER_PATH, INVOICE)
     assert sandbox.app.arrived == []
+
+
+def test_python_false_in_a_requests_form_is_refused_naming_the_spelling_that_passes(
+    sandbox: FakeServer,
+) -> None:
+    import requests
+
+    data = {"rest_call": "gen_rb_m", **CREDENTIALS, "invoice_no": 9, "do_write": False}
+    with pytest.raises(InvoiceGuardError, match="'False' is not .* only do_write=false"):
+        with intercept(target="live", fail_on_exit=False):
+            requests.post(sandbox.url + DISPATCHER_PATH, data=data, timeout=5)
+    assert sandbox.app.arrived == []
