@@ -77,6 +77,7 @@ class AriaClient:
         if "rest_call" in params:
             # the body would carry this one, not the method the guard judged
             raise ValueError("rest_call is the method, the first argument, not a parameter")
+        _refuse_rest_call_spellings(params)
         readings: list[tuple[str, Mapping[str, Any]]] = []
         if self.encoding == "form":
             from harness.formcodec import form_pairs, php_fields
@@ -144,6 +145,24 @@ class AriaClient:
                     raise
             time.sleep(RESEND_BACKOFF * 2**attempt)
             attempt += 1
+
+
+def _refuse_rest_call_spellings(params: Mapping[str, Any]) -> None:
+    # PHP rewrites names ("rest.call", " rest_call", "rest[call" are rest_call) and keeps the
+    # last duplicate, so such a parameter (or an item field a pipe column lifts to the top
+    # level) would replace the method the guard judged. JSON keys may be read the same way.
+    from harness.formcodec import php_key
+
+    names = list(params)
+    for value in params.values():
+        if isinstance(value, list | tuple):
+            names += [field for item in value if isinstance(item, Mapping) for field in item]
+    for name in names:
+        if php_key(str(name)).split("[", 1)[0] == "rest_call":
+            raise ValueError(
+                f"parameter {name!r}: PHP reads it as rest_call; the method is the first"
+                " argument, not a parameter"
+            )
 
 
 def _masked(value: Any) -> str:

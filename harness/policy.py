@@ -198,9 +198,31 @@ def decide(
                 )
         condition = invoice_condition(method, params)
         if condition is not None:
+            condition += _dry_run_hint(spec, params)
             error = InvoiceGuardError(method, condition=condition, target=target.label)
             return Decision(Action.REFUSE, method, params, state_changing, error=error)
     return _with_cards(Decision(Action.SEND, method, params, state_changing), target, wire)
+
+
+def _spec_of(method: str) -> Any:
+    """The bundled description's entry for ``method`` as Aria reads its name, or None."""
+    from harness.spec import registry
+
+    specs = registry()
+    name = method_as_read(method)
+    return specs[name] if name in specs else None
+
+
+def _dry_run_hint(spec: Any, params: Mapping[str, Any]) -> str:
+    # Aria's docs name only 'false' ("If 'false' is passed in this field ..."); "False" (what
+    # requests makes of Python's False in a form), "0" or "FALSE" may be a write there.
+    dry_field = spec.invoicing.dry_run_field if spec is not None else None
+    if dry_field is None or params.get(dry_field) is None:
+        return ""
+    return (
+        f"; {dry_field}={params[dry_field]!r} is not Aria's documented dry-run spelling:"
+        f" only {dry_field}={DRY_RUN_VALUE} (or JSON false) passes"
+    )
 
 
 def _refusal(
@@ -223,10 +245,18 @@ def _refusal(
                 condition = f"the request names both {method!r} and {other_method!r}"
         else:
             condition = invoice_condition(other_method, other_params)
+            if condition is not None:
+                condition += _dry_run_hint(_spec_of(other_method), other_params)
     if condition is None:
         return None
     error = InvoiceGuardError(method, condition=condition, target=target.label)
     return Decision(Action.REFUSE, method, params, state_changing, error=error)
+
+
+def decide_cards(method: str, params: Mapping[str, Any], target: Target, wire: Wire) -> Decision:
+    """Send, or refuse a request that carries a real card: for a request that names no call."""
+    __tracebackhide__ = True
+    return _with_cards(Decision(Action.SEND, method, params, True), target, wire)
 
 
 def _with_cards(decision: Decision, target: Target, wire: Wire | None) -> Decision:

@@ -441,7 +441,9 @@ _NOT_DIGITS = re.compile(r"\D+")
 # length, taken whole so a long run costs no backtracking), an encoded space, a form's "+"
 _SEP_UNIT = rf"[{DIGIT_SEPARATOR_CHARS}]++|&nbsp;|&#160;|&#xa0;|%20|%C2%A0|\+"
 # groups of digits joined by at most three separators each: a card, maybe with more after it
-_CARD_RUN = re.compile(rf"(?<![\dA-Za-z])\d+(?:(?:{_SEP_UNIT}){{1,3}}\d+)*", re.IGNORECASE)
+# letters may come first: "MC5373...", "ref4731..." glue a brand or a label to the digits,
+# and an id's digits become a card only when they are a brand's Luhn-valid range
+_CARD_RUN = re.compile(rf"(?<!\d)\d+(?:(?:{_SEP_UNIT}){{1,3}}\d+)*", re.IGNORECASE)
 _RUN_TOKEN = re.compile(rf"{_SEP_UNIT}|(\d+)", re.IGNORECASE)
 _DECIMAL = re.compile(r"\d+\.\d+")
 _TRACK1 = re.compile(r"%?B\d{12,19}\^[^^\n]{2,26}\^\d{4}\d*", re.IGNORECASE)
@@ -504,8 +506,12 @@ def find_shapes(text: str, *, test_cards: bool = False, in_ids: bool = False) ->
             found.append(Shape(match.start(), match.end(), "track data"))
     for match in _CARD_RUN.finditer(text):
         run = match.group()
-        if len(_NOT_DIGITS.sub("", run)) < 12 or _DECIMAL.fullmatch(run):
-            continue  # one point between two runs of digits: an amount, not a dotted card
+        if _DECIMAL.fullmatch(run):
+            # one point between two runs of digits: an amount, not a dotted card; but its
+            # whole part may be a card written as a number ("4731500000000007.00")
+            run = run.split(".", 1)[0]
+        if len(_NOT_DIGITS.sub("", run)) < 12:
+            continue
         under_id = holds_no_card(_name_before(text, match.start()))
         for start, end, digits in _cards_in_run(run):
             if under_id and not (in_ids and len(digits) >= ID_CARD_DIGITS):

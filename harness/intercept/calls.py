@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from harness.intercept.readings import Readings, fields_of, read_all
+from harness.intercept.readings import Readings, fields_of, materialized, read_all
 
 __all__ = ["AriaCall", "AriaUrls", "dispatcher_path_in", "read_call", "recordable"]
 
@@ -76,7 +76,7 @@ def read_call(request: Any) -> AriaCall:
         return cached
     from harness.recording.matcher import request_params
 
-    fields = _fields(request.body)
+    fields = _fields(materialized(request.body))
     readings = read_all(request.uri, request.headers, request.body)
     if fields is not None:
         # aiohttp hands vcrpy its json= or data= argument itself, not the encoded body
@@ -118,7 +118,7 @@ def recordable(request: Any) -> Any:
     aiohttp's json= or data= argument arrives as a dict; it is stored as a JSON body (the
     matcher compares parameters, not their encoding).
     """
-    fields = _fields(request.body)
+    fields = _fields(materialized(request.body))
     if fields is None:
         return request
     from vcr.request import Request

@@ -152,6 +152,7 @@ class Interception:
             closed_network=self.closed_network,
             strict_credentials=self.strict_credentials,
             raise_on_violation=self.raise_on_violation,
+            live_url=self.connection.base_url if self.target.sends else None,
         )
         from vcr.patch import CassettePatcherBuilder
 

@@ -193,7 +193,17 @@ def _unpacked(raw: bytes, content_encoding: str) -> bytes:
     for wbits in (47, -15):  # gzip or zlib (auto), then raw deflate
         with contextlib.suppress(zlib.error):
             inflater = zlib.decompressobj(wbits)
-            return inflater.decompress(raw, _MAX_UNPACKED)
+            unpacked = inflater.decompress(raw, _MAX_UNPACKED)
+            # every gzip member, as a server inflating the whole stream would read them
+            rest = inflater.unused_data
+            while rest.strip(b"\0\r\n") and len(unpacked) < _MAX_UNPACKED:
+                try:
+                    inflater = zlib.decompressobj(wbits)
+                    unpacked += inflater.decompress(rest, _MAX_UNPACKED - len(unpacked))
+                except zlib.error:
+                    return unpacked + rest  # searched as it is
+                rest = inflater.unused_data
+            return unpacked
     return raw
 
 

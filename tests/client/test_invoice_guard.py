@@ -151,6 +151,29 @@ def test_rest_call_among_the_parameters_is_an_error_and_nothing_is_sent(
     assert fake_aria.app.received == []
 
 
+@pytest.mark.parametrize("encoding", ["json", "form"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"rest.call": "gen_invoice_m"},
+        {"rest call": "gen_invoice_m"},
+        {" rest_call": "gen_invoice_m"},
+        {"rest[call": "gen_invoice_m"},
+        {"rest_call\x00x": "gen_invoice_m"},
+        {"rest_call[0]": "gen_invoice_m"},
+        {"x": [{"rest.call": "gen_invoice_m"}]},
+    ],
+    ids=repr,
+)
+def test_a_parameter_php_reads_as_rest_call_is_an_error_and_nothing_is_sent(
+    params, encoding, fake_client, fake_aria
+):
+    fake_client.encoding = encoding
+    with pytest.raises(ValueError, match="PHP reads it as rest_call"):
+        fake_client.call("get_virtual_datetime_m", **params)
+    assert fake_aria.app.received == []
+
+
 @pytest.mark.parametrize(
     ("method", "params"),
     [

@@ -7,6 +7,7 @@ digits. The fake sandbox on 127.0.0.1 must see none of them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from urllib.parse import urlencode
 
@@ -51,6 +52,9 @@ SHAPES: dict[str, tuple[dict[str, str], bytes]] = {
     "colons": _form(order_comments=_spaced(ALL_CARDS["visa"], ":")),
     "commas": _json(order_comments=_spaced(ALL_CARDS["visa"], ",")),
     "runs of spaces": _form(order_comments=_spaced(ALL_CARDS["visa"], "     ")),
+    # round 2, rows 13-14
+    "letters glued in front": _json(order_comments=f"MC{ALL_CARDS['mastercard']}"),
+    "decimal in cc_number": _form(cc_number=f"{ALL_CARDS['visa']}.00"),
     "arabic-indic digits": _json(
         order_comments=ALL_CARDS["visa"].translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
     ),
@@ -63,11 +67,51 @@ def test_a_card_the_refusal_once_missed_never_reaches_the_sandbox(
     shape: str, library: str, sandbox: FakeServer
 ) -> None:
     headers, body = SHAPES[shape]
+    _assert_refused_unsent(sandbox, library, DISPATCHER_PATH, headers, body)
+
+
+def _assert_refused_unsent(
+    sandbox: FakeServer, library: str, path: str, headers: dict[str, str], body: bytes
+) -> None:
     caught: BaseException | None = None
     try:
         with intercept(target="live", fail_on_exit=False):
-            LIBRARIES[library](sandbox.url + DISPATCHER_PATH, headers, body)
+            LIBRARIES[library](sandbox.url + path, headers, body)
     except Exception as exc:  # the library may wrap the refusal in its own error
         caught = exc
     assert sandbox.app.arrived == [], "the request reached the sandbox"
     assert _refusal_in(caught), f"no RealCardError: {caught!r}"
+
+
+# round 2, row 16: another entry point on the live host, no rest_call in the request
+OTHER_PATHS: dict[str, tuple[str, dict[str, str], bytes]] = {
+    "AdminTools form": (
+        "/AdminTools.php/Dispatcher",
+        FORM,
+        urlencode({"cc_number": ALL_CARDS["visa"]}).encode(),
+    ),
+    "object query JSON": (
+        "/api/AriaQuery/objects.php",
+        JSON,
+        json.dumps({"query": f"card {ALL_CARDS['mastercard']}"}).encode(),
+    ),
+}
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+@pytest.mark.parametrize("case", sorted(OTHER_PATHS))
+def test_a_card_to_another_path_on_the_live_host_never_reaches_it(
+    case: str, library: str, sandbox: FakeServer
+) -> None:
+    _assert_refused_unsent(sandbox, library, *OTHER_PATHS[case])
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+def test_a_request_without_a_card_to_another_live_path_still_goes(
+    library: str, sandbox: FakeServer
+) -> None:
+    body = urlencode({"note": "4111 is not a card"}).encode()
+    with contextlib.suppress(Exception):  # the fake answers 404 off the dispatcher
+        with intercept(target="live", fail_on_exit=False):
+            LIBRARIES[library](sandbox.url + "/AdminTools.php/Dispatcher", FORM, body)
+    assert sandbox.app.arrived == ["/AdminTools.php/Dispatcher"]

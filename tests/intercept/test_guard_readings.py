@@ -30,6 +30,7 @@ HARMLESS = {"rest_call": "get_virtual_datetime_m", **CREDENTIALS}
 JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 BOUNDARY = "guard-boundary-3"
+_FILLER = "&".join(f"p{i}=x" for i in range(1000))
 
 
 def _raw_form(text: str) -> bytes:
@@ -42,6 +43,19 @@ def _multipart(fields: dict[str, str]) -> bytes:
         for name, value in fields.items()
     )
     return (parts + f"--{BOUNDARY}--\r\n").encode()
+
+
+def _multipart_raw(parts: list[tuple[str, str]], boundary: str = BOUNDARY) -> bytes:
+    """Parts with their Content-Disposition parameters written as given."""
+    text = "".join(
+        f"--{boundary}\r\nContent-Disposition: form-data; {params}\r\n\r\n{value}\r\n"
+        for params, value in parts
+    )
+    return (text + f"--{boundary}--\r\n").encode()
+
+
+def _plain_parts(fields: dict[str, str]) -> list[tuple[str, str]]:
+    return [(f'name="{name}"', value) for name, value in fields.items()]
 
 
 # name -> (path and query after the host, headers, body)
@@ -157,6 +171,73 @@ CASES: dict[str, tuple[str, dict[str, str], bytes]] = {
             "&queue_edit_directive=1"
         ),
     ),
+    # round 2, rows 4-5: PHP stops reading after max_input_vars (1000) fields
+    "max_input_vars hides do_write": (
+        DISPATCHER_PATH,
+        FORM,
+        _raw_form(f"rest_call=gen_rb_m&orig_invoice_no=5&{_FILLER}&do_write=false"),
+    ),
+    "max_input_vars hides a later rest_call": (
+        DISPATCHER_PATH,
+        FORM,
+        _raw_form(f"rest_call=gen_invoice_m&{_FILLER}&rest_call=get_virtual_datetime_m"),
+    ),
+    "max_input_vars in the query": (
+        DISPATCHER_PATH + f"?rest_call=gen_invoice_m&{_FILLER}&rest_call=get_virtual_datetime_m",
+        JSON,
+        b"",
+    ),
+    "max_input_vars in cookies": (
+        DISPATCHER_PATH,
+        {**JSON, "Cookie": "; ".join(f"c{i}=x" for i in range(1001))},
+        json.dumps(HARMLESS).encode(),
+    ),
+    # round 2, rows 6-9: multipart as PHP reads it
+    "multipart two name parameters": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        _multipart_raw(
+            [('name="x"; name="rest_call"', "gen_invoice_m"), *_plain_parts(CREDENTIALS)]
+        ),
+    ),
+    "multipart two name parameters on do_write": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        _multipart_raw(
+            [
+                ('name="rest_call"', "gen_rb_m"),
+                ('name="x"; name="do_write"', "true"),
+                ('name="do_write"', "false"),
+                *_plain_parts(CREDENTIALS),
+            ]
+        ),
+    ),
+    "multipart name*": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        _multipart_raw(
+            [("name*=UTF-8''x; name=\"rest_call\"", "gen_invoice_m"), *_plain_parts(CREDENTIALS)]
+        ),
+    ),
+    "multipart boundary from another parameter": (
+        DISPATCHER_PATH,
+        {"Content-Type": f"multipart/form-data; xboundary=AAA; boundary={BOUNDARY}"},
+        _multipart_raw([('name="rest_call"', "gen_invoice_m")], boundary="AAA")
+        + _multipart_raw([('name="rest_call"', "get_virtual_datetime_m")]),
+    ),
+    # round 2, row 10: a second gzip member the first inflation leaves unread
+    "gzip second member": (
+        DISPATCHER_PATH,
+        {**FORM, "Content-Encoding": "gzip"},
+        gzip.compress(urlencode({**HARMLESS, "x": ""}).encode())
+        + gzip.compress(b"&rest_call=gen_invoice_m&acct_no=1"),
+    ),
+    "gzip JSON then a second member": (
+        DISPATCHER_PATH,
+        {**JSON, "Content-Encoding": "gzip"},
+        gzip.compress(json.dumps(HARMLESS).encode())
+        + gzip.compress(b"&rest_call=gen_invoice_m&acct_no=1"),
+    ),
 }
 
 
@@ -218,4 +299,67 @@ def test_an_aiohttp_form_data_invoice_is_refused(sandbox: FakeServer) -> None:
     with pytest.raises(InvoiceGuardError, match="gen_invoice_m"):
         with intercept(target="live", fail_on_exit=False):
             _post_form_data(sandbox.url + DISPATCHER_PATH, INVOICE)
+    assert sandbox.app.arrived == []
+
+
+# round 2, rows 20-22: harmless calls the guard once refused
+def test_a_requests_generator_body_is_read_and_a_harmless_call_sent(sandbox: FakeServer) -> None:
+    import requests
+
+    chunks = [b"rest_call=get_virtual_datetime_m&", urlencode(CREDENTIALS).encode()]
+    with intercept(target="live", fail_on_exit=False):
+        requests.post(sandbox.url + DISPATCHER_PATH, data=iter(chunks), headers=FORM, timeout=5)
+    assert [call["rest_call"] for call in sandbox.app.received] == ["get_virtual_datetime_m"]
+
+
+def test_a_requests_generator_body_that_invoices_is_refused(sandbox: FakeServer) -> None:
+    import requests
+
+    chunks = [b"rest_call=gen_invoice_m&", urlencode(CREDENTIALS).encode()]
+    with pytest.raises(InvoiceGuardError, match="gen_invoice_m"):
+        with intercept(target="live", fail_on_exit=False):
+            requests.post(sandbox.url + DISPATCHER_PATH, data=iter(chunks), headers=FORM, timeout=5)
+    assert sandbox.app.arrived == []
+
+
+def _post_multipart_writer(url: str, fields: dict[str, str]) -> Any:
+    import aiohttp
+
+    async def send() -> Any:
+        with aiohttp.MultipartWriter("form-data") as writer:
+            for name, value in fields.items():
+                part = writer.append(value)
+                part.set_content_disposition("form-data", name=name)
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, data=writer) as response:
+                return json.loads(await response.read())
+
+    return asyncio.run(send())
+
+
+def test_an_aiohttp_multipart_writer_is_read_and_a_harmless_call_sent(
+    sandbox: FakeServer,
+) -> None:
+    with intercept(target="live", fail_on_exit=False):
+        _post_multipart_writer(sandbox.url + DISPATCHER_PATH, HARMLESS)
+    # the fake reads no multipart (it answers 1004); what matters is that the call was sent
+    assert sandbox.app.arrived == [DISPATCHER_PATH]
+
+
+def test_an_aiohttp_multipart_writer_invoice_is_refused(sandbox: FakeServer) -> None:
+    with pytest.raises(InvoiceGuardError, match="gen_invoice_m"):
+        with intercept(target="live", fail_on_exit=False):
+            _post_multipart_writer(sandbox.url + DISPATCHER_PATH, INVOICE)
+    assert sandbox.app.arrived == []
+
+
+def test_python_false_in_a_requests_form_is_refused_naming_the_spelling_that_passes(
+    sandbox: FakeServer,
+) -> None:
+    import requests
+
+    data = {"rest_call": "gen_rb_m", **CREDENTIALS, "invoice_no": 9, "do_write": False}
+    with pytest.raises(InvoiceGuardError, match="'False' is not .* only do_write=false"):
+        with intercept(target="live", fail_on_exit=False):
+            requests.post(sandbox.url + DISPATCHER_PATH, data=data, timeout=5)
     assert sandbox.app.arrived == []

@@ -34,11 +34,20 @@ def test_a_gzip_bomb_is_unread_rather_than_inflated() -> None:
     assert "inflates beyond" in str(read_all(URL, {"Content-Encoding": "gzip"}, body).unread)
 
 
-def test_a_streamed_body_is_unread_and_an_array_index_bomb_too() -> None:
-    assert read_all(URL, {}, iter([b"rest_call=x"])).unread is not None
+def test_a_streamed_body_is_read_whole_and_an_unknown_stream_and_an_index_bomb_unread() -> None:
+    assert read_all(URL, {}, iter([b"rest_call=", "x"])).calls == [("x", {})]
+    assert read_all(URL, {}, iter([object()])).unread is not None
     assert read_all(URL + "?a[99999999][b]=1", {}, b"rest_call=x").unread is not None
 
 
 def test_a_request_without_rest_call_has_no_reading() -> None:
     found = read_all(URL, {"Content-Type": "application/xml"}, b"<rest_call>x</rest_call>")
     assert found.calls == [] and found.unread is None
+
+
+def test_more_fields_than_php_reads_leaves_the_request_unread_naming_the_limit() -> None:
+    filler = "&".join(f"p{i}=x" for i in range(1000))
+    found = read_all(URL, {}, f"rest_call=gen_rb_m&{filler}&do_write=false".encode())
+    assert "max_input_vars (1000)" in str(found.unread)
+    json_body = json.dumps({"rest_call": "get_virtual_datetime_m", "note": "&" * 2000}).encode()
+    assert read_all(URL, {}, json_body).unread is None

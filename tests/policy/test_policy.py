@@ -43,6 +43,17 @@ def test_a_call_that_asks_for_a_dry_run_passes_the_guard_and_is_not_state_changi
     assert decision.state_changing is False
 
 
+@pytest.mark.parametrize("spelling", ["False", "0", "FALSE"])
+def test_an_undocumented_dry_run_spelling_is_refused_saying_which_spelling_passes(
+    spelling: str,
+) -> None:
+    # requests sends Python's False in a form as "False"; Aria's docs name only 'false'
+    decision = decide("gen_rb_m", {"invoice_no": 9, "do_write": spelling}, SANDBOX)
+    assert decision.action is Action.REFUSE
+    with pytest.raises(InvoiceGuardError, match=f"do_write={spelling!r} is not .*do_write=false"):
+        decision.enforce()
+
+
 def test_prefer_dry_run_sets_the_methods_dry_run_field_without_touching_the_input() -> None:
     params = {"account_no": 1}
     decision = decide("create_order_m", params, SANDBOX, prefer_dry_run=True)
@@ -166,3 +177,10 @@ def test_prefer_dry_run_rewrites_a_lenient_spelling_to_the_documented_one(spelli
     )
     assert decision.action is Action.DRY_RUN
     assert decision.enforce()["do_write"] == DRY_RUN_VALUE
+
+
+def test_the_dry_run_hint_is_given_when_a_reading_of_the_wire_refuses() -> None:
+    params = {"invoice_no": 9, "do_write": "False"}
+    decision = decide("gen_rb_m", params, SANDBOX, readings=[("gen_rb_m", params)])
+    with pytest.raises(InvoiceGuardError, match="only do_write=false"):
+        decision.enforce()

@@ -127,6 +127,11 @@ ORDINARY = {
     "ids listed with commas": {"order_comments": "plans 40012345,40012347 and 40012345, 40012347"},
     "test card with cvv": {"order_comments": "card 4111 1111 1111 1111 123 12/28"},
     "test card in an id": {"client_order_id": "4242424242424242"},
+    # letter-prefixed ids whose digits are no Luhn-valid card range
+    "letter-prefixed ids": {
+        "order_comments": "refs INV4731500000000008, ORD1234567890123456 and SKU9876543210987"
+    },
+    "amount with cents": {"order_comments": "total 123456789012.00"},
 }
 
 
@@ -141,3 +146,33 @@ def test_the_scrubber_still_keeps_identifier_values() -> None:
     # recordings match calls by their ids; the refusal keeps real cards out of them
     number = ALL_CARDS["visa"]
     assert mask_text(f"order_no={number}") == f"order_no={number}"
+
+
+def test_a_card_in_a_second_gzip_member_is_found() -> None:
+    import gzip
+
+    raw = gzip.compress(b"rest_call=get_acct_notes_m&x=") + gzip.compress(
+        f"&notes={ALL_CARDS['visa']}".encode()
+    )
+    wire = Wire("http://127.0.0.1/api", {"Content-Encoding": "gzip"}, raw)
+    assert find_real_cards_on_wire(wire) == ["the body"]
+
+
+# round 2, rows 13-14: a card glued to letters in front, or written as a decimal
+GLUED = {
+    "MC prefix": "MC5373150000000001",
+    "amex prefix": "amex377315000000007",
+    "letters both sides": "CARD4731500000000007X",
+    "ref prefix": "ref4731500000000007",
+    "prefix then groups": "CARD4731 5000 0000 0007",
+    "point zero": "4731500000000007.0",
+    "point zero zero": "4731500000000007.00",
+}
+
+
+@pytest.mark.parametrize("field", ["order_comments", "cc_number"])
+@pytest.mark.parametrize("text", GLUED.values(), ids=list(GLUED))
+def test_a_card_glued_to_letters_or_written_as_a_decimal_is_found(text: str, field: str) -> None:
+    assert find_real_cards({field: text}) == [field]
+    raw = urlencode({field: text}).encode()
+    assert find_real_cards_on_wire(Wire("http://127.0.0.1/api", {}, raw)) == ["the body"]
