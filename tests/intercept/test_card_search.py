@@ -15,7 +15,7 @@ import pytest
 
 from harness.intercept import intercept
 from harness.spec import DISPATCHER_PATH
-from tests.intercept.test_card_shapes import BASE, FORM, JSON, LIBRARIES, _refusal_in
+from tests.intercept.test_card_shapes import BASE, FORM, JSON, LIBRARIES, _refusal_in, send_live
 from tests.recording.fake_aria import FakeServer
 from tests.recording.test_card_search import ALL_CARDS, NEW_BRANDS
 
@@ -73,12 +73,7 @@ def test_a_card_the_refusal_once_missed_never_reaches_the_sandbox(
 def _assert_refused_unsent(
     sandbox: FakeServer, library: str, path: str, headers: dict[str, str], body: bytes
 ) -> None:
-    caught: BaseException | None = None
-    try:
-        with intercept(target="live", fail_on_exit=False):
-            LIBRARIES[library](sandbox.url + path, headers, body)
-    except Exception as exc:  # the library may wrap the refusal in its own error
-        caught = exc
+    caught = send_live(library, sandbox.url + path, headers, body)
     assert sandbox.app.arrived == [], "the request reached the sandbox"
     assert _refusal_in(caught), f"no RealCardError: {caught!r}"
 

@@ -149,6 +149,16 @@ LIBRARIES: dict[str, Callable[[str, dict[str, str], bytes], None]] = {
 }
 
 
+def send_live(library: str, url: str, headers: dict[str, str], body: bytes) -> BaseException | None:
+    """Send raw bytes through one library under ``intercept(target="live")``; what it raised."""
+    try:
+        with intercept(target="live", fail_on_exit=False):
+            LIBRARIES[library](url, headers, body)
+    except Exception as exc:  # the library may wrap the refusal in its own error
+        return exc
+    return None
+
+
 def _refusal_in(error: BaseException | None) -> bool:
     seen: set[int] = set()
     while error is not None and id(error) not in seen:
@@ -165,11 +175,6 @@ def test_a_real_card_anywhere_in_the_request_is_refused_before_sending(
     shape: str, library: str, sandbox: FakeServer
 ) -> None:
     suffix, headers, body = SHAPES[shape]
-    caught: BaseException | None = None
-    try:
-        with intercept(target="live", fail_on_exit=False):
-            LIBRARIES[library](sandbox.url + DISPATCHER_PATH + suffix, headers, body)
-    except Exception as exc:  # the library may wrap the refusal in its own error
-        caught = exc
+    caught = send_live(library, sandbox.url + DISPATCHER_PATH + suffix, headers, body)
     assert sandbox.app.arrived == [], "the request reached the sandbox"
     assert _refusal_in(caught), f"no RealCardError: {caught!r}"

@@ -21,7 +21,7 @@ import pytest
 from harness import InvoiceGuardError
 from harness.intercept import intercept
 from harness.spec import DISPATCHER_PATH
-from tests.intercept.test_card_shapes import LIBRARIES
+from tests.intercept.test_card_shapes import LIBRARIES, send_live
 from tests.recording.fake_aria import AUTH_KEY, CLIENT_NO, FakeServer
 
 CREDENTIALS = {"client_no": str(CLIENT_NO), "auth_key": AUTH_KEY}
@@ -257,12 +257,7 @@ def test_an_invoicing_reading_of_the_request_is_refused_before_sending(
     case: str, library: str, sandbox: FakeServer
 ) -> None:
     path, headers, body = CASES[case]
-    caught: BaseException | None = None
-    try:
-        with intercept(target="live", fail_on_exit=False):
-            LIBRARIES[library](sandbox.url + path, headers, body)
-    except Exception as exc:  # the library may wrap the refusal in its own error
-        caught = exc
+    caught = send_live(library, sandbox.url + path, headers, body)
     assert sandbox.app.arrived == [], "the request reached the sandbox"
     assert _guard_refused(caught), f"no InvoiceGuardError: {caught!r}"
 
