@@ -41,15 +41,19 @@ DISGUISES = {
 
 
 def _disguised(field: str, name: str) -> str:
-    value = HUNTED[field]
-    shown = DISGUISES[name](value)
-    if shown.lower() == value.lower():  # rot13 leaves digits alone: nothing disguised
-        pytest.skip("the disguise does not change this value")
-    return shown
+    return DISGUISES[name](HUNTED[field])
 
 
-@pytest.mark.parametrize("name", list(DISGUISES))
-@pytest.mark.parametrize("field", list(HUNTED))
+# every value in every disguise that changes it (rot13 leaves a card's digits as they are)
+DISGUISED = [
+    (field, name)
+    for field in HUNTED
+    for name in DISGUISES
+    if _disguised(field, name).lower() != HUNTED[field].lower()
+]
+
+
+@pytest.mark.parametrize(("field", "name"), DISGUISED)
 def test_a_disguised_echo_never_reaches_the_cassette(tmp_path, field, name):
     shown = _disguised(field, name)
     answer = {"error_code": 1016, "error_msg": f"rejected {shown} (see log)"}
@@ -58,8 +62,7 @@ def test_a_disguised_echo_never_reaches_the_cassette(tmp_path, field, name):
     assert "rejected" in written  # the message around the echo is kept
 
 
-@pytest.mark.parametrize("name", list(DISGUISES))
-@pytest.mark.parametrize("field", list(HUNTED))
+@pytest.mark.parametrize(("field", "name"), DISGUISED)
 def test_a_disguised_echo_never_reaches_a_message_or_log_record(caplog, field, name):
     shown = _disguised(field, name)
     masked = mask_message(f"error 1016: rejected {shown}", sensitive_values(HUNTED))
