@@ -8,14 +8,15 @@ Accounts a call creates live in ``created_accounts``; a plan instance's terms (p
 billing group, status) in ``plan_terms`` once a call changes or creates it (until then the
 fixture's terms hold).
 
-``Transaction.kept`` holds values read once and reused: for an in-memory store across
-transactions (nothing else can write it), for a file for one transaction. Whoever writes such a
-row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept today: sequence
-values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan terms
-(``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client holds
-invoicing marks (``methods/invoices.py``), whether an account may hold a pending invoice
-(``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date
-its queued plan changes fall due (``queued_changes.due_key``).
+``Transaction.kept`` holds values read once and reused: for an in-memory store across transactions
+(nothing else can write it), for a file for one transaction. Whoever writes such a row drops its key
+(``forget``), or sets it after the write; a wipe, a renew, or the rollback of a transaction that
+changed a row drops them all (one that changed none keeps them: its reads hold). Kept today:
+sequence values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan
+terms (``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client
+holds invoicing marks (``methods/invoices.py``), whether an account may hold a pending invoice
+(``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date its
+queued plan changes fall due (``queued_changes.due_key``).
 """
 
 from __future__ import annotations
@@ -268,11 +269,12 @@ class _Exclusive:
     times more per use.
     """
 
-    __slots__ = ("_store", "_write")
+    __slots__ = ("_changes", "_store", "_write")
 
     def __init__(self, store: Store, *, write: bool) -> None:
         self._store = store
         self._write = write
+        self._changes = 0
 
     def __enter__(self) -> Transaction:
         store = self._store
@@ -283,6 +285,7 @@ class _Exclusive:
             except BaseException:
                 store._lock.release()
                 raise
+            self._changes = store._conn.total_changes
         kept = store._kept
         return Transaction(store._conn, {} if kept is None else kept)
 
@@ -291,7 +294,13 @@ class _Exclusive:
         try:
             if self._write:
                 if kind is not None:
-                    store._forget_kept()  # what the transaction wrote is taken back
+                    # what the transaction wrote is taken back, and with it what was kept of
+                    # it. A transaction that changed no row (a call answering an error before
+                    # its writes, such as gen_invoice_m's 1002 "nothing due") leaves the
+                    # database as it was, so what its reads kept still holds: the next call
+                    # need not read it all again.
+                    if store._conn.total_changes != self._changes:
+                        store._forget_kept()
                     store._conn.execute("ROLLBACK")
                 else:
                     store._conn.execute("COMMIT")

@@ -4,6 +4,7 @@ transactions is dropped when one rolls back or its row is written."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -106,12 +107,43 @@ def test_numbers_restart_from_a_sequence_moved_or_wiped_under_them(store: Store)
     assert _sequence(store, "invoice_no") == wiped
 
 
+def _write_and_keep(db: Transaction) -> None:
+    db.set_meta("written", "2")
+    db.kept["written"] = 2
+
+
 def test_values_kept_across_transactions_are_dropped_when_one_rolls_back(store: Store) -> None:
     with store.transaction() as db:
         db.kept["read"] = 1
     with store.transaction() as db:
         assert db.kept["read"] == 1
-    _fail_inside(store, lambda db: db.kept.update(written=2))
+    _fail_inside(store, _write_and_keep)
+    with store.transaction() as db:
+        assert db.kept == {}
+
+
+def test_a_rollback_that_changed_no_row_keeps_what_was_read(store: Store) -> None:
+    with store.transaction() as db:
+        db.kept["read"] = 1
+    # a call that answers an error before writing (1002 nothing due) rolls back no change
+    _fail_inside(store, lambda db: db.kept.update(also_read=2))
+    with store.transaction() as db:
+        assert db.kept == {"read": 1, "also_read": 2}
+
+
+def test_a_rollback_after_a_write_that_failed_midway_forgets_what_was_kept(store: Store) -> None:
+    with store.transaction() as db:
+        db.execute("INSERT INTO meta (key, value) VALUES ('taken', 'x')")
+        db.kept["read"] = 1
+
+    def insert_two_then_clash(db: Transaction) -> None:
+        # the first row goes in, the second clashes: the statement's change is undone, and
+        # the earlier one is rolled back with the transaction
+        db.set_meta("first", "1")
+        db.execute("INSERT INTO meta (key, value) VALUES ('taken', 'y')")
+
+    with pytest.raises(sqlite3.IntegrityError), store.transaction() as db:
+        insert_two_then_clash(db)
     with store.transaction() as db:
         assert db.kept == {}
 
