@@ -1,0 +1,128 @@
+"""The coercion's fast paths give what the general checks give, value for value and error for
+error: a typed JSON value skips the checks' calls, never their verdict."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness.stub.coercion import (
+    InputRule,
+    RequestRules,
+    _coerce_object,
+    _coerce_value,
+    coerce_params,
+)
+from harness.stub.exceptions import AriaFault
+
+NUMBER_RULES = [
+    InputRule(name="units", kind="number", max_digits=12),
+    InputRule(name="amount", kind="number"),
+    InputRule(name="wide", kind="number", max_digits=22),
+    InputRule(name="tiny", kind="number", max_digits=1),
+]
+
+EDGES = [
+    0,
+    -0.0,
+    0.5,
+    9,
+    10,
+    -9.99,
+    10**12 - 1,
+    10**12,
+    999999999999.9999,
+    1e12,
+    -(10**12) + 1,
+    2**53 - 1,
+    2**53,
+    2**53 + 1,
+    10**22 - 1,
+    float(10**22),
+    1e299,
+    1e300,
+    2**70,
+    10**400,
+    float("inf"),
+    float("-inf"),
+    float("nan"),
+]
+
+
+def _outcome(run: Any) -> tuple[str, Any]:
+    try:
+        value = run()
+    except AriaFault as fault:
+        return ("fault", (type(fault), str(fault)))
+    return ("value", (type(value), repr(value)))
+
+
+def _both(rule: InputRule, value: Any) -> tuple[tuple[str, Any], tuple[str, Any]]:
+    rules = RequestRules(fields={rule.name: rule}, required=())
+    fast = _outcome(lambda: _coerce_object(rules, {rule.name: value}, prefix="")[rule.name])
+    general = _outcome(lambda: _coerce_value(rule, value, rule.name))
+    return fast, general
+
+
+@pytest.mark.parametrize("rule", NUMBER_RULES, ids=lambda rule: rule.name)
+@pytest.mark.parametrize("value", EDGES, ids=repr)
+def test_a_typed_number_at_an_edge_coerces_as_the_general_check_does(rule, value):
+    fast, general = _both(rule, value)
+    assert fast == general
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    rule=st.sampled_from(NUMBER_RULES),
+    value=st.integers(-(2**80), 2**80) | st.floats(allow_nan=True, allow_infinity=True),
+)
+def test_any_typed_number_coerces_as_the_general_check_does(rule, value):
+    fast, general = _both(rule, value)
+    assert fast == general
+
+
+def test_the_number_fast_path_is_taken_for_a_plain_json_number():
+    # the path under test must be the one the edges above compare, or they prove nothing
+    assert NUMBER_RULES[0].plain_number == 10**12
+    assert InputRule(name="n", kind="number", minimum=0).plain_number == 0
+    assert InputRule(name="n", kind="number", enum=(1.0,)).plain_number == 0
+
+
+ORDER = {"client_no": 1, "auth_key": "k", "account_no": 5}
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"client_sku": "WIDGET", "units": 2}],
+        [MappingProxyType({"client_sku": "WIDGET", "units": 2})],
+        ({"client_sku": "WIDGET", "units": "2"},),
+        {"0": {"client_sku": "WIDGET", "units": 2.5}},
+        {"client_sku": "WIDGET", "units": 1},
+    ],
+    ids=["list of dicts", "mapping item", "tuple", "indexed object", "bare object"],
+)
+def test_order_lines_in_any_accepted_shape_coerce_to_a_list_of_dicts(items):
+    lines = coerce_params("create_order_m", {**ORDER, "order_line_items_list": items})[
+        "order_line_items_list"
+    ]
+    assert type(lines) is list and all(type(line) is dict for line in lines)
+    assert lines[0]["client_sku"] == "WIDGET" and type(lines[0]["units"]) is float
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        ([1], "order_line_items_list[0] must be an object"),
+        ([{"client_sku": "W", "units": float("nan")}], "units must be a finite number"),
+        ([{"client_sku": "W", "units": 10**12}], "order_line_items_list[0].units is out of range"),
+        ("x", "must be an array of objects"),
+    ],
+)
+def test_bad_order_lines_name_the_item_and_field(items, message):
+    with pytest.raises(AriaFault, match=message.replace("[", r"\[").replace("]", r"\]")):
+        coerce_params("create_order_m", {**ORDER, "order_line_items_list": items})
