@@ -309,6 +309,31 @@ def test_error_envelope_order_is_code_fields_message(err):
     assert list(answer) == ["error_code", *fields, "error_msg"]
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"current_offset_hours": 5, "virtual_date": "2026-01-01"},
+        {"virtual_date": "2026-01-01", "current_offset_hours": 5, "internal_note": "x"},
+        {
+            "current_offset_hours": 5,
+            "virtual_date": "2026-01-01",
+            "error_code": 7,
+            "error_msg": "x",
+        },
+    ],
+    ids=["output fields only", "with a field the method does not answer", "with envelope keys"],
+)
+def test_a_success_envelope_holds_the_output_fields_in_order_and_nothing_else(
+    service, monkeypatch, answer
+):
+    monkeypatch.setitem(ROUTES, "get_virtual_datetime_m", lambda ctx, params: dict(answer))
+    got = service.call("get_virtual_datetime_m", {"client_no": CLIENT_NO, "auth_key": AUTH_KEY})
+    assert list(got) == list(registry()["get_virtual_datetime_m"].output_fields)
+    assert (got["error_code"], got["error_msg"]) == (0, "OK")
+    assert (got["current_offset_hours"], got["virtual_date"]) == (5, "2026-01-01")
+    assert got["virtual_time"] is None and "internal_note" not in got
+
+
 def test_an_internal_bug_answers_1001_and_never_raises(service, monkeypatch):
     def broken(ctx, params):
         raise RuntimeError("boom")
