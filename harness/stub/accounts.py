@@ -64,7 +64,10 @@ def live_account(db: Transaction, tenant: Tenant, acct_no: int) -> Account | Non
             return None
         base = _from_body(acct_no, json.loads(row[0]))
     # kept: every call looks its account up, and only set_terms changes them
-    by_account = db.kept.setdefault(terms_key(tenant.client_no), {})
+    key = terms_key(tenant.client_no)
+    by_account = db.kept.get(key)
+    if by_account is None:  # (setdefault would build an empty dict on every call)
+        by_account = db.kept[key] = {}
     terms = by_account.get(acct_no)
     if terms is None:
         terms = by_account[acct_no] = db.all(
@@ -109,6 +112,13 @@ def find_account(
     first. gen_invoice_m.txt documents "Account not found: AriaNo / ClientId / Userid"; the Aria6
     methods answer "account does not exist" (real traffic of gen_invoice).
     """
+    number = params.get(no_field)
+    if type(number) is int:
+        # the Aria-assigned number, as nearly every call names its account: looked up at once
+        account = live_account(db, tenant, number)
+        if account is None:
+            raise AccountNotFound(None if aria6 else f"Account not found: {_LOOKUPS[0][1]}")
+        return account
     for field, (column, label) in zip((no_field, id_field, userid_field), _LOOKUPS, strict=True):
         if field is None or params.get(field) is None:
             continue

@@ -165,6 +165,9 @@ class Store:
         # rows go. A file database keeps them for one transaction.
         self._kept: dict[Any, Any] | None = {} if self.path == ":memory:" else None
         self._conn = self._open()
+        # a read keeps no state of its own between enter and exit, so one serves every read
+        # (every call makes one to find its account)
+        self._reader = _Exclusive(self, write=False)
 
     def _open(self) -> sqlite3.Connection:
         conn = None
@@ -212,7 +215,7 @@ class Store:
 
     def read(self) -> _Exclusive:
         """A consistent read (no other transaction runs meanwhile)."""
-        return _Exclusive(self, write=False)
+        return self._reader
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table, in primary-key order, as plain JSON-able dicts."""

@@ -221,6 +221,17 @@ def test_unknown_account_is_1009_with_documented_message(err, method, params, me
     assert err(1009, method, **params)["error_msg"] == message
 
 
+@pytest.mark.parametrize(
+    "other", [{"client_acct_id": "GLOBEX-1"}, {"userid": "globex"}, {"client_acct_id": "NOPE"}]
+)
+def test_acct_no_wins_over_the_other_identifiers(ok, err, other):
+    assert ok("gen_invoice_m", acct_no=1000001, **other)["out_acct_no"] == 1000001
+    # an unknown number is not found, whatever the others name
+    assert err(1009, "gen_invoice_m", acct_no=999, **other)["error_msg"] == (
+        "Account not found: AriaNo"
+    )
+
+
 def test_account_of_another_tenant_is_not_found():
     from harness.stub.service import StubService
 
