@@ -17,7 +17,7 @@ from harness.stub.coercion import (
     _coerce_value,
     coerce_params,
 )
-from harness.stub.exceptions import AriaFault
+from harness.stub.exceptions import AriaFault, MissingParameter
 
 NUMBER_RULES = [
     InputRule(name="units", kind="number", max_digits=12),
@@ -126,3 +126,26 @@ def test_order_lines_in_any_accepted_shape_coerce_to_a_list_of_dicts(items):
 def test_bad_order_lines_name_the_item_and_field(items, message):
     with pytest.raises(AriaFault, match=message.replace("[", r"\[").replace("]", r"\]")):
         coerce_params("create_order_m", {**ORDER, "order_line_items_list": items})
+
+
+@pytest.mark.parametrize("empty", [None, "", "  ", [], {}], ids=repr)
+def test_a_required_input_given_empty_is_missing(empty):
+    with pytest.raises(MissingParameter, match="order_line_items_list"):
+        coerce_params("create_order_m", {**ORDER, "order_line_items_list": empty})
+
+
+@pytest.mark.parametrize("client_no", [0, -1], ids=repr)
+def test_a_required_int_counts_as_given_whatever_its_value(client_no):
+    lines = [{"client_sku": "WIDGET", "units": 1}]
+    params = {**ORDER, "client_no": client_no, "order_line_items_list": lines}
+    assert coerce_params("create_order_m", params)["client_no"] == client_no
+
+
+def test_a_required_alternative_is_met_by_any_of_its_fields():
+    base = {"client_no": 1, "auth_key": "k"}
+    assert coerce_params("gen_invoice_m", {**base, "acct_no": " ", "userid": "acme"}) == {
+        **base,
+        "userid": "acme",
+    }
+    with pytest.raises(MissingParameter, match="acct_no"):
+        coerce_params("gen_invoice_m", {**base, "client_acct_id": "", "userid": None})
