@@ -99,7 +99,8 @@ class StubService:
             name = method if isinstance(method, str) else repr(method)
             return error_envelope(None, MethodNotFound(name[:100]))
         try:
-            if not isinstance(params, Mapping):
+            # a dict (every wire format's) answers by its type before the Mapping ABC's check
+            if type(params) is not dict and not isinstance(params, Mapping):
                 raise InvalidInput("the request parameters must be an object")
             coerced = coerce_params(method, params)
             tenant = self._authenticate(coerced)

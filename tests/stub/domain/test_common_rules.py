@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 
 from harness.spec import registry
@@ -310,6 +312,11 @@ def test_unknown_fields_are_ignored(ok):
 def test_params_that_are_not_a_mapping_get_1016(service):
     answer = check_answer("gen_invoice_m", service.call("gen_invoice_m", ["not", "a", "mapping"]))  # type: ignore[arg-type]
     assert answer["error_code"] == 1016
+
+
+def test_params_in_any_mapping_are_read(service):
+    params = MappingProxyType({"client_no": CLIENT_NO, "auth_key": AUTH_KEY})
+    assert service.call("get_virtual_datetime_m", params)["error_code"] == 0
 
 
 def test_error_envelope_order_is_code_fields_message(err):
