@@ -69,11 +69,18 @@ class AriaFault(Exception):
     @classmethod
     def documented(cls) -> ErrorCode:
         """The description's entry for this class (or the nearest base it names)."""
-        named = registry().named_codes
-        for klass in cls.__mro__:
-            if klass.__name__ in named:
-                return named[klass.__name__]
-        return documented_error("UnexpectedError")
+        return _documented(cls)
+
+
+@functools.cache
+def _documented(cls: type[AriaFault]) -> ErrorCode:
+    # found once per class: every error answer raises one, and the walk up its bases and the
+    # registry's names is the same each time
+    named = registry().named_codes
+    for klass in cls.__mro__:
+        if klass.__name__ in named:
+            return named[klass.__name__]
+    return documented_error("UnexpectedError")
 
 
 class MethodNotFound(AriaFault):
@@ -166,11 +173,17 @@ def error_envelope(method: str | None, fault: AriaFault) -> dict[str, Any]:
     """
     answer: dict[str, Any] = {"error_code": fault.code}
     if method is not None and method in registry():
-        for name in registry()[method].output_fields:
-            if name not in ("error_code", "error_msg"):
-                answer[name] = None
+        answer.update(_null_outputs(method))
     answer["error_msg"] = fault.message
     return answer
+
+
+@functools.cache
+def _null_outputs(method: str) -> dict[str, None]:
+    """A described method's output fields but the two envelope keys, each null (built once per
+    method, only for described ones: a request's made-up name never enters the cache)."""
+    fields = registry()[method].output_fields
+    return {name: None for name in fields if name not in ("error_code", "error_msg")}
 
 
 @functools.cache
