@@ -6,6 +6,7 @@ These objects are immutable and built once per fixture load; everything a call c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,9 +82,13 @@ class Plan:
     early_cancel_fee: Decimal = Decimal("0")
     early_cancel_min_months: int = 0
 
-    @property
+    @functools.cached_property
     def has_fulfillment(self) -> bool:
-        """Whether a service of the plan waits for fulfillment before it is billed."""
+        """Whether a service of the plan waits for fulfillment before it is billed.
+
+        Found once per plan (the plan is immutable): every invoicing call asks it of each of
+        the account's plans.
+        """
         return any(service.fulfillment_based for service in self.services)
 
 
