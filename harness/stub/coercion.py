@@ -69,8 +69,16 @@ class InputRule:
     # a number input with no enum or minimum: a JSON int or float of magnitude below this
     # passes as float(value) without the checks' calls (0: no such path)
     plain_number: int = field(default=0, init=False)
+    # an integer input limited to an enum: the JSON integers the general checks give back as
+    # they are (gen_invoice_m's combine_invoices, invoice_mode), passed without their calls
+    int_choices: frozenset[int] = field(default=frozenset(), init=False)
 
     def __post_init__(self) -> None:
+        if self.kind == "integer" and self.enum is not None:
+            choices = frozenset(
+                value for value in self.enum if type(value) is int and _passes_as_given(self, value)
+            )
+            object.__setattr__(self, "int_choices", choices)
         if self.kind == "integer" and self.enum is None:
             low: float = max(_INT_MIN, self.minimum if self.minimum is not None else _INT_MIN)
             high: float = _INT_MAX
@@ -195,6 +203,8 @@ def _coerce_object(rules: RequestRules, params: Mapping[str, Any], *, prefix: st
         bounds = rule.int_range
         if bounds is not None and type(value) is int and bounds[0] <= value <= bounds[1]:
             out[name] = value  # what _coerce_value gives, without its calls
+        elif type(value) is int and value in rule.int_choices:
+            out[name] = value  # what _coerce_value gives it
         elif rule.plain_text and type(value) is str and len(value) <= rule.plain_text:
             if value.strip():  # a blank string counts as absent
                 out[name] = value  # what _to_string gives a str: itself
@@ -207,6 +217,14 @@ def _coerce_object(rules: RequestRules, params: Mapping[str, Any], *, prefix: st
         elif not _absent(value):
             out[name] = _coerce_value(rule, value, f"{prefix}{name}")
     return out
+
+
+def _passes_as_given(rule: InputRule, value: int) -> bool:
+    """Whether the general checks give this value back unchanged (and raise nothing)."""
+    try:
+        return _coerce_value(rule, value, rule.name) is value
+    except AriaFault:
+        return False
 
 
 def _fail(rule: InputRule, detail: str) -> AriaFault:

@@ -16,8 +16,10 @@ from harness.stub.coercion import (
     _coerce_object,
     _coerce_value,
     coerce_params,
+    rules_for,
 )
 from harness.stub.exceptions import AriaFault, MissingParameter
+from harness.stub.routes import ROUTES
 
 NUMBER_RULES = [
     InputRule(name="units", kind="number", max_digits=12),
@@ -149,3 +151,34 @@ def test_a_required_alternative_is_met_by_any_of_its_fields():
     }
     with pytest.raises(MissingParameter, match="acct_no"):
         coerce_params("gen_invoice_m", {**base, "client_acct_id": "", "userid": None})
+
+
+def _int_enum_rules() -> list[InputRule]:
+    found: list[InputRule] = []
+    for method in sorted(ROUTES):
+        pending = [rules_for(method)]
+        while pending:
+            rules = pending.pop()
+            for rule in rules.fields.values():
+                if rule.kind == "integer" and rule.enum is not None:
+                    found.append(rule)
+                if rule.items is not None:
+                    pending.append(rule.items)
+    return found
+
+
+INT_ENUM_RULES = _int_enum_rules()
+
+
+def test_integer_enums_are_found_and_their_values_take_the_fast_path():
+    assert INT_ENUM_RULES, "no integer enum among the routed methods' inputs"
+    assert all(rule.int_choices for rule in INT_ENUM_RULES)
+
+
+@pytest.mark.parametrize("rule", INT_ENUM_RULES, ids=lambda rule: rule.name)
+def test_an_integer_enum_coerces_as_the_general_check_does(rule):
+    # a list: True, 1.0 and 1 would be one member of a set
+    values = [*rule.enum, -1, 0, 1, 2, 4, 99, 2**64, True, False, 1.0, "1"]
+    for value in values:
+        fast, general = _both(rule, value)
+        assert fast == general, value
