@@ -8,15 +8,18 @@ Accounts a call creates live in ``created_accounts``; a plan instance's terms (p
 billing group, status) in ``plan_terms`` once a call changes or creates it (until then the
 fixture's terms hold).
 
-``Transaction.kept`` holds values read once and reused: for an in-memory store across transactions
-(nothing else can write it), for a file for one transaction. Whoever writes such a row drops its key
-(``forget``), or sets it after the write; a wipe, a renew, or the rollback of a transaction that
-changed a row drops them all (one that changed none keeps them: its reads hold). Kept today:
-sequence values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan
-terms (``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client
-holds invoicing marks (``methods/invoices.py``), whether an account may hold a pending invoice
-(``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date its
-queued plan changes fall due (``queued_changes.due_key``).
+``Transaction.kept`` holds values read once and reused: for an in-memory store across
+transactions (nothing else can write it), for a file for one transaction. Whoever writes such a
+row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept today: sequence
+values (``next_id``), a client's clock advance (``context.clock_key``), an account as it stands
+(``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client holds
+invoicing marks (``methods/invoices.py``), whether an account may hold a pending invoice
+(``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date
+its queued plan changes fall due (``queued_changes.due_key``).
+
+A rollback drops them only when its transaction changed a row: one that changed none (an error
+answered before any write, such as gen_invoice_m's 1002) leaves what its reads kept true. So a
+writer that sets a kept value does so after its write, never before.
 """
 
 from __future__ import annotations
@@ -161,8 +164,8 @@ class Store:
         self._retired_changes = 0
         # Values read from the database and kept across transactions (Transaction.kept), so a
         # call skips statements whose answer it already knows. Only for an in-memory database,
-        # which no other connection can write; emptied when a transaction rolls back or the
-        # rows go. A file database keeps them for one transaction.
+        # which no other connection can write; emptied when a transaction that changed a row
+        # rolls back or the rows go. A file database keeps them for one transaction.
         self._kept: dict[Any, Any] | None = {} if self.path == ":memory:" else None
         self._conn = self._open()
         # a read keeps no state of its own between enter and exit, so one serves every read
