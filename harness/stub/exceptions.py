@@ -69,18 +69,19 @@ class AriaFault(Exception):
     @classmethod
     def documented(cls) -> ErrorCode:
         """The description's entry for this class (or the nearest base it names)."""
-        return _documented(cls)
+        # found once per class: every error answer raises one, and the walk up its bases and
+        # the registry's names gives the same entry each time
+        found = _DOCUMENTED.get(cls)
+        if found is None:
+            named = registry().named_codes
+            entry = next((named[k.__name__] for k in cls.__mro__ if k.__name__ in named), None)
+            found = _DOCUMENTED[cls] = (
+                entry if entry is not None else documented_error("UnexpectedError")
+            )
+        return found
 
 
-@functools.cache
-def _documented(cls: type[AriaFault]) -> ErrorCode:
-    # found once per class: every error answer raises one, and the walk up its bases and the
-    # registry's names is the same each time
-    named = registry().named_codes
-    for klass in cls.__mro__:
-        if klass.__name__ in named:
-            return named[klass.__name__]
-    return documented_error("UnexpectedError")
+_DOCUMENTED: dict[type[AriaFault], ErrorCode] = {}
 
 
 class MethodNotFound(AriaFault):
