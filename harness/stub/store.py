@@ -17,13 +17,15 @@ invoicing marks (``methods/invoices.py``), whether an account may hold a pending
 (``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date
 its queued plan changes fall due (``queued_changes.due_key``).
 
-A rollback drops them only when its transaction changed a row: one that changed none (an error
-answered before any write, such as gen_invoice_m's 1002) leaves what its reads kept true. So a
-writer that sets a kept value does so after its write, never before.
+A rollback drops them only when its transaction changed a row or took a sequence number: one
+that did neither (an error answered before any write, such as gen_invoice_m's 1002) leaves what
+its reads kept true. So a writer that sets a kept value does so after its write, never before.
+Numbers taken from kept sequence values are written together just before COMMIT.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -240,6 +242,7 @@ class Store:
     def wipe(self, db: Transaction) -> None:
         """Delete every row (inside the caller's transaction)."""
         self._forget_kept()
+        db.drop_taken()
         for table in TABLES:
             db.execute(f"DELETE FROM {table}")
 
@@ -275,12 +278,13 @@ class _Exclusive:
     times more per use.
     """
 
-    __slots__ = ("_changes", "_store", "_write")
+    __slots__ = ("_changes", "_store", "_tx", "_write")
 
     def __init__(self, store: Store, *, write: bool) -> None:
         self._store = store
         self._write = write
         self._changes = 0
+        self._tx: Transaction | None = None  # a write's transaction, to settle at exit
 
     def __enter__(self) -> Transaction:
         store = self._store
@@ -292,6 +296,9 @@ class _Exclusive:
                 store._lock.release()
                 raise
             self._changes = store._conn.total_changes
+            kept = store._kept
+            tx = self._tx = Transaction(store._conn, {} if kept is None else kept, True)
+            return tx
         kept = store._kept
         return Transaction(store._conn, {} if kept is None else kept)
 
@@ -301,31 +308,46 @@ class _Exclusive:
             if self._write:
                 if kind is not None:
                     # what the transaction wrote is taken back, and with it what was kept of
-                    # it. A transaction that changed no row (a call answering an error before
-                    # its writes, such as gen_invoice_m's 1002 "nothing due") leaves the
-                    # database as it was, so what its reads kept still holds: the next call
-                    # need not read it all again.
-                    if store._conn.total_changes != self._changes:
+                    # it. A transaction that changed no row and took no number (a call
+                    # answering an error before its writes, such as gen_invoice_m's 1002
+                    # "nothing due") leaves the database as it was, so what its reads kept
+                    # still holds: the next call need not read it all again.
+                    taken = self._tx is not None and bool(self._tx._taken)
+                    if taken or store._conn.total_changes != self._changes:
                         store._forget_kept()
                     store._conn.execute("ROLLBACK")
                 else:
+                    tx = self._tx
+                    try:
+                        if tx is not None and tx._taken:
+                            tx.write_taken()
+                    except BaseException:
+                        store._forget_kept()
+                        store._conn.execute("ROLLBACK")
+                        raise
                     store._conn.execute("COMMIT")
         finally:
+            self._tx = None
             store._lock.release()
 
 
 class Transaction:
     """The statements a transaction runs; a thin layer over the connection."""
 
-    __slots__ = ("_conn", "kept", "memo")
+    __slots__ = ("_conn", "_taken", "_write", "kept", "memo")
 
-    def __init__(self, conn: sqlite3.Connection, kept: dict[Any, Any]) -> None:
+    def __init__(self, conn: sqlite3.Connection, kept: dict[Any, Any], write: bool = False) -> None:
         self._conn = conn
         # rows that change rarely, kept across transactions of an in-memory store (see Store):
         # whoever writes one of them drops its key (``forget``)
         self.kept = kept
         # values read once per transaction (the client's clock); whoever writes them clears it
         self.memo: dict[Any, Any] = {}
+        # in a write transaction, sequence numbers taken from a kept value and not written
+        # yet: written together before COMMIT (write_taken), so a call taking an order, an
+        # invoice and a payment number runs one statement for them, not three
+        self._write = write
+        self._taken: dict[str, int] | None = None
 
     def execute(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         """Run one statement."""
@@ -356,7 +378,13 @@ class Transaction:
         known = self.kept.get(key)
         if known is not None:
             value = known + 1
-            conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
+            if self._write:  # written before COMMIT (write_taken)
+                if self._taken is None:
+                    self._taken = {name: value}
+                else:
+                    self._taken[name] = value
+            else:
+                conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
         # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
         elif conn.execute(
             "UPDATE sequences SET value = value + 1 WHERE name = ?", (name,)
@@ -370,10 +398,34 @@ class Transaction:
         self.kept[key] = value
         return value
 
+    def write_taken(self) -> None:
+        """Write the sequence numbers taken since each sequence's last write (before COMMIT)."""
+        taken = self._taken
+        if not taken:
+            return
+        if len(taken) == 1:
+            ((name, value),) = taken.items()
+            self._conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
+        else:
+            # every row is there (a kept value was read or written first): one upsert sets them
+            args = tuple(part for pair in taken.items() for part in pair)
+            self._conn.execute(_set_sequences(len(taken)), args)
+        taken.clear()
+
+    def drop_taken(self, name: str | None = None) -> None:
+        """Forget numbers taken and not written (of one sequence, or all): their rows are
+        being set or deleted."""
+        if self._taken:
+            if name is None:
+                self._taken.clear()
+            else:
+                self._taken.pop(name, None)
+
     def start_sequences(self, starts: dict[str, int]) -> None:
         """Make each named sequence hand out numbers after the given start."""
         for name, value in starts.items():
             self.forget(("sequence", name))
+            self.drop_taken(name)
             self.execute(
                 "INSERT OR REPLACE INTO sequences (name, value) VALUES (?, ?)", (name, value)
             )
@@ -390,6 +442,16 @@ class Transaction:
     def set_meta(self, key: str, value: str) -> None:
         """Set a value of the meta table."""
         self.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+@functools.cache
+def _set_sequences(count: int) -> str:
+    """One statement setting ``count`` sequences (name, value pairs) to the values given."""
+    rows = ", ".join(["(?, ?)"] * count)
+    return (
+        f"INSERT INTO sequences (name, value) VALUES {rows} "  # noqa: S608 - placeholders only
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+    )
 
 
 def dumps(value: Any) -> str:

@@ -107,6 +107,48 @@ def test_numbers_restart_from_a_sequence_moved_or_wiped_under_them(store: Store)
     assert _sequence(store, "invoice_no") == wiped
 
 
+NAMES = ("order_no", "invoice_no", "transaction_id")
+
+
+def test_numbers_taken_together_are_written_in_one_statement_before_commit(store: Store) -> None:
+    with store.transaction() as db:
+        for name in NAMES:
+            db.next_id(name)  # read and kept
+    ran: list[str] = []
+    store._conn.set_trace_callback(ran.append)
+    try:
+        with store.transaction() as db:
+            taken = {name: db.next_id(name) for name in NAMES}
+    finally:
+        store._conn.set_trace_callback(None)
+    assert len([sql for sql in ran if "sequences" in sql]) == 1
+    assert {name: _sequence(store, name) for name in NAMES} == taken
+
+
+def test_a_start_set_after_numbers_were_taken_wins(store: Store) -> None:
+    with store.transaction() as db:
+        db.next_id("invoice_no")
+        db.next_id("invoice_no")  # taken from the kept value, not written yet
+        db.start_sequences({"invoice_no": 700})
+    assert _sequence(store, "invoice_no") == 700
+    with store.transaction() as db:
+        assert db.next_id("invoice_no") == 701
+
+
+def test_a_wipe_after_numbers_were_taken_leaves_the_sequence_wiped(store: Store) -> None:
+    with store.transaction() as db:
+        for name in NAMES:
+            db.next_id(name)
+    with store.transaction() as db:
+        for name in NAMES:
+            db.next_id(name)  # taken, not written yet
+        store.wipe(db)
+    with store.read() as db:
+        assert db.all("SELECT * FROM sequences") == []
+    with store.transaction() as db:
+        assert db.next_id("invoice_no") == SEQUENCE_START["invoice_no"] + 1
+
+
 def _write_and_keep(db: Transaction) -> None:
     db.set_meta("written", "2")
     db.kept["written"] = 2
