@@ -174,11 +174,26 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         answer["order_no"] = order_no
         # what the next invoice bills: the order's charges and its coupon line, not its tax
         charged = [line for line in draft.lines if line["line_type"] != TAX_LINE]
-        record_order(db, tenant, account, order_no, charged, credit, params.get("client_order_id"))
+        client_order_id = params.get("client_order_id")
         if not bill_now:
+            record_order(db, tenant, account, order_no, charged, credit, client_order_id)
             return answer
         draft.order_nos.append(order_no)
         answer.update(invoice_order(db, ctx, draft, params))
+        # Stored once, already billed, after its invoice: the row a waiting order gets and
+        # store_invoice then marks billed, written in one statement (store_invoice's UPDATE of
+        # the order finds no row yet). A billed order never waits, so the account's kept "no
+        # orders waiting" stays true.
+        record_order(
+            db,
+            tenant,
+            account,
+            order_no,
+            charged,
+            credit,
+            client_order_id,
+            invoice_no=answer["invoice_no"],
+        )
         return answer
 
 
@@ -217,16 +232,22 @@ def record_order(
     lines: list[dict[str, Any]],
     credit: Decimal,
     client_order_id: str | None,
+    *,
+    invoice_no: int | None = None,
 ) -> None:
-    """Store an order waiting for an invoice: what that invoice bills (lines, coupon credit)."""
-    db.forget(waiting_key(tenant.client_no, account.acct_no))
+    """Store an order: what its invoice bills (lines, coupon credit), waiting for the account's
+    next invoice, or billed on ``invoice_no``."""
+    if invoice_no is None:
+        db.forget(waiting_key(tenant.client_no, account.acct_no))
     db.execute(
         "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
-        "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
+        "client_order_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             order_no,
             tenant.client_no,
             account.acct_no,
+            "waiting" if invoice_no is None else "billed",
+            invoice_no,
             client_order_id,
             dumps({"lines": lines, "credit": str(credit)}),
         ),

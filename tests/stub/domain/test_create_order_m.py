@@ -62,6 +62,36 @@ def test_an_order_placed_after_an_invoice_found_none_waiting_reaches_the_next_on
     assert placed in {line["order_no"] for line in entry["invoice_items"]}
 
 
+def test_an_order_billed_at_once_is_stored_billed_on_its_invoice(ok, service):
+    answer = order(ok, bill_immediately=1, client_order_id="ORD-1")
+    (row,) = [
+        r for r in service.dump_state()["tables"]["orders"] if r["order_no"] == answer["order_no"]
+    ]
+    assert (row["status"], row["invoice_no"], row["client_order_id"]) == (
+        "billed",
+        answer["invoice_no"],
+        "ORD-1",
+    )
+    assert [line["line_type"] for line in json.loads(row["body"])["lines"]] == [8]
+
+
+def test_an_order_billed_at_once_never_reaches_the_next_invoice(ok):
+    # the first invoice finds no order waiting; the billed order must not make one wait
+    ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)
+    billed = order(ok, bill_immediately=1)["order_no"]
+    due = next(
+        row["next_bill_date"]
+        for row in ok("get_acct_plans_all_m", acct_no=ACME)["all_acct_plans_m"]
+        if row["plan_instance_no"] == 20001
+    )
+    today = ok("get_virtual_datetime_m")["virtual_date"]
+    days = (date.fromisoformat(due) - date.fromisoformat(today)).days
+    ok("advance_virtual_datetime_m", offset_hours=24 * days)
+    (entry,) = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)["out_invoices_list"]
+    assert billed not in {line.get("order_no") for line in entry["invoice_items"]}
+    assert 8 not in {line["line_type"] for line in entry["invoice_items"]}
+
+
 def test_null_bill_immediately_follows_auto_bill_orders(ok):
     assert order(ok)["invoice_no"] is not None
     raw = read_fixture(None)
