@@ -29,19 +29,29 @@ __all__ = [
 ]
 
 
+_RATE_PLACES = Decimal("0.0001")
+_NO_DISCOUNT = money(Decimal(0))
+
+
 def _schedule(item: InventoryItem, account: Account) -> RateSchedule:
     # The page's two rows for choosing a rate schedule lost their names and no source names
     # them (openapi/aria.yaml OrderLineItem), so an order always takes the default below.
     # create_order_m.txt: "If both are not specified, the default rate schedule for the
-    # account's currency is chosen."
-    in_currency = [s for s in item.schedules if s.currency_cd == account.currency_cd]
-    chosen = next((s for s in in_currency if s.default), in_currency[0] if in_currency else None)
-    if chosen is None:
+    # account's currency is chosen." Else the item's first schedule in that currency.
+    # One loop, no lists: every ordered line chooses one.
+    currency = account.currency_cd
+    first = None
+    for schedule in item.schedules:
+        if schedule.currency_cd == currency:
+            if schedule.default:
+                return schedule
+            if first is None:
+                first = schedule
+    if first is None:
         raise InvalidInput(
-            f"item {item.client_sku} has no rate schedule in the account's currency "
-            f"({account.currency_cd})"
+            f"item {item.client_sku} has no rate schedule in the account's currency ({currency})"
         )
-    return chosen
+    return first
 
 
 def order_lines(
@@ -66,12 +76,18 @@ def order_lines(
             raise InvalidInput(f"{field}[{index}].units must be positive")
         schedule = _schedule(item, account)
         rate = schedule.rate
-        amount = money(dec(line["amount"])) if "amount" in line else money(units * rate)
         if "amount" in line:
-            rate = (amount / units).quantize(Decimal("0.0001"))
+            amount = money(dec(line["amount"]))
+            rate = (amount / units).quantize(_RATE_PLACES)
+        else:
+            amount = money(units * rate)
         # unit_discount_amount: "The discount amount applied for the number of units", read as
-        # a discount per unit, taken off the line
-        discount = money(units * dec(line.get("unit_discount_amount", 0)))
+        # a discount per unit, taken off the line (none given: nothing to compute)
+        discount = (
+            money(units * dec(line["unit_discount_amount"]))
+            if "unit_discount_amount" in line
+            else _NO_DISCOUNT
+        )
         if discount < 0 or discount > amount or amount < 0:
             raise InvalidInput(
                 f"{field}[{index}]: amount and unit_discount_amount must leave "

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from harness.stub.fixtures import read_fixture
+from harness.stub.exceptions import InvalidInput
+from harness.stub.fixtures import build_world, read_fixture
+from harness.stub.methods.orders import order_lines
+from harness.stub.models import Account, RateSchedule, Tenant
 from harness.stub.service import StubService
 from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
 
@@ -126,6 +130,40 @@ def test_the_default_rate_schedule_of_the_accounts_currency_is_chosen(ok):
     assert usd["invoice_line_items_list"][0]["rate_per_unit"] == 99.0  # gadget-usd, not promo
     euro = order(ok, UMBRELLA)
     assert euro["invoice_line_items_list"][0]["rate_per_unit"] == 18.50  # widget-eur
+
+
+def _world_with_widget_schedules(*schedules: RateSchedule) -> tuple[Tenant, Account]:
+    """The default world's first tenant, its WIDGET priced by these schedules; and ACME."""
+    tenant = next(iter(build_world(read_fixture(None)).tenants.values()))
+    widget = replace(tenant.items["WIDGET"], schedules=schedules)
+    tenant = replace(tenant, items={**tenant.items, "WIDGET": widget})
+    return tenant, tenant.accounts[ACME]
+
+
+def _schedule(no: int, currency: str, *, default: bool = False) -> RateSchedule:
+    return RateSchedule(no, f"rs-{no}", f"Schedule {no}", currency, Decimal(no), default)
+
+
+def test_without_a_default_the_first_schedule_of_the_accounts_currency_is_chosen():
+    tenant, acme = _world_with_widget_schedules(
+        _schedule(1, "eur", default=True), _schedule(2, "usd"), _schedule(3, "usd")
+    )
+    (line,) = order_lines(tenant, acme, [{"client_sku": "WIDGET", "units": 1}], "2026-01-01")
+    assert line["rate_schedule_no"] == 2 and line["rate"] == 2.0
+
+
+def test_the_default_schedule_wins_over_an_earlier_one_of_the_currency():
+    tenant, acme = _world_with_widget_schedules(
+        _schedule(2, "usd"), _schedule(3, "usd", default=True)
+    )
+    (line,) = order_lines(tenant, acme, [{"client_sku": "WIDGET", "units": 1}], "2026-01-01")
+    assert line["rate_schedule_no"] == 3
+
+
+def test_an_item_without_a_schedule_in_the_accounts_currency_is_refused():
+    tenant, acme = _world_with_widget_schedules(_schedule(1, "eur", default=True))
+    with pytest.raises(InvalidInput, match=r"no rate schedule in the account's currency \(usd\)"):
+        order_lines(tenant, acme, [{"client_sku": "WIDGET", "units": 1}], "2026-01-01")
 
 
 def test_amount_and_unit_discount(ok):
