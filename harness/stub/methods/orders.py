@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from harness.stub.accounts import find_account
 from harness.stub.billing import COUPON_LINE, LINE_TYPES, TAX_LINE, dec, money, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
@@ -150,18 +151,22 @@ def bill_immediately(params: dict[str, Any], *, default: bool) -> bool:
 def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create an order (and its invoice when billed now)."""
     tenant = ctx.tenant
-    # create_order_m names the account account_no (Aria6 style): "account does not exist"
-    account = ctx.account(params, no_field="account_no", id_field=None, aria6=True)
-    coupon = None
-    if "coupon_cd" in params:
-        coupon = tenant.coupons.get(params["coupon_cd"])
-        if coupon is None:
-            raise InvalidInput(f"coupon_cd {params['coupon_cd']!r} is not a coupon of this client")
-    bill_now = bill_immediately(params, default=tenant.params.auto_bill_orders)
     dry_run = params.get("do_write") == "false"
-    group_no = account.billing_groups[0].billing_group_no
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
+        # looked up in the call's own transaction rather than a read of its own (one lock
+        # taken per call, not two); create_order_m names the account account_no (Aria6
+        # style): "account does not exist"
+        account = find_account(db, tenant, params, no_field="account_no", id_field=None, aria6=True)
+        coupon = None
+        if "coupon_cd" in params:
+            coupon = tenant.coupons.get(params["coupon_cd"])
+            if coupon is None:
+                raise InvalidInput(
+                    f"coupon_cd {params['coupon_cd']!r} is not a coupon of this client"
+                )
+        bill_now = bill_immediately(params, default=tenant.params.auto_bill_orders)
+        group_no = account.billing_groups[0].billing_group_no
         day = ctx.today(db)
         draft = Draft(account, group_no, kind="order")
         draft.lines = order_lines(tenant, account, params["order_line_items_list"], day)

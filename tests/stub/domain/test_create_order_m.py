@@ -296,3 +296,19 @@ def test_invalid_card_number_declines(ok):
         ]
         == "2"
     )
+
+
+@pytest.mark.parametrize("do_write", ["true", "false"])
+def test_an_unknown_account_is_1009_before_the_other_inputs_are_checked(err, service, do_write):
+    before = service.state_digest()
+    answer = err(
+        1009,
+        "create_order_m",
+        account_no=999,
+        coupon_cd="NO-SUCH-COUPON",
+        bill_immediately=7,
+        do_write=do_write,
+        order_line_items_list=[{"client_sku": "NO-SUCH-SKU", "units": 1}],
+    )
+    assert answer["error_msg"] == "account does not exist"
+    assert service.state_digest() == before
