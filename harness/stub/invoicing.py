@@ -19,7 +19,7 @@ from typing import Any
 from harness.stub.billing import Totals, add_months, apply_tax, money, totals
 from harness.stub.context import CallContext
 from harness.stub.fulfillments import fulfillment_dates
-from harness.stub.models import Account, MasterPlanInstance, Tenant
+from harness.stub.models import Account, MasterPlanInstance, Plan, Service, Tenant
 from harness.stub.render import render_lines, render_tax_details
 from harness.stub.store import Transaction, dumps
 
@@ -156,6 +156,7 @@ def bill_mpi(
     mpi = state.mpi
     plan = tenant.plans[mpi.plan_no]
     start = state.next_bill_date
+    lines = draft.lines
     for period in range(periods):
         end_next = add_months(start, plan.billing_interval_months)
         if alt_bill_day is not None and period == periods - 1:
@@ -164,34 +165,60 @@ def bill_mpi(
         for service in plan.services:
             if service.line_type == 5 and (state.invoice_count or period):
                 continue  # an activation charge is billed once, on the first invoice
-            units = service.units * (mpi.units if service.line_type in (1, 7) else 1)
             if service.fulfillment_based:
                 # per unit fulfilled by the period's first day (harness.stub.unit_instances)
                 dates = state.fulfilled.get(service.service_no, ())
                 units = service.units * sum(1 for day in dates if day <= start)
                 if not units:
                     continue
-            draft.add_line(
-                line_type=service.line_type,
-                service_no=service.service_no,
-                client_service_id=service.client_service_id,
-                service_name=service.name,
-                description=service.name,
-                units=float(units),
-                rate=float(service.rate),
-                amount=float(money(units * service.rate)),
-                taxable=service.taxable,
-                plan_no=plan.plan_no,
-                client_plan_id=plan.client_plan_id,
-                plan_name=plan.name,
-                plan_units=float(mpi.units),
-                plan_instance_no=mpi.mpi_no,
-                client_plan_instance_id=mpi.client_mpi_id,
-                start=start,
-                end=end,
-            )
+                fixed = _line_fields(plan, service, mpi, units)
+            else:
+                fixed = _fixed_line(plan, service, mpi)
+            lines.append({**fixed, "start": start, "end": end, "line_no": len(lines) + 1})
         start = end_next
     draft.mpi_dates[mpi.mpi_no] = (state.next_bill_date, start)
+
+
+def _line_fields(plan: Plan, service: Service, mpi: MasterPlanInstance, units: Decimal) -> dict:
+    """A plan line's fields but its dates and line number, in the stored line's key order."""
+    return {
+        "line_type": service.line_type,
+        "service_no": service.service_no,
+        "client_service_id": service.client_service_id,
+        "service_name": service.name,
+        "description": service.name,
+        "units": float(units),
+        "rate": float(service.rate),
+        "amount": float(money(units * service.rate)),
+        "taxable": service.taxable,
+        "plan_no": plan.plan_no,
+        "client_plan_id": plan.client_plan_id,
+        "plan_name": plan.name,
+        "plan_units": float(mpi.units),
+        "plan_instance_no": mpi.mpi_no,
+        "client_plan_instance_id": mpi.client_mpi_id,
+    }
+
+
+# (id(plan), id(service), id(mpi)) -> (plan, service, mpi, fields). The same few instances are
+# billed over and over, and their line is the same every period but for its dates: building
+# it (three float conversions, a Decimal product and rounding, 15 keys) is most of bill_mpi.
+# The entry holds the objects themselves, so an id is never reused while its entry lives, and
+# the objects are immutable (frozen dataclasses): a changed plan or instance is a new object.
+_FIXED_LINES: dict[tuple[int, int, int], tuple[Plan, Service, MasterPlanInstance, dict]] = {}
+
+
+def _fixed_line(plan: Plan, service: Service, mpi: MasterPlanInstance) -> dict:
+    """``_line_fields`` of a service billed by the instance's units, built once and shared
+    (callers copy it into a new line, never change it)."""
+    key = (id(plan), id(service), id(mpi))
+    entry = _FIXED_LINES.get(key)
+    if entry is None or entry[0] is not plan or entry[1] is not service or entry[2] is not mpi:
+        units = service.units * (mpi.units if service.line_type in (1, 7) else 1)
+        if len(_FIXED_LINES) >= 4096:
+            _FIXED_LINES.clear()  # bounded: accounts created by the thousand come and go
+        entry = _FIXED_LINES[key] = (plan, service, mpi, _line_fields(plan, service, mpi, units))
+    return entry[3]
 
 
 def with_day(iso: str, day: int) -> str:
