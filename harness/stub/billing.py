@@ -35,6 +35,7 @@ __all__ = [
 
 CENT = Decimal("0.01")
 _CARRY = Decimal("0.000001")
+_ZERO = Decimal(0)
 # gen_invoice_m.txt line_type values
 LINE_TYPES = {
     1: "Recurring charge",
@@ -102,11 +103,14 @@ def apply_tax(
     details: list[dict[str, Any]] = []
     total = Decimal(0)
     rate_shown = float(rate)
+    # a line's carry out is the next line's carry in: shown once converted, not converted twice
+    carry_shown = float(carry.quantize(_CARRY))
     for index, line in enumerate(taxable, start=1):
         unrounded = dec(line["amount"]) * rate
         adjusted = unrounded + carry
         debit = money(adjusted)
         carry_out = adjusted - debit
+        carry_out_shown = float(carry_out.quantize(_CARRY))
         details.append(
             {
                 "tax_detail_line": index,
@@ -122,13 +126,16 @@ def apply_tax(
                 "tax_srv_juris_nm": "Stub jurisdiction",
                 "tax_srv_tax_sum_text": tax_name,
                 "unrounded_tax_amt": float(unrounded.quantize(_CARRY)),
-                "carryover_from_prev_amt": float(carry.quantize(_CARRY)),
+                "carryover_from_prev_amt": carry_shown,
                 "before_round_adjusted_tax_amt": float(adjusted.quantize(_CARRY)),
-                "carryover_from_current_amt": float(carry_out.quantize(_CARRY)),
+                "carryover_from_current_amt": carry_out_shown,
             }
         )
         total += debit
-        carry = carry_out if per_invoice else Decimal(0)
+        if per_invoice:
+            carry, carry_shown = carry_out, carry_out_shown
+        else:
+            carry, carry_shown = _ZERO, 0.0
     first = lines[0]
     tax_line = {
         "line_no": seq,
