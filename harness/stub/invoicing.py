@@ -36,6 +36,7 @@ __all__ = [
     "order_lines_waiting",
     "pending_key",
     "pending_mpis",
+    "states_key",
     "store_invoice",
     "with_day",
 ]
@@ -85,17 +86,38 @@ class Draft:
 
 def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, MpiState]:
     """The billing state of each of the account's master plan instances."""
-    rows = db.all(
-        "SELECT mpi_no, next_bill_date, invoice_count FROM plan_instances "
-        "WHERE client_no = ? AND acct_no = ?",
-        (tenant.client_no, account.acct_no),
-    )
+    key = states_key(tenant.client_no, account.acct_no)
+    rows = db.kept.get(key)
+    if rows is None:
+        # kept: every invoicing call reads it; store_invoice sets what it writes, and every
+        # other writer of plan_instances forgets it (see states_key)
+        rows = db.kept[key] = {
+            row[0]: (row[1], row[2])
+            for row in db.all(
+                "SELECT mpi_no, next_bill_date, invoice_count FROM plan_instances "
+                "WHERE client_no = ? AND acct_no = ?",
+                (tenant.client_no, account.acct_no),
+            )
+        }
     by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
-    states = {row[0]: MpiState(by_no[row[0]], row[1], row[2]) for row in rows if row[0] in by_no}
+    states = {
+        mpi_no: MpiState(by_no[mpi_no], next_date, count)
+        for mpi_no, (next_date, count) in rows.items()
+        if mpi_no in by_no
+    }
     if any(tenant.plans[mpi.plan_no].has_fulfillment for mpi in account.mpis):
         for mpi_no, state in states.items():
             states[mpi_no] = replace(state, fulfilled=fulfillment_dates(db, tenant, state.mpi))
     return states
+
+
+def states_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which an account's ``plan_instances`` rows are kept (``db.kept``): mpi_no
+    -> (next_bill_date, invoice_count). Writers: ``store_invoice`` sets its rows; a discarded
+    pending invoice (methods/pending.py), a billing date change (methods/billing_dates.py) and a
+    new plan instance (plan_changes.py) forget the key. The seed and a created account write
+    rows no one has read yet (the seed runs after a wipe or renew has dropped every key)."""
+    return ("plan instances", client_no, acct_no)
 
 
 def pending_mpis(db: Transaction, tenant: Tenant, account: Account) -> set[int]:
@@ -313,12 +335,15 @@ def store_invoice(
             (str(draft.carry_out), tenant.client_no, draft.account.acct_no),
         )
         db.kept[carryover_key(tenant.client_no, draft.account.acct_no)] = draft.carry_out
+        kept_states = db.kept.get(states_key(tenant.client_no, draft.account.acct_no))
         for mpi_no, (_, new_date) in draft.mpi_dates.items():
             db.execute(
                 "UPDATE plan_instances SET next_bill_date = ?, invoice_count = invoice_count + 1 "
                 "WHERE client_no = ? AND mpi_no = ?",
                 (new_date, tenant.client_no, mpi_no),
             )
+            if kept_states is not None and mpi_no in kept_states:
+                kept_states[mpi_no] = (new_date, kept_states[mpi_no][1] + 1)
         for order_no in draft.order_nos:
             db.execute(
                 "UPDATE orders SET status = 'billed', invoice_no = ? "
