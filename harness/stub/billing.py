@@ -78,7 +78,9 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+# slots, not frozen: built on every invoicing call, and a frozen dataclass's __init__ costs
+# five times as much; nothing changes one after it is built
+@dataclass(slots=True)
 class Taxed:
     """The tax of one invoice: its tax line (None when nothing is taxed), details, carry out."""
 
@@ -159,7 +161,7 @@ def apply_tax(
 _NOT_CHARGES = (TAX_LINE, COUPON_LINE)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: see Taxed
 class Totals:
     """An invoice's totals; after_tax = before_tax + tax, total = after_tax - credit."""
 
