@@ -107,10 +107,11 @@ def apply_tax(
     details: list[dict[str, Any]] = []
     total = Decimal(0)
     rate_shown = float(rate)
+    rate_text = str(rate)  # with the amount, what a line's unrounded tax depends on (_line_tax)
     # a line's carry out is the next line's carry in: shown once converted, not converted twice
     carry_shown = float(carry.quantize(_CARRY))
     for index, line in enumerate(taxable, start=1):
-        unrounded = dec(line["amount"]) * rate
+        unrounded, unrounded_shown = _line_tax(line["amount"], rate, rate_text)
         adjusted = unrounded + carry
         debit = money(adjusted)
         carry_out = adjusted - debit
@@ -129,7 +130,7 @@ def apply_tax(
                 "tax_srv_cat_text": "Sales",
                 "tax_srv_juris_nm": "Stub jurisdiction",
                 "tax_srv_tax_sum_text": tax_name,
-                "unrounded_tax_amt": float(unrounded.quantize(_CARRY)),
+                "unrounded_tax_amt": unrounded_shown,
                 "carryover_from_prev_amt": carry_shown,
                 "before_round_adjusted_tax_amt": float(adjusted.quantize(_CARRY)),
                 "carryover_from_current_amt": carry_out_shown,
@@ -141,6 +142,7 @@ def apply_tax(
         else:
             carry, carry_shown = _ZERO, 0.0
     first = lines[0]
+    total_shown = float(total)
     tax_line = {
         "line_no": seq,
         "line_type": TAX_LINE,
@@ -148,14 +150,36 @@ def apply_tax(
         "client_service_id": TAX_SERVICE_ID,
         "service_name": tax_name,
         "units": 1.0,
-        "rate": float(total),
-        "amount": float(total),
+        "rate": total_shown,
+        "amount": total_shown,
         "taxable": False,
         "start": first.get("start"),
         "end": first.get("end"),
         "description": tax_name,
     }
     return Taxed(tax_line, details, carry, total)
+
+
+# (amount, rate as text) -> the line's unrounded tax and its shown value. The same few prices
+# are taxed at the client's one rate on every invoice; a Decimal product, a quantize and a float
+# conversion per line add up. Floats only, zero left out (as in _float_decimal), and the rate
+# as text: 0.0825 and 0.08250 are equal but give products of different exponents, which the
+# carryover keeps. Bounded.
+_LINE_TAX: dict[tuple[float, str], tuple[Decimal, float]] = {}
+
+
+def _line_tax(amount: Any, rate: Decimal, rate_text: str) -> tuple[Decimal, float]:
+    if type(amount) is not float or not amount:
+        unrounded = dec(amount) * rate
+        return unrounded, float(unrounded.quantize(_CARRY))
+    key = (amount, rate_text)
+    known = _LINE_TAX.get(key)
+    if known is None:
+        if len(_LINE_TAX) >= 4096:
+            _LINE_TAX.clear()
+        unrounded = _float_decimal(amount) * rate
+        known = _LINE_TAX[key] = (unrounded, float(unrounded.quantize(_CARRY)))
+    return known
 
 
 _NOT_CHARGES = (TAX_LINE, COUPON_LINE)
