@@ -77,13 +77,16 @@ class Draft:
         line["line_no"] = len(self.lines) + 1
         self.lines.append(line)
 
-    @property
-    def from_date(self) -> str | None:
-        return min([line["start"] for line in self.lines if line.get("start")], default=None)
-
-    @property
-    def to_date(self) -> str | None:
-        return max([line["end"] for line in self.lines if line.get("end")], default=None)
+    def date_range(self) -> tuple[str | None, str | None]:
+        """The earliest start and the latest end of the lines (None where no line has one)."""
+        first = last = None
+        for line in self.lines:  # one pass: every stored invoice asks
+            start, end = line.get("start"), line.get("end")
+            if start and (first is None or start < first):
+                first = start
+            if end and (last is None or end > last):
+                last = end
+        return first, last
 
 
 def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, MpiState]:
@@ -300,6 +303,7 @@ def store_invoice(
     tenant = ctx.tenant
     invoice_no = db.next_id("invoice_no")
     sums = totals(draft.lines, tax=draft.tax, credit=draft.credit)
+    from_date, to_date = draft.date_range()
     body = {
         "lines": draft.lines,
         "tax_details": draft.tax_details,
@@ -320,8 +324,8 @@ def store_invoice(
             draft.kind,
             status,
             draft.orig_invoice_no,
-            draft.from_date,
-            draft.to_date,
+            from_date,
+            to_date,
             ctx.stamp(db),
             str(sums.before_tax),
             str(sums.tax),
