@@ -208,6 +208,9 @@ def bill_mpi(
 
 def _line_fields(plan: Plan, service: Service, mpi: MasterPlanInstance, units: Decimal) -> dict:
     """A plan line's fields but its dates and line number, in the stored line's key order."""
+    # imported here, not at the top: plan_changes imports this module
+    from harness.stub.plan_changes import _plan_fields
+
     return {
         "line_type": service.line_type,
         "service_no": service.service_no,
@@ -218,12 +221,7 @@ def _line_fields(plan: Plan, service: Service, mpi: MasterPlanInstance, units: D
         "rate": float(service.rate),
         "amount": float(money(units * service.rate)),
         "taxable": service.taxable,
-        "plan_no": plan.plan_no,
-        "client_plan_id": plan.client_plan_id,
-        "plan_name": plan.name,
-        "plan_units": float(mpi.units),
-        "plan_instance_no": mpi.mpi_no,
-        "client_plan_instance_id": mpi.client_mpi_id,
+        **_plan_fields(plan, mpi),
     }
 
 
