@@ -9,6 +9,7 @@ billing date moves on by its plan's billing interval.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -110,10 +111,28 @@ def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, M
         for mpi_no, (next_date, count) in rows.items()
         if mpi_no in by_no
     }
-    if any(tenant.plans[mpi.plan_no].has_fulfillment for mpi in account.mpis):
+    waiting = _fulfillment_plans(tenant.plans)
+    if waiting and any(mpi.plan_no in waiting for mpi in account.mpis):
         for mpi_no, state in states.items():
             states[mpi_no] = replace(state, fulfilled=fulfillment_dates(db, tenant, state.mpi))
     return states
+
+
+# id(catalog) -> (catalog, the numbers of its plans with a service billed on fulfillment). A
+# tenant's plans are built once from its fixture and never change; asking each plan per call
+# (a generator over its services) cost more than the rest of mpi_states. The entry holds the
+# catalog, so its id is not reused while the entry lives.
+_FULFILLMENT_PLANS: dict[int, tuple[Mapping[int, Plan], frozenset[int]]] = {}
+
+
+def _fulfillment_plans(plans: Mapping[int, Plan]) -> frozenset[int]:
+    entry = _FULFILLMENT_PLANS.get(id(plans))
+    if entry is None or entry[0] is not plans:
+        if len(_FULFILLMENT_PLANS) >= 64:
+            _FULFILLMENT_PLANS.clear()  # bounded: a test suite loads fixtures by the hundred
+        waiting = frozenset(no for no, plan in plans.items() if plan.has_fulfillment)
+        entry = _FULFILLMENT_PLANS[id(plans)] = (plans, waiting)
+    return entry[1]
 
 
 def states_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
@@ -185,10 +204,11 @@ def bill_mpi(
     start = state.next_bill_date
     lines = draft.lines
     for period in range(periods):
-        end_next = add_months(start, plan.billing_interval_months)
         if alt_bill_day is not None and period == periods - 1:
-            end_next = with_day(end_next, alt_bill_day)
-        end = (date.fromisoformat(end_next) - timedelta(days=1)).isoformat()
+            end_next = with_day(add_months(start, plan.billing_interval_months), alt_bill_day)
+            end = _day_before(end_next)
+        else:
+            end_next, end = _period_after(start, plan.billing_interval_months)
         for service in plan.services:
             if service.line_type == 5 and (state.invoice_count or period):
                 continue  # an activation charge is billed once, on the first invoice
@@ -244,6 +264,21 @@ def _fixed_line(plan: Plan, service: Service, mpi: MasterPlanInstance) -> dict:
             _FIXED_LINES.clear()  # bounded: accounts created by the thousand come and go
         entry = _FIXED_LINES[key] = (plan, service, mpi, _line_fields(plan, service, mpi, units))
     return entry[3]
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_after(start: str, months: int) -> tuple[str, str]:
+    """The next period's start and this period's last day, for a period from ``start``.
+
+    Kept: every invoice moves a date or two, mostly the same dates for every instance of a
+    client (the first of a month), and date arithmetic on ISO text costs more than the lookup.
+    """
+    end_next = add_months(start, months)
+    return end_next, _day_before(end_next)
+
+
+def _day_before(iso: str) -> str:
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
 
 
 def with_day(iso: str, day: int) -> str:
