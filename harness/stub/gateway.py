@@ -7,16 +7,19 @@ Nothing here keeps a card number: callers get a decision and the last four digit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from harness.facts import TEST_CARD_NUMBERS, luhn_valid
 
 __all__ = ["ProcessorResult", "card_approves", "charge"]
 
 
-@dataclass(frozen=True)
-class ProcessorResult:
-    """What the processor answered; mirrors Aria's proc_* output fields."""
+class ProcessorResult(NamedTuple):
+    """What the processor answered; mirrors Aria's proc_* output fields.
+
+    A named tuple, immutable as a frozen dataclass but built at a fraction of its cost: every
+    collection (each order billed at once) builds one.
+    """
 
     approved: bool
     status_code: str

@@ -9,6 +9,7 @@ billing date moves on by its plan's billing interval.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from typing import Any
 from harness.stub.billing import Totals, add_months, apply_tax, money, totals
 from harness.stub.context import CallContext
 from harness.stub.fulfillments import fulfillment_dates
-from harness.stub.models import Account, MasterPlanInstance, Tenant
+from harness.stub.models import Account, MasterPlanInstance, Plan, Service, Tenant
 from harness.stub.render import render_lines, render_tax_details
 from harness.stub.store import Transaction, dumps
 
@@ -36,12 +37,15 @@ __all__ = [
     "order_lines_waiting",
     "pending_key",
     "pending_mpis",
+    "states_key",
     "store_invoice",
     "with_day",
 ]
 
 
-@dataclass(frozen=True)
+# slots, not frozen: built on every invoicing call, and a frozen dataclass's __init__ costs
+# five times as much; nothing changes one after it is built
+@dataclass(slots=True)
 class MpiState:
     """A master plan instance's billing state."""
 
@@ -52,7 +56,7 @@ class MpiState:
     fulfilled: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """An invoice computed but not stored yet."""
 
@@ -74,28 +78,70 @@ class Draft:
         line["line_no"] = len(self.lines) + 1
         self.lines.append(line)
 
-    @property
-    def from_date(self) -> str | None:
-        return min([line["start"] for line in self.lines if line.get("start")], default=None)
-
-    @property
-    def to_date(self) -> str | None:
-        return max([line["end"] for line in self.lines if line.get("end")], default=None)
+    def date_range(self) -> tuple[str | None, str | None]:
+        """The earliest start and the latest end of the lines (None where no line has one)."""
+        first = last = None
+        for line in self.lines:  # one pass: every stored invoice asks
+            start, end = line.get("start"), line.get("end")
+            if start and (first is None or start < first):
+                first = start
+            if end and (last is None or end > last):
+                last = end
+        return first, last
 
 
 def mpi_states(db: Transaction, tenant: Tenant, account: Account) -> dict[int, MpiState]:
     """The billing state of each of the account's master plan instances."""
-    rows = db.all(
-        "SELECT mpi_no, next_bill_date, invoice_count FROM plan_instances "
-        "WHERE client_no = ? AND acct_no = ?",
-        (tenant.client_no, account.acct_no),
-    )
+    key = states_key(tenant.client_no, account.acct_no)
+    rows = db.kept.get(key)
+    if rows is None:
+        # kept: every invoicing call reads it; store_invoice sets what it writes, and every
+        # other writer of plan_instances forgets it (see states_key)
+        rows = db.kept[key] = {
+            row[0]: (row[1], row[2])
+            for row in db.all(
+                "SELECT mpi_no, next_bill_date, invoice_count FROM plan_instances "
+                "WHERE client_no = ? AND acct_no = ?",
+                (tenant.client_no, account.acct_no),
+            )
+        }
     by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
-    states = {row[0]: MpiState(by_no[row[0]], row[1], row[2]) for row in rows if row[0] in by_no}
-    if any(tenant.plans[mpi.plan_no].has_fulfillment for mpi in account.mpis):
+    states = {
+        mpi_no: MpiState(by_no[mpi_no], next_date, count)
+        for mpi_no, (next_date, count) in rows.items()
+        if mpi_no in by_no
+    }
+    waiting = _fulfillment_plans(tenant.plans)
+    if waiting and any(mpi.plan_no in waiting for mpi in account.mpis):
         for mpi_no, state in states.items():
             states[mpi_no] = replace(state, fulfilled=fulfillment_dates(db, tenant, state.mpi))
     return states
+
+
+# id(catalog) -> (catalog, the numbers of its plans with a service billed on fulfillment). A
+# tenant's plans are built once from its fixture and never change; asking each plan per call
+# (a generator over its services) cost more than the rest of mpi_states. The entry holds the
+# catalog, so its id is not reused while the entry lives.
+_FULFILLMENT_PLANS: dict[int, tuple[Mapping[int, Plan], frozenset[int]]] = {}
+
+
+def _fulfillment_plans(plans: Mapping[int, Plan]) -> frozenset[int]:
+    entry = _FULFILLMENT_PLANS.get(id(plans))
+    if entry is None or entry[0] is not plans:
+        if len(_FULFILLMENT_PLANS) >= 64:
+            _FULFILLMENT_PLANS.clear()  # bounded: a test suite loads fixtures by the hundred
+        waiting = frozenset(no for no, plan in plans.items() if plan.has_fulfillment)
+        entry = _FULFILLMENT_PLANS[id(plans)] = (plans, waiting)
+    return entry[1]
+
+
+def states_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
+    """The key under which an account's ``plan_instances`` rows are kept (``db.kept``): mpi_no
+    -> (next_bill_date, invoice_count). Writers: ``store_invoice`` sets its rows; a discarded
+    pending invoice (methods/pending.py), a billing date change (methods/billing_dates.py) and a
+    new plan instance (plan_changes.py) forget the key. The seed and a created account write
+    rows no one has read yet (the seed runs after a wipe or renew has dropped every key)."""
+    return ("plan instances", client_no, acct_no)
 
 
 def pending_mpis(db: Transaction, tenant: Tenant, account: Account) -> set[int]:
@@ -156,42 +202,83 @@ def bill_mpi(
     mpi = state.mpi
     plan = tenant.plans[mpi.plan_no]
     start = state.next_bill_date
+    lines = draft.lines
     for period in range(periods):
-        end_next = add_months(start, plan.billing_interval_months)
         if alt_bill_day is not None and period == periods - 1:
-            end_next = with_day(end_next, alt_bill_day)
-        end = (date.fromisoformat(end_next) - timedelta(days=1)).isoformat()
+            end_next = with_day(add_months(start, plan.billing_interval_months), alt_bill_day)
+            end = _day_before(end_next)
+        else:
+            end_next, end = _period_after(start, plan.billing_interval_months)
         for service in plan.services:
             if service.line_type == 5 and (state.invoice_count or period):
                 continue  # an activation charge is billed once, on the first invoice
-            units = service.units * (mpi.units if service.line_type in (1, 7) else 1)
             if service.fulfillment_based:
                 # per unit fulfilled by the period's first day (harness.stub.unit_instances)
                 dates = state.fulfilled.get(service.service_no, ())
                 units = service.units * sum(1 for day in dates if day <= start)
                 if not units:
                     continue
-            draft.add_line(
-                line_type=service.line_type,
-                service_no=service.service_no,
-                client_service_id=service.client_service_id,
-                service_name=service.name,
-                description=service.name,
-                units=float(units),
-                rate=float(service.rate),
-                amount=float(money(units * service.rate)),
-                taxable=service.taxable,
-                plan_no=plan.plan_no,
-                client_plan_id=plan.client_plan_id,
-                plan_name=plan.name,
-                plan_units=float(mpi.units),
-                plan_instance_no=mpi.mpi_no,
-                client_plan_instance_id=mpi.client_mpi_id,
-                start=start,
-                end=end,
-            )
+                fixed = _line_fields(plan, service, mpi, units)
+            else:
+                fixed = _fixed_line(plan, service, mpi)
+            lines.append({**fixed, "start": start, "end": end, "line_no": len(lines) + 1})
         start = end_next
     draft.mpi_dates[mpi.mpi_no] = (state.next_bill_date, start)
+
+
+def _line_fields(plan: Plan, service: Service, mpi: MasterPlanInstance, units: Decimal) -> dict:
+    """A plan line's fields but its dates and line number, in the stored line's key order."""
+    # imported here, not at the top: plan_changes imports this module
+    from harness.stub.plan_changes import _plan_fields
+
+    return {
+        "line_type": service.line_type,
+        "service_no": service.service_no,
+        "client_service_id": service.client_service_id,
+        "service_name": service.name,
+        "description": service.name,
+        "units": float(units),
+        "rate": float(service.rate),
+        "amount": float(money(units * service.rate)),
+        "taxable": service.taxable,
+        **_plan_fields(plan, mpi),
+    }
+
+
+# (id(plan), id(service), id(mpi)) -> (plan, service, mpi, fields). The same few instances are
+# billed over and over, and their line is the same every period but for its dates: building
+# it (three float conversions, a Decimal product and rounding, 15 keys) is most of bill_mpi.
+# The entry holds the objects themselves, so an id is never reused while its entry lives, and
+# the objects are immutable (frozen dataclasses): a changed plan or instance is a new object.
+_FIXED_LINES: dict[tuple[int, int, int], tuple[Plan, Service, MasterPlanInstance, dict]] = {}
+
+
+def _fixed_line(plan: Plan, service: Service, mpi: MasterPlanInstance) -> dict:
+    """``_line_fields`` of a service billed by the instance's units, built once and shared
+    (callers copy it into a new line, never change it)."""
+    key = (id(plan), id(service), id(mpi))
+    entry = _FIXED_LINES.get(key)
+    if entry is None or entry[0] is not plan or entry[1] is not service or entry[2] is not mpi:
+        units = service.units * (mpi.units if service.line_type in (1, 7) else 1)
+        if len(_FIXED_LINES) >= 4096:
+            _FIXED_LINES.clear()  # bounded: accounts created by the thousand come and go
+        entry = _FIXED_LINES[key] = (plan, service, mpi, _line_fields(plan, service, mpi, units))
+    return entry[3]
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_after(start: str, months: int) -> tuple[str, str]:
+    """The next period's start and this period's last day, for a period from ``start``.
+
+    Kept: every invoice moves a date or two, mostly the same dates for every instance of a
+    client (the first of a month), and date arithmetic on ISO text costs more than the lookup.
+    """
+    end_next = add_months(start, months)
+    return end_next, _day_before(end_next)
+
+
+def _day_before(iso: str) -> str:
+    return (date.fromisoformat(iso) - timedelta(days=1)).isoformat()
 
 
 def with_day(iso: str, day: int) -> str:
@@ -249,6 +336,7 @@ def store_invoice(
     tenant = ctx.tenant
     invoice_no = db.next_id("invoice_no")
     sums = totals(draft.lines, tax=draft.tax, credit=draft.credit)
+    from_date, to_date = draft.date_range()
     body = {
         "lines": draft.lines,
         "tax_details": draft.tax_details,
@@ -269,8 +357,8 @@ def store_invoice(
             draft.kind,
             status,
             draft.orig_invoice_no,
-            draft.from_date,
-            draft.to_date,
+            from_date,
+            to_date,
             ctx.stamp(db),
             str(sums.before_tax),
             str(sums.tax),
@@ -286,12 +374,15 @@ def store_invoice(
             (str(draft.carry_out), tenant.client_no, draft.account.acct_no),
         )
         db.kept[carryover_key(tenant.client_no, draft.account.acct_no)] = draft.carry_out
+        kept_states = db.kept.get(states_key(tenant.client_no, draft.account.acct_no))
         for mpi_no, (_, new_date) in draft.mpi_dates.items():
             db.execute(
                 "UPDATE plan_instances SET next_bill_date = ?, invoice_count = invoice_count + 1 "
                 "WHERE client_no = ? AND mpi_no = ?",
                 (new_date, tenant.client_no, mpi_no),
             )
+            if kept_states is not None and mpi_no in kept_states:
+                kept_states[mpi_no] = (new_date, kept_states[mpi_no][1] + 1)
         for order_no in draft.order_nos:
             db.execute(
                 "UPDATE orders SET status = 'billed', invoice_no = ? "

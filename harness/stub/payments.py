@@ -74,9 +74,10 @@ def collect(
             return None
         approves, last_four = method.approves, method.last_four
     transaction_id = db.next_id("transaction_id")
+    amount_text = f"{amount:.2f}"
     result = charge(
         approves=approves,
-        amount=f"{amount:.2f}",
+        amount=amount_text,
         has_cvv=bool(params.get("cvv") or params.get("existing_pay_method_cvv")),
         reference=transaction_id,
     )
@@ -88,7 +89,7 @@ def collect(
             ctx.tenant.client_no,
             account.acct_no,
             invoice_no,
-            f"{amount:.2f}",
+            amount_text,
             "approved" if result.approved else "declined",
             last_four,
             result.payment_id,

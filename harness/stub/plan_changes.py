@@ -35,7 +35,7 @@ from harness.stub.accounts import CANCELLED, Cycle, current_cycle, plan_date, se
 from harness.stub.billing import LINE_TYPES, Totals, add_months, dec, money, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
-from harness.stub.invoicing import Draft, finish_draft, store_invoice
+from harness.stub.invoicing import Draft, finish_draft, states_key, store_invoice
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan, Tenant
 from harness.stub.payments import collect, collection_outcome
 from harness.stub.store import Transaction
@@ -327,6 +327,7 @@ def assign(
             ),
         )
         set_terms(db, tenant, account.acct_no, mpi, assigned=today)
+        db.forget(states_key(tenant.client_no, account.acct_no))  # a new plan_instances row
 
     return Change(group.billing_group_no, lines, commit, mpi, "assign")
 

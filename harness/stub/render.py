@@ -2,8 +2,9 @@
 
 Each output shape's field list comes from the description's component schema (so every field
 is present, in the description's order); only the mapping from the stored line is written here.
-Each shape's mapping is compiled once into one function that builds a row as a dict display:
-rendering lines is on every invoicing call's path, and a loop of getters costs several times more.
+Each shape's mapping is compiled into one function that copies a row of Nones and sets the
+mapped fields: rendering lines is on every invoicing call's path, and a loop of getters costs
+several times more.
 """
 
 from __future__ import annotations
@@ -119,24 +120,28 @@ _MAPPINGS["A7.InvoiceItem"] = _MAPPINGS["InvoiceItem"]
 
 @functools.cache
 def _row_builder(schema: str) -> Row:
-    """One function turning a stored line into a row of the schema, fields in its order."""
+    """One function turning a stored line into a row of the schema: a copy of the schema's row
+    of Nones (its fields in the description's order) with the mapped fields set, which costs
+    about half of building every field in a dict display."""
     mapping = _MAPPINGS[schema]
-    computed: dict[str, Getter] = {}
-    items = []
-    for name in registry().schema(schema)["properties"]:
+    fields = registry().schema(schema)["properties"]
+    namespace: dict[str, Any] = {"_nones": dict.fromkeys(fields)}
+    body = ["def row(line):", "    get = line.get", "    row = _nones.copy()"]
+    for name in fields:
         getter = mapping.get(name)
         if getter is None:
-            value = "None"
-        elif isinstance(getter, _Key):
+            continue
+        if isinstance(getter, _Key):
             value = f"get({getter.name!r})"
         elif isinstance(getter, _Expr):
             value = f"({getter.source})"
         else:
-            value = f"_f{len(computed)}(line)"
-            computed[f"_f{len(computed)}"] = getter
-        items.append(f"{name!r}: {value}")
-    source = "def row(line):\n    get = line.get\n    return {" + ", ".join(items) + "}\n"
-    namespace: dict[str, Any] = dict(computed)
+            function = f"_f{len(namespace)}"
+            namespace[function] = getter
+            value = f"{function}(line)"
+        body.append(f"    row[{name!r}] = {value}")
+    body.append("    return row\n")
+    source = "\n".join(body)
     exec(compile(source, f"<render {schema}>", "exec"), namespace)  # noqa: S102 - our own names
     return namespace["row"]
 

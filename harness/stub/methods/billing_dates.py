@@ -25,7 +25,7 @@ from harness.stub.accounts import current_cycle, find_account, pick
 from harness.stub.billing import add_months
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
-from harness.stub.invoicing import with_day
+from harness.stub.invoicing import states_key, with_day
 from harness.stub.models import MasterPlanInstance
 from harness.stub.plan_changes import Billed, bill_lines, plan_lines, unused_days_credit
 
@@ -102,6 +102,7 @@ def update_acct_complete_m(ctx: CallContext, params: dict[str, Any]) -> dict[str
                 "UPDATE plan_instances SET next_bill_date = ? WHERE client_no = ? AND mpi_no = ?",
                 (new_date, tenant.client_no, mpi.mpi_no),
             )
+            db.forget(states_key(tenant.client_no, account.acct_no))
         billed = [
             bill_lines(db, ctx, account, group_no, lines, params, dry_run=False)
             for group_no, lines in by_group.items()

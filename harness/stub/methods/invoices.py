@@ -58,7 +58,9 @@ if TYPE_CHECKING:
 PENDING_BLOCKS = "a pending invoice on the master plan instance must be approved first"
 
 
-@dataclass(frozen=True)
+# slots, not frozen: built on every invoicing call, and a frozen dataclass's __init__ costs
+# five times as much; nothing changes one after it is built
+@dataclass(slots=True)
 class _Request:
     account: Account
     groups: tuple[BillingGroup, ...]
@@ -70,7 +72,7 @@ class _Request:
     account_level: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: see _Request
 class _Result:
     invoice_no: int
     billing_group_no: int | None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from harness.stub.accounts import find_account
 from harness.stub.billing import COUPON_LINE, LINE_TYPES, TAX_LINE, dec, money, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
@@ -29,19 +30,29 @@ __all__ = [
 ]
 
 
+_RATE_PLACES = Decimal("0.0001")
+_NO_DISCOUNT = money(Decimal(0))
+
+
 def _schedule(item: InventoryItem, account: Account) -> RateSchedule:
     # The page's two rows for choosing a rate schedule lost their names and no source names
     # them (openapi/aria.yaml OrderLineItem), so an order always takes the default below.
     # create_order_m.txt: "If both are not specified, the default rate schedule for the
-    # account's currency is chosen."
-    in_currency = [s for s in item.schedules if s.currency_cd == account.currency_cd]
-    chosen = next((s for s in in_currency if s.default), in_currency[0] if in_currency else None)
-    if chosen is None:
+    # account's currency is chosen." Else the item's first schedule in that currency.
+    # One loop, no lists: every ordered line chooses one.
+    currency = account.currency_cd
+    first = None
+    for schedule in item.schedules:
+        if schedule.currency_cd == currency:
+            if schedule.default:
+                return schedule
+            if first is None:
+                first = schedule
+    if first is None:
         raise InvalidInput(
-            f"item {item.client_sku} has no rate schedule in the account's currency "
-            f"({account.currency_cd})"
+            f"item {item.client_sku} has no rate schedule in the account's currency ({currency})"
         )
-    return chosen
+    return first
 
 
 def order_lines(
@@ -66,12 +77,18 @@ def order_lines(
             raise InvalidInput(f"{field}[{index}].units must be positive")
         schedule = _schedule(item, account)
         rate = schedule.rate
-        amount = money(dec(line["amount"])) if "amount" in line else money(units * rate)
         if "amount" in line:
-            rate = (amount / units).quantize(Decimal("0.0001"))
+            amount = money(dec(line["amount"]))
+            rate = (amount / units).quantize(_RATE_PLACES)
+        else:
+            amount = money(units * rate)
         # unit_discount_amount: "The discount amount applied for the number of units", read as
-        # a discount per unit, taken off the line
-        discount = money(units * dec(line.get("unit_discount_amount", 0)))
+        # a discount per unit, taken off the line (none given: nothing to compute)
+        discount = (
+            money(units * dec(line["unit_discount_amount"]))
+            if "unit_discount_amount" in line
+            else _NO_DISCOUNT
+        )
         if discount < 0 or discount > amount or amount < 0:
             raise InvalidInput(
                 f"{field}[{index}]: amount and unit_discount_amount must leave "
@@ -134,18 +151,22 @@ def bill_immediately(params: dict[str, Any], *, default: bool) -> bool:
 def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Create an order (and its invoice when billed now)."""
     tenant = ctx.tenant
-    # create_order_m names the account account_no (Aria6 style): "account does not exist"
-    account = ctx.account(params, no_field="account_no", id_field=None, aria6=True)
-    coupon = None
-    if "coupon_cd" in params:
-        coupon = tenant.coupons.get(params["coupon_cd"])
-        if coupon is None:
-            raise InvalidInput(f"coupon_cd {params['coupon_cd']!r} is not a coupon of this client")
-    bill_now = bill_immediately(params, default=tenant.params.auto_bill_orders)
     dry_run = params.get("do_write") == "false"
-    group_no = account.billing_groups[0].billing_group_no
     store = ctx.store
     with store.read() if dry_run else store.transaction() as db:
+        # looked up in the call's own transaction rather than a read of its own (one lock
+        # taken per call, not two); create_order_m names the account account_no (Aria6
+        # style): "account does not exist"
+        account = find_account(db, tenant, params, no_field="account_no", id_field=None, aria6=True)
+        coupon = None
+        if "coupon_cd" in params:
+            coupon = tenant.coupons.get(params["coupon_cd"])
+            if coupon is None:
+                raise InvalidInput(
+                    f"coupon_cd {params['coupon_cd']!r} is not a coupon of this client"
+                )
+        bill_now = bill_immediately(params, default=tenant.params.auto_bill_orders)
+        group_no = account.billing_groups[0].billing_group_no
         day = ctx.today(db)
         draft = Draft(account, group_no, kind="order")
         draft.lines = order_lines(tenant, account, params["order_line_items_list"], day)
@@ -174,11 +195,26 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
         answer["order_no"] = order_no
         # what the next invoice bills: the order's charges and its coupon line, not its tax
         charged = [line for line in draft.lines if line["line_type"] != TAX_LINE]
-        record_order(db, tenant, account, order_no, charged, credit, params.get("client_order_id"))
+        client_order_id = params.get("client_order_id")
         if not bill_now:
+            record_order(db, tenant, account, order_no, charged, credit, client_order_id)
             return answer
         draft.order_nos.append(order_no)
         answer.update(invoice_order(db, ctx, draft, params))
+        # Stored once, already billed, after its invoice: the row a waiting order gets and
+        # store_invoice then marks billed, written in one statement (store_invoice's UPDATE of
+        # the order finds no row yet). A billed order never waits, so the account's kept "no
+        # orders waiting" stays true.
+        record_order(
+            db,
+            tenant,
+            account,
+            order_no,
+            charged,
+            credit,
+            client_order_id,
+            invoice_no=answer["invoice_no"],
+        )
         return answer
 
 
@@ -217,16 +253,22 @@ def record_order(
     lines: list[dict[str, Any]],
     credit: Decimal,
     client_order_id: str | None,
+    *,
+    invoice_no: int | None = None,
 ) -> None:
-    """Store an order waiting for an invoice: what that invoice bills (lines, coupon credit)."""
-    db.forget(waiting_key(tenant.client_no, account.acct_no))
+    """Store an order: what its invoice bills (lines, coupon credit), waiting for the account's
+    next invoice, or billed on ``invoice_no``."""
+    if invoice_no is None:
+        db.forget(waiting_key(tenant.client_no, account.acct_no))
     db.execute(
         "INSERT INTO orders (order_no, client_no, acct_no, status, invoice_no, "
-        "client_order_id, body) VALUES (?, ?, ?, 'waiting', NULL, ?, ?)",
+        "client_order_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             order_no,
             tenant.client_no,
             account.acct_no,
+            "waiting" if invoice_no is None else "billed",
+            invoice_no,
             client_order_id,
             dumps({"lines": lines, "credit": str(credit)}),
         ),

@@ -23,6 +23,7 @@ from harness.stub.invoicing import (
     bill_mpi,
     carryover_key,
     finish_draft,
+    states_key,
     store_invoice,
     waiting_key,
 )
@@ -84,6 +85,7 @@ def _undo(db: Transaction, ctx: CallContext, row: Any, body: dict, *, orders_to:
         (body.get("carry_in", "0"), client_no, row["acct_no"], body.get("carry_out", "0")),
     )
     db.forget(carryover_key(client_no, row["acct_no"]))
+    db.forget(states_key(client_no, row["acct_no"]))  # the billing dates moved back
     db.forget(waiting_key(client_no, row["acct_no"]))  # the orders may wait again
     for order_no in body.get("orders", []):
         db.execute(

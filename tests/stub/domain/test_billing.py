@@ -79,3 +79,14 @@ def test_totals():
         Decimal("13.50"),
         Decimal("10.50"),
     )
+
+
+@pytest.mark.parametrize("rate", ["0.0825", "0.08250", "0.082500"])
+def test_a_rate_written_with_more_places_carries_its_own_exponent(rate):
+    # equal rates written apart give products of different exponents, and the stored carryover
+    # is their text: a line's tax is never reused from another spelling of the rate
+    for text in ("0.0825", "0.08250", "0.082500"):  # whichever was taxed before
+        apply_tax([_line(1, 10.01)], rate=Decimal(text), carry_in=Decimal(0), tax_name="T")
+    taxed = apply_tax([_line(1, 10.01)], rate=Decimal(rate), carry_in=Decimal(0), tax_name="T")
+    expected = Decimal("10.01") * Decimal(rate)
+    assert str(taxed.carry_out) == str(expected - money(expected))

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from harness.stub.fixtures import read_fixture
+from harness.stub.exceptions import InvalidInput
+from harness.stub.fixtures import build_world, read_fixture
+from harness.stub.methods.orders import order_lines
+from harness.stub.models import Account, RateSchedule, Tenant
 from harness.stub.service import StubService
 from tests.stub.domain.conftest import AUTH_KEY, CLIENT_NO, check_answer
 
@@ -44,10 +48,8 @@ def test_bill_immediately_zero_waits_for_the_next_invoice(ok):
     assert 8 in line_types
 
 
-def test_an_order_placed_after_an_invoice_found_none_waiting_reaches_the_next_one(ok):
-    # the first invoice reads the account's waiting orders (none) before the order is placed
-    first = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)["invoice_no"]
-    placed = order(ok, bill_immediately=0)["order_no"]
+def _invoice_on_the_next_bill_date(ok) -> dict[str, Any]:
+    """ACME's gold instance invoiced on its next billing date (the clock moved there)."""
     due = next(
         row["next_bill_date"]
         for row in ok("get_acct_plans_all_m", acct_no=ACME)["all_acct_plans_m"]
@@ -58,8 +60,36 @@ def test_an_order_placed_after_an_invoice_found_none_waiting_reaches_the_next_on
     ok("advance_virtual_datetime_m", offset_hours=24 * days)
     invoice = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)
     (entry,) = invoice["out_invoices_list"]
+    return entry
+
+
+def test_an_order_placed_after_an_invoice_found_none_waiting_reaches_the_next_one(ok):
+    # the first invoice reads the account's waiting orders (none) before the order is placed
+    first = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)["invoice_no"]
+    placed = order(ok, bill_immediately=0)["order_no"]
+    entry = _invoice_on_the_next_bill_date(ok)
     assert entry["invoice_no"] != first
     assert placed in {line["order_no"] for line in entry["invoice_items"]}
+
+
+def test_an_order_billed_at_once_is_stored_billed_on_its_invoice(ok, service):
+    answer = order(ok, bill_immediately=1, client_order_id="ORD-1")
+    (row,) = [
+        r for r in service.dump_state()["tables"]["orders"] if r["order_no"] == answer["order_no"]
+    ]
+    assert (row["status"], row["invoice_no"], row["client_order_id"]) == (
+        "billed",
+        answer["invoice_no"],
+        "ORD-1",
+    )
+    assert [line["line_type"] for line in json.loads(row["body"])["lines"]] == [8]
+
+
+def test_an_order_billed_at_once_is_not_billed_again_by_the_next_invoice(ok):
+    billed = order(ok, bill_immediately=1)["order_no"]
+    (entry,) = ok("gen_invoice_m", acct_no=ACME, master_plan_instance_no=20001)["out_invoices_list"]
+    assert billed not in {line.get("order_no") for line in entry["invoice_items"]}
+    assert 8 not in {line["line_type"] for line in entry["invoice_items"]}
 
 
 def test_null_bill_immediately_follows_auto_bill_orders(ok):
@@ -96,6 +126,40 @@ def test_the_default_rate_schedule_of_the_accounts_currency_is_chosen(ok):
     assert usd["invoice_line_items_list"][0]["rate_per_unit"] == 99.0  # gadget-usd, not promo
     euro = order(ok, UMBRELLA)
     assert euro["invoice_line_items_list"][0]["rate_per_unit"] == 18.50  # widget-eur
+
+
+def _world_with_widget_schedules(*schedules: RateSchedule) -> tuple[Tenant, Account]:
+    """The default world's first tenant, its WIDGET priced by these schedules; and ACME."""
+    tenant = next(iter(build_world(read_fixture(None)).tenants.values()))
+    widget = replace(tenant.items["WIDGET"], schedules=schedules)
+    tenant = replace(tenant, items={**tenant.items, "WIDGET": widget})
+    return tenant, tenant.accounts[ACME]
+
+
+def _schedule(no: int, currency: str, *, default: bool = False) -> RateSchedule:
+    return RateSchedule(no, f"rs-{no}", f"Schedule {no}", currency, Decimal(no), default)
+
+
+def test_without_a_default_the_first_schedule_of_the_accounts_currency_is_chosen():
+    tenant, acme = _world_with_widget_schedules(
+        _schedule(1, "eur", default=True), _schedule(2, "usd"), _schedule(3, "usd")
+    )
+    (line,) = order_lines(tenant, acme, [{"client_sku": "WIDGET", "units": 1}], "2026-01-01")
+    assert line["rate_schedule_no"] == 2 and line["rate"] == 2.0
+
+
+def test_the_default_schedule_wins_over_an_earlier_one_of_the_currency():
+    tenant, acme = _world_with_widget_schedules(
+        _schedule(2, "usd"), _schedule(3, "usd", default=True)
+    )
+    (line,) = order_lines(tenant, acme, [{"client_sku": "WIDGET", "units": 1}], "2026-01-01")
+    assert line["rate_schedule_no"] == 3
+
+
+def test_an_item_without_a_schedule_in_the_accounts_currency_is_refused():
+    tenant, acme = _world_with_widget_schedules(_schedule(1, "eur", default=True))
+    with pytest.raises(InvalidInput, match=r"no rate schedule in the account's currency \(usd\)"):
+        order_lines(tenant, acme, [{"client_sku": "WIDGET", "units": 1}], "2026-01-01")
 
 
 def test_amount_and_unit_discount(ok):
@@ -228,3 +292,19 @@ def test_invalid_card_number_declines(ok):
         ]
         == "2"
     )
+
+
+@pytest.mark.parametrize("do_write", ["true", "false"])
+def test_an_unknown_account_is_1009_before_the_other_inputs_are_checked(err, service, do_write):
+    before = service.state_digest()
+    answer = err(
+        1009,
+        "create_order_m",
+        account_no=999,
+        coupon_cd="NO-SUCH-COUPON",
+        bill_immediately=7,
+        do_write=do_write,
+        order_line_items_list=[{"client_sku": "NO-SUCH-SKU", "units": 1}],
+    )
+    assert answer["error_msg"] == "account does not exist"
+    assert service.state_digest() == before
