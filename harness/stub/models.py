@@ -6,7 +6,6 @@ These objects are immutable and built once per fixture load; everything a call c
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -82,13 +81,9 @@ class Plan:
     early_cancel_fee: Decimal = Decimal("0")
     early_cancel_min_months: int = 0
 
-    @functools.cached_property
+    @property
     def has_fulfillment(self) -> bool:
-        """Whether a service of the plan waits for fulfillment before it is billed.
-
-        Found once per plan (the plan is immutable): every invoicing call asks it of each of
-        the account's plans.
-        """
+        """Whether a service of the plan waits for fulfillment before it is billed."""
         return any(service.fulfillment_based for service in self.services)
 
 
