@@ -289,43 +289,54 @@ class _Exclusive:
     def __enter__(self) -> Transaction:
         store = self._store
         store._lock.acquire()
-        if self._write:
-            try:
-                store._conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                store._lock.release()
-                raise
-            self._changes = store._conn.total_changes
-            kept = store._kept
-            tx = self._tx = Transaction(store._conn, {} if kept is None else kept, True)
-            return tx
         kept = store._kept
-        return Transaction(store._conn, {} if kept is None else kept)
+        if not self._write:
+            return Transaction(store._conn, {} if kept is None else kept)
+        self._changes = store._conn.total_changes
+        if kept is not None:
+            # In memory, BEGIN waits for the transaction's first write (Transaction.owes_begin):
+            # no other connection can reach the database and the lock serializes this one's
+            # users, so the reads before it see what they would inside it, and a call that
+            # writes nothing (an error answered before its writes, such as gen_invoice_m's 1002
+            # nothing due) runs no BEGIN and no ROLLBACK. A file may be written by another
+            # process: its transaction begins at once.
+            tx = self._tx = Transaction(store._conn, kept, write=True, owes_begin=True)
+            return tx
+        try:
+            store._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            store._lock.release()
+            raise
+        tx = self._tx = Transaction(store._conn, {}, write=True)
+        return tx
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         store = self._store
+        tx = self._tx
         try:
-            if self._write:
-                if kind is not None:
-                    # what the transaction wrote is taken back, and with it what was kept of
-                    # it. A transaction that changed no row and took no number (a call
-                    # answering an error before its writes, such as gen_invoice_m's 1002
-                    # "nothing due") leaves the database as it was, so what its reads kept
-                    # still holds: the next call need not read it all again.
-                    taken = self._tx is not None and bool(self._tx._taken)
-                    if taken or store._conn.total_changes != self._changes:
-                        store._forget_kept()
+            if tx is None:  # a read
+                return
+            if kind is not None:
+                # what the transaction wrote is taken back, and with it what was kept of it.
+                # A transaction that changed no row and took no number (a call answering an
+                # error before its writes, such as gen_invoice_m's 1002 "nothing due") leaves
+                # the database as it was, so what its reads kept still holds: the next call
+                # need not read it all again.
+                if tx._taken or store._conn.total_changes != self._changes:
+                    store._forget_kept()
+                if not tx.owes_begin:
                     store._conn.execute("ROLLBACK")
-                else:
-                    tx = self._tx
-                    try:
-                        if tx is not None and tx._taken:
-                            tx.write_taken()
-                    except BaseException:
-                        store._forget_kept()
-                        store._conn.execute("ROLLBACK")
-                        raise
-                    store._conn.execute("COMMIT")
+                return
+            try:
+                if tx._taken:
+                    tx.write_taken()
+            except BaseException:
+                store._forget_kept()
+                if not tx.owes_begin:
+                    store._conn.execute("ROLLBACK")
+                raise
+            if not tx.owes_begin:
+                store._conn.execute("COMMIT")
         finally:
             self._tx = None
             store._lock.release()
@@ -334,10 +345,21 @@ class _Exclusive:
 class Transaction:
     """The statements a transaction runs; a thin layer over the connection."""
 
-    __slots__ = ("_conn", "_taken", "_write", "kept", "memo")
+    __slots__ = ("_conn", "_taken", "_write", "kept", "memo", "owes_begin")
 
-    def __init__(self, conn: sqlite3.Connection, kept: dict[Any, Any], write: bool = False) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        kept: dict[Any, Any],
+        *,
+        write: bool = False,
+        owes_begin: bool = False,
+    ) -> None:
         self._conn = conn
+        # True until the first write of an in-memory store's transaction issues its BEGIN
+        # (see _Exclusive): every statement that is not a SELECT comes through execute,
+        # executemany, next_id or write_taken, which begin first
+        self.owes_begin = owes_begin
         # rows that change rarely, kept across transactions of an in-memory store (see Store):
         # whoever writes one of them drops its key (``forget``)
         self.kept = kept
@@ -351,7 +373,13 @@ class Transaction:
 
     def execute(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         """Run one statement."""
+        if self.owes_begin and not sql.startswith("SELECT"):
+            self._begin()
         return self._conn.execute(sql, args)
+
+    def _begin(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+        self.owes_begin = False
 
     def executescript_in_tx(self, script: str) -> None:
         """Run several statements without the implicit COMMIT of executescript."""
@@ -361,14 +389,16 @@ class Transaction:
 
     def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Run one statement for each row of arguments."""
+        if self.owes_begin:
+            self._begin()
         self._conn.executemany(sql, rows)
 
     def one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        """The first row of a query, or None."""
+        """The first row of a query (a SELECT), or None."""
         return self._conn.execute(sql, args).fetchone()
 
     def all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        """Every row of a query."""
+        """Every row of a query (a SELECT)."""
         return self._conn.execute(sql, args).fetchall()
 
     def next_id(self, name: str) -> int:
@@ -385,16 +415,18 @@ class Transaction:
                     self._taken[name] = value
             else:
                 conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
-        # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
-        elif conn.execute(
-            "UPDATE sequences SET value = value + 1 WHERE name = ?", (name,)
-        ).rowcount:
-            value = int(
-                conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
-            )
         else:
-            value = SEQUENCE_START.get(name, 0) + 1
-            conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
+            if self.owes_begin:
+                self._begin()
+            # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
+            if conn.execute(
+                "UPDATE sequences SET value = value + 1 WHERE name = ?", (name,)
+            ).rowcount:
+                row = conn.execute("SELECT value FROM sequences WHERE name = ?", (name,))
+                value = int(row.fetchone()[0])
+            else:
+                value = SEQUENCE_START.get(name, 0) + 1
+                conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
         self.kept[key] = value
         return value
 
@@ -403,6 +435,8 @@ class Transaction:
         taken = self._taken
         if not taken:
             return
+        if self.owes_begin:
+            self._begin()
         if len(taken) == 1:
             ((name, value),) = taken.items()
             self._conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))

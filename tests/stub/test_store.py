@@ -200,3 +200,68 @@ def test_an_advanced_clock_is_read_again_by_the_next_call() -> None:
         assert after["current_offset_hours"] == before["current_offset_hours"] + 48
     finally:
         service.close()
+
+
+def _traced(store: Store, work: Callable[[], object]) -> list[str]:
+    ran: list[str] = []
+    store._conn.set_trace_callback(ran.append)
+    try:
+        work()
+    finally:
+        store._conn.set_trace_callback(None)
+    return ran
+
+
+def test_an_in_memory_transaction_that_only_reads_runs_no_begin_or_end(store: Store) -> None:
+    def read_only() -> None:
+        with store.transaction() as db:
+            db.get_meta("anything")
+
+    assert _traced(store, read_only) == ["SELECT value FROM meta WHERE key = 'anything'"]
+    assert _traced(store, lambda: _fail_inside(store, lambda db: db.get_meta("x"))) == [
+        "SELECT value FROM meta WHERE key = 'x'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda db: db.set_meta("written", "1"),
+        lambda db: db.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)", [("written", "1"), ("also", "2")]
+        ),
+        lambda db: db.next_id("order_no"),  # a sequence not read yet: written at once
+        lambda db: db.start_sequences({"order_no": 5}),
+    ],
+    ids=["execute", "executemany", "next_id", "start_sequences"],
+)
+def test_a_write_after_reads_is_rolled_back_with_its_transaction(store: Store, write) -> None:
+    def read_then_write(db: Transaction) -> None:
+        db.get_meta("before")
+        write(db)
+
+    _fail_inside(store, read_then_write)
+    with store.read() as db:
+        assert db.all("SELECT * FROM meta") == [] and db.all("SELECT * FROM sequences") == []
+
+
+def test_numbers_taken_alone_are_written_at_commit(store: Store) -> None:
+    with store.transaction() as db:
+        db.next_id("order_no")
+    with store.transaction() as db:
+        taken = db.next_id("order_no")  # the transaction's only write, at its end
+    assert _sequence(store, "order_no") == taken
+
+
+def test_a_file_transaction_begins_at_once(tmp_path) -> None:
+    store = Store(tmp_path / "stub.db")
+    try:
+
+        def read_only() -> None:
+            with store.transaction() as db:
+                db.get_meta("anything")
+
+        ran = _traced(store, read_only)
+        assert ran[0] == "BEGIN IMMEDIATE" and ran[-1] == "COMMIT"
+    finally:
+        store.close()
