@@ -54,6 +54,22 @@ ACTIVE, CANCELLED = 1, 0
 
 def live_account(db: Transaction, tenant: Tenant, acct_no: int) -> Account | None:
     """The account with this number as it stands now, or None."""
+    # kept, folded: every call looks its account up, and only set_terms changes one (it
+    # forgets the client's accounts). An account a call creates is written once, before
+    # anything could have kept it: an unknown number is never kept.
+    key = terms_key(tenant.client_no)
+    by_account = db.kept.get(key)
+    if by_account is None:  # (setdefault would build an empty dict on every call)
+        by_account = db.kept[key] = {}
+    account = by_account.get(acct_no)
+    if account is None:
+        account = _load_account(db, tenant, acct_no)
+        if account is not None:
+            by_account[acct_no] = account
+    return account
+
+
+def _load_account(db: Transaction, tenant: Tenant, acct_no: int) -> Account | None:
     base = tenant.accounts.get(acct_no)
     if base is None:
         row = db.one(
@@ -63,14 +79,10 @@ def live_account(db: Transaction, tenant: Tenant, acct_no: int) -> Account | Non
         if row is None:
             return None
         base = _from_body(acct_no, json.loads(row[0]))
-    # kept: every call looks its account up, and only set_terms changes them
-    by_account = db.kept.setdefault(terms_key(tenant.client_no), {})
-    terms = by_account.get(acct_no)
-    if terms is None:
-        terms = by_account[acct_no] = db.all(
-            "SELECT * FROM plan_terms WHERE client_no = ? AND acct_no = ? ORDER BY mpi_no",
-            (tenant.client_no, acct_no),
-        )
+    terms = db.all(
+        "SELECT * FROM plan_terms WHERE client_no = ? AND acct_no = ? ORDER BY mpi_no",
+        (tenant.client_no, acct_no),
+    )
     if not terms:
         return base
     mpis = {mpi.mpi_no: mpi for mpi in base.mpis}
@@ -109,6 +121,13 @@ def find_account(
     first. gen_invoice_m.txt documents "Account not found: AriaNo / ClientId / Userid"; the Aria6
     methods answer "account does not exist" (real traffic of gen_invoice).
     """
+    number = params.get(no_field)
+    if type(number) is int:
+        # the Aria-assigned number, as nearly every call names its account: looked up at once
+        account = live_account(db, tenant, number)
+        if account is None:
+            raise AccountNotFound(None if aria6 else f"Account not found: {_LOOKUPS[0][1]}")
+        return account
     for field, (column, label) in zip((no_field, id_field, userid_field), _LOOKUPS, strict=True):
         if field is None or params.get(field) is None:
             continue
@@ -283,7 +302,8 @@ def set_terms(
 
 
 def terms_key(client_no: int) -> tuple[str, int]:
-    """The key under which a client's plan_terms rows are kept by account (``db.kept``)."""
+    """The key under which a client's accounts as they stand now (their plan_terms folded in)
+    are kept by account number (``db.kept``)."""
     return ("plan_terms", client_no)
 
 

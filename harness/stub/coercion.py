@@ -31,6 +31,10 @@ __all__ = ["MAX_ARRAY_ITEMS", "InputRule", "RequestRules", "coerce_params", "rul
 
 # SQLite stores signed 64-bit integers; anything wider is invalid input, never an overflow.
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+# A required array or object given empty counts as missing (never modified).
+_EMPTY_VALUES: tuple[Any, ...] = ([], {})
+# Integers below this in magnitude are exact as floats.
+_EXACT = 2**53
 # Items an input array may hold. Aria documents no limit; a thousand order or rebill lines is
 # beyond any real call, and bounds the work and the answer a call can ask for (an order's
 # answer lists every line: 100,000 pipe columns would make a 45 MB answer).
@@ -62,8 +66,19 @@ class InputRule:
     int_range: tuple[float, float] | None = field(default=None, init=False)
     # a string input with no enum: the longest str that passes as given (0: no such path)
     plain_text: int = field(default=0, init=False)
+    # a number input with no enum or minimum: a JSON int or float of magnitude below this
+    # passes as float(value) without the checks' calls (0: no such path)
+    plain_number: int = field(default=0, init=False)
+    # an integer input limited to an enum: the JSON integers the general checks give back as
+    # they are (gen_invoice_m's combine_invoices, invoice_mode), passed without their calls
+    int_choices: frozenset[int] = field(default=frozenset(), init=False)
 
     def __post_init__(self) -> None:
+        if self.kind == "integer" and self.enum is not None:
+            choices = frozenset(
+                value for value in self.enum if type(value) is int and _passes_as_given(self, value)
+            )
+            object.__setattr__(self, "int_choices", choices)
         if self.kind == "integer" and self.enum is None:
             low: float = max(_INT_MIN, self.minimum if self.minimum is not None else _INT_MIN)
             high: float = _INT_MAX
@@ -75,6 +90,12 @@ class InputRule:
         if self.kind == "string" and self.enum is None and self.minimum is None:
             longest = self.max_length if self.max_length is not None else _INT_MAX
             object.__setattr__(self, "plain_text", longest)
+        if self.kind == "number" and self.enum is None and self.minimum is None:
+            # _to_number counts the digits of int(abs(float(n))), within max_digits exactly
+            # while |n| < 10**max_digits; below 2**53 float(n) is n itself, so an int and a
+            # float there compare alike (and nothing there is near the infinite 1e300)
+            below = _EXACT if self.max_digits is None else min(_EXACT, 10**self.max_digits)
+            object.__setattr__(self, "plain_number", below)
 
 
 @dataclass(frozen=True)
@@ -164,10 +185,14 @@ def coerce_params(method: str, params: Mapping[str, Any]) -> dict[str, Any]:
 def _coerce_object(rules: RequestRules, params: Mapping[str, Any], *, prefix: str) -> dict:
     for name in rules.required:
         value = params.get(name)
-        if _absent(value) or value in ([], {}):
+        # an int is given (the usual client_no): its type answers before the calls
+        if type(value) is not int and (_absent(value) or value in _EMPTY_VALUES):
             raise MissingParameter(name)
     for alternative in rules.required_alternatives:
-        if all(_absent(params.get(name)) for name in alternative):
+        for name in alternative:  # a loop: a generator in all() costs more than the check
+            if not _absent(params.get(name)):
+                break
+        else:
             raise MissingParameter(alternative[0])
     out: dict[str, Any] = {}
     fields = rules.fields
@@ -178,12 +203,28 @@ def _coerce_object(rules: RequestRules, params: Mapping[str, Any], *, prefix: st
         bounds = rule.int_range
         if bounds is not None and type(value) is int and bounds[0] <= value <= bounds[1]:
             out[name] = value  # what _coerce_value gives, without its calls
+        elif type(value) is int and value in rule.int_choices:
+            out[name] = value  # what _coerce_value gives it
         elif rule.plain_text and type(value) is str and len(value) <= rule.plain_text:
             if value.strip():  # a blank string counts as absent
                 out[name] = value  # what _to_string gives a str: itself
+        elif (
+            type(value) is float or type(value) is int
+        ) and -rule.plain_number < value < rule.plain_number:
+            out[name] = float(value)  # what _to_number gives it (a NaN fails the comparison)
+        elif rule.items is not None and type(value) is list:
+            out[name] = _to_array(rule, value, f"{prefix}{name}")  # what _coerce_value calls
         elif not _absent(value):
             out[name] = _coerce_value(rule, value, f"{prefix}{name}")
     return out
+
+
+def _passes_as_given(rule: InputRule, value: int) -> bool:
+    """Whether the general checks give this value back unchanged (and raise nothing)."""
+    try:
+        return _coerce_value(rule, value, rule.name) is value
+    except AriaFault:
+        return False
 
 
 def _fail(rule: InputRule, detail: str) -> AriaFault:
@@ -272,7 +313,7 @@ def _to_string(rule: InputRule, value: Any, label: str) -> str:
 
 
 def _to_array(rule: InputRule, value: Any, label: str) -> list[dict[str, Any]]:
-    if isinstance(value, Mapping):
+    if type(value) is not list and isinstance(value, Mapping):
         keys = list(value)
         # PHP reads name[0][field]=... as an object keyed by index; a bare object is one item
         if keys and all(isinstance(key, str) and key.isascii() and key.isdigit() for key in keys):
@@ -285,7 +326,8 @@ def _to_array(rule: InputRule, value: Any, label: str) -> list[dict[str, Any]]:
         raise _fail(rule, f"{label} has {len(value)} items; at most {MAX_ARRAY_ITEMS} are accepted")
     items: list[dict[str, Any]] = []
     for index, item in enumerate(value):
-        if not isinstance(item, Mapping):
+        # a JSON object is a dict: its type answers before the Mapping ABC's slower check
+        if type(item) is not dict and not isinstance(item, Mapping):
             raise _fail(rule, f"{label}[{index}] must be an object")
         if rule.items is None:  # a schema nested in itself: passed as given
             items.append(dict(item))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,22 +16,24 @@ from harness.stub.store import Store, Transaction
 __all__ = ["CallContext", "clock_key"]
 
 
-@functools.lru_cache(maxsize=64)
-def _instant(epoch_second: int, offset: int) -> tuple[datetime, datetime, int]:
-    """(system time, virtual time, offset) at a whole second: the calls within one second
-    share one reading instead of building and shifting a datetime each."""
-    system = datetime.fromtimestamp(epoch_second, UTC)
-    return system, system + timedelta(hours=offset), offset
+class _Reading:
+    """The clock read at one whole second for one offset, in the forms calls ask for."""
+
+    __slots__ = ("day", "now", "stamp")
+
+    def __init__(self, epoch_second: int, offset: int) -> None:
+        system = datetime.fromtimestamp(epoch_second, UTC)
+        virtual = system + timedelta(hours=offset)
+        self.now = (system, virtual, offset)
+        self.stamp = virtual.isoformat(sep=" ")
+        self.day = virtual.date().isoformat()
 
 
 @functools.lru_cache(maxsize=64)
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(sep=" ")
-
-
-@functools.lru_cache(maxsize=64)
-def _day(moment: datetime) -> str:
-    return moment.date().isoformat()
+def _reading(epoch_second: int, offset: int) -> _Reading:
+    """The calls within one second share one reading, formatted once, instead of building,
+    shifting and formatting a datetime each."""
+    return _Reading(epoch_second, offset)
 
 
 def clock_key(client_no: int) -> tuple[str, int]:
@@ -40,12 +41,16 @@ def clock_key(client_no: int) -> tuple[str, int]:
     return ("clock", client_no)
 
 
-@dataclass(frozen=True)
 class CallContext:
-    """One authenticated call."""
+    """One authenticated call (read-only: handlers read ``tenant`` and ``store``)."""
 
-    tenant: Tenant
-    store: Store
+    # a plain class with slots: every call builds one, and a frozen dataclass's __init__
+    # costs twice as much (object.__setattr__ per field)
+    __slots__ = ("store", "tenant")
+
+    def __init__(self, tenant: Tenant, store: Store) -> None:
+        self.tenant = tenant
+        self.store = store
 
     def offset_hours(self, db: Transaction) -> int:
         """The client's virtual-time offset: the fixture's plus every advance since."""
@@ -60,31 +65,29 @@ class CallContext:
             advanced = db.kept[key] = int(row[0]) if row else 0
         return self.tenant.offset_hours + advanced
 
+    def _read(self, db: Transaction) -> _Reading:
+        # one reading per transaction: every timestamp a call writes is the same instant
+        # (memo: keyed by client, cleared by the clock's advance)
+        client_no = self.tenant.client_no
+        found = db.memo.get(client_no)
+        if found is None:
+            found = db.memo[client_no] = _reading(int(time.time()), self.offset_hours(db))
+        return found
+
     def now(self, db: Transaction) -> tuple[datetime, datetime, int]:
         """(system time, the client's virtual time, offset hours), system time in real UTC.
 
         One reading per transaction: every timestamp a call writes is the same instant.
         """
-        key = ("now", self.tenant.client_no)
-        found = db.memo.get(key)
-        if found is None:
-            found = db.memo[key] = _instant(int(time.time()), self.offset_hours(db))
-        return found
+        return self._read(db).now
 
     def stamp(self, db: Transaction) -> str:
-        """The client's virtual time as the store keeps it (``2026-01-31 12:00:00+00:00``).
-
-        Formatted once per transaction, like ``now``: every row a call writes has the same one.
-        """
-        key = ("stamp", self.tenant.client_no)
-        found = db.memo.get(key)
-        if found is None:
-            found = db.memo[key] = _stamp(self.now(db)[1])
-        return found
+        """The client's virtual time as the store keeps it (``2026-01-31 12:00:00+00:00``)."""
+        return self._read(db).stamp
 
     def today(self, db: Transaction) -> str:
         """The client's virtual date, ISO formatted."""
-        return _day(self.now(db)[1])
+        return self._read(db).day
 
     def account(self, params: Mapping[str, Any], **lookup: Any) -> Account:
         """The account the call names, as it stands now (``accounts.find_account``)."""

@@ -69,11 +69,19 @@ class AriaFault(Exception):
     @classmethod
     def documented(cls) -> ErrorCode:
         """The description's entry for this class (or the nearest base it names)."""
-        named = registry().named_codes
-        for klass in cls.__mro__:
-            if klass.__name__ in named:
-                return named[klass.__name__]
-        return documented_error("UnexpectedError")
+        # found once per class: every error answer raises one, and the walk up its bases and
+        # the registry's names gives the same entry each time
+        found = _DOCUMENTED.get(cls)
+        if found is None:
+            named = registry().named_codes
+            entry = next((named[k.__name__] for k in cls.__mro__ if k.__name__ in named), None)
+            found = _DOCUMENTED[cls] = (
+                entry if entry is not None else documented_error("UnexpectedError")
+            )
+        return found
+
+
+_DOCUMENTED: dict[type[AriaFault], ErrorCode] = {}
 
 
 class MethodNotFound(AriaFault):
@@ -166,11 +174,17 @@ def error_envelope(method: str | None, fault: AriaFault) -> dict[str, Any]:
     """
     answer: dict[str, Any] = {"error_code": fault.code}
     if method is not None and method in registry():
-        for name in registry()[method].output_fields:
-            if name not in ("error_code", "error_msg"):
-                answer[name] = None
+        answer.update(_null_outputs(method))
     answer["error_msg"] = fault.message
     return answer
+
+
+@functools.cache
+def _null_outputs(method: str) -> dict[str, None]:
+    """A described method's output fields but the two envelope keys, each null (built once per
+    method, only for described ones: a request's made-up name never enters the cache)."""
+    fields = registry()[method].output_fields
+    return {name: None for name in fields if name not in ("error_code", "error_msg")}
 
 
 @functools.cache

@@ -42,14 +42,43 @@ log = logging.getLogger(__name__)
 FixtureSource = str | os.PathLike[str] | Mapping[str, Any] | None
 
 
+class _Envelope:
+    """A method's successful answer: error_code 0, every output field, error_msg "OK"."""
+
+    __slots__ = ("_fields", "_template")
+
+    def __init__(self, outputs: tuple[str, ...]) -> None:
+        # every output field in the envelope's order, null until the handler's answer fills it
+        self._template: dict[str, Any] = {
+            name: 0 if name == "error_code" else "OK" if name == "error_msg" else None
+            for name in outputs
+        }
+        self._fields = frozenset(outputs) - {"error_code", "error_msg"}
+
+    def fill(self, answer: Mapping[str, Any]) -> dict[str, Any]:
+        """The envelope around a handler's answer: its output fields, nothing else it holds."""
+        if answer.keys() <= self._fields:
+            # the usual answer names only output fields: copying the template and updating it
+            # keeps the envelope's order at C speed, where a comprehension over the fields
+            # costs a Python step per field (27 for create_order_m)
+            envelope = self._template.copy()
+            envelope.update(answer)
+            return envelope
+        fields = self._fields
+        return {
+            name: answer.get(name) if name in fields else value
+            for name, value in self._template.items()
+        }
+
+
 class StubService:
     """The stateful Aria stub without HTTP: tenants, accounts, invoices and a virtual clock."""
 
     def __init__(self, *, fixtures: FixtureSource = None, db: str | os.PathLike | None = None):
         self._world: World = build_world(read_fixture(fixtures))
-        # each routed method's output fields, read on its first call: the methods generated
+        # each routed method's answer template, built on its first call: the methods generated
         # from Swagger live in a layer that only a call of one of them should load
-        self._outputs: dict[str, tuple[str, ...]] = {}
+        self._outputs: dict[str, _Envelope] = {}
         # Calls of described methods the stub does not simulate, by method (for summaries).
         self.not_simulated: Counter[str] = Counter()
         self._store = Store(db)
@@ -63,14 +92,15 @@ class StubService:
         """Answer one Aria call with its whole envelope; never raises."""
         outputs = self._outputs.get(method) if isinstance(method, str) else None
         if outputs is None and isinstance(method, str) and method in ROUTES:
-            outputs = self._outputs[method] = registry()[method].output_fields
+            outputs = self._outputs[method] = _Envelope(registry()[method].output_fields)
         if outputs is None:
             if isinstance(method, str) and method in registry():
                 return self._not_simulated(method, params)
             name = method if isinstance(method, str) else repr(method)
             return error_envelope(None, MethodNotFound(name[:100]))
         try:
-            if not isinstance(params, Mapping):
+            # a dict (every wire format's) answers by its type before the Mapping ABC's check
+            if type(params) is not dict and not isinstance(params, Mapping):
                 raise InvalidInput("the request parameters must be an object")
             coerced = coerce_params(method, params)
             tenant = self._authenticate(coerced)
@@ -80,10 +110,7 @@ class StubService:
         except Exception:
             log.exception("stub: unexpected error in %s", method)
             return error_envelope(method, UnexpectedError())
-        return {
-            name: 0 if name == "error_code" else "OK" if name == "error_msg" else answer.get(name)
-            for name in outputs
-        }
+        return outputs.fill(answer)
 
     def _not_simulated(self, method: str, params: Mapping[str, Any]) -> dict[str, Any]:
         """A described method without a route: inputs and credentials checked, then 1001."""

@@ -11,15 +11,21 @@ fixture's terms hold).
 ``Transaction.kept`` holds values read once and reused: for an in-memory store across
 transactions (nothing else can write it), for a file for one transaction. Whoever writes such a
 row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept today: sequence
-values (``next_id``), a client's clock advance (``context.clock_key``), an account's plan terms
+values (``next_id``), a client's clock advance (``context.clock_key``), an account as it stands
 (``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client holds
 invoicing marks (``methods/invoices.py``), whether an account may hold a pending invoice
 (``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date
 its queued plan changes fall due (``queued_changes.due_key``).
+
+A rollback drops them only when its transaction changed a row or took a sequence number: one
+that did neither (an error answered before any write, such as gen_invoice_m's 1002) leaves what
+its reads kept true. So a writer that sets a kept value does so after its write, never before.
+Numbers taken from kept sequence values are written together just before COMMIT.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -160,10 +166,13 @@ class Store:
         self._retired_changes = 0
         # Values read from the database and kept across transactions (Transaction.kept), so a
         # call skips statements whose answer it already knows. Only for an in-memory database,
-        # which no other connection can write; emptied when a transaction rolls back or the
-        # rows go. A file database keeps them for one transaction.
+        # which no other connection can write; emptied when a transaction that changed a row
+        # rolls back or the rows go. A file database keeps them for one transaction.
         self._kept: dict[Any, Any] | None = {} if self.path == ":memory:" else None
         self._conn = self._open()
+        # a read keeps no state of its own between enter and exit, so one serves every read
+        # (every call makes one to find its account)
+        self._reader = _Exclusive(self, write=False)
 
     def _open(self) -> sqlite3.Connection:
         conn = None
@@ -211,7 +220,7 @@ class Store:
 
     def read(self) -> _Exclusive:
         """A consistent read (no other transaction runs meanwhile)."""
-        return _Exclusive(self, write=False)
+        return self._reader
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
         """Every row of every table, in primary-key order, as plain JSON-able dicts."""
@@ -233,6 +242,7 @@ class Store:
     def wipe(self, db: Transaction) -> None:
         """Delete every row (inside the caller's transaction)."""
         self._forget_kept()
+        db.drop_taken()
         for table in TABLES:
             db.execute(f"DELETE FROM {table}")
 
@@ -268,53 +278,108 @@ class _Exclusive:
     times more per use.
     """
 
-    __slots__ = ("_store", "_write")
+    __slots__ = ("_changes", "_store", "_tx", "_write")
 
     def __init__(self, store: Store, *, write: bool) -> None:
         self._store = store
         self._write = write
+        self._changes = 0
+        self._tx: Transaction | None = None  # a write's transaction, to settle at exit
 
     def __enter__(self) -> Transaction:
         store = self._store
         store._lock.acquire()
-        if self._write:
-            try:
-                store._conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                store._lock.release()
-                raise
         kept = store._kept
-        return Transaction(store._conn, {} if kept is None else kept)
+        if not self._write:
+            return Transaction(store._conn, {} if kept is None else kept)
+        self._changes = store._conn.total_changes
+        if kept is not None:
+            # In memory, BEGIN waits for the transaction's first write (Transaction.owes_begin):
+            # no other connection can reach the database and the lock serializes this one's
+            # users, so the reads before it see what they would inside it, and a call that
+            # writes nothing (an error answered before its writes, such as gen_invoice_m's 1002
+            # nothing due) runs no BEGIN and no ROLLBACK. A file may be written by another
+            # process: its transaction begins at once.
+            tx = self._tx = Transaction(store._conn, kept, write=True, owes_begin=True)
+            return tx
+        try:
+            store._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            store._lock.release()
+            raise
+        tx = self._tx = Transaction(store._conn, {}, write=True)
+        return tx
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         store = self._store
+        tx = self._tx
         try:
-            if self._write:
-                if kind is not None:
-                    store._forget_kept()  # what the transaction wrote is taken back
+            if tx is None:  # a read
+                return
+            if kind is not None:
+                # what the transaction wrote is taken back, and with it what was kept of it.
+                # A transaction that changed no row and took no number (a call answering an
+                # error before its writes, such as gen_invoice_m's 1002 "nothing due") leaves
+                # the database as it was, so what its reads kept still holds: the next call
+                # need not read it all again.
+                if tx._taken or store._conn.total_changes != self._changes:
+                    store._forget_kept()
+                if not tx.owes_begin:
                     store._conn.execute("ROLLBACK")
-                else:
-                    store._conn.execute("COMMIT")
+                return
+            try:
+                if tx._taken:
+                    tx.write_taken()
+            except BaseException:
+                store._forget_kept()
+                if not tx.owes_begin:
+                    store._conn.execute("ROLLBACK")
+                raise
+            if not tx.owes_begin:
+                store._conn.execute("COMMIT")
         finally:
+            self._tx = None
             store._lock.release()
 
 
 class Transaction:
     """The statements a transaction runs; a thin layer over the connection."""
 
-    __slots__ = ("_conn", "kept", "memo")
+    __slots__ = ("_conn", "_taken", "_write", "kept", "memo", "owes_begin")
 
-    def __init__(self, conn: sqlite3.Connection, kept: dict[Any, Any]) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        kept: dict[Any, Any],
+        *,
+        write: bool = False,
+        owes_begin: bool = False,
+    ) -> None:
         self._conn = conn
+        # True until the first write of an in-memory store's transaction issues its BEGIN
+        # (see _Exclusive): every statement that is not a SELECT comes through execute,
+        # executemany, next_id or write_taken, which begin first
+        self.owes_begin = owes_begin
         # rows that change rarely, kept across transactions of an in-memory store (see Store):
         # whoever writes one of them drops its key (``forget``)
         self.kept = kept
         # values read once per transaction (the client's clock); whoever writes them clears it
         self.memo: dict[Any, Any] = {}
+        # in a write transaction, sequence numbers taken from a kept value and not written
+        # yet: written together before COMMIT (write_taken), so a call taking an order, an
+        # invoice and a payment number runs one statement for them, not three
+        self._write = write
+        self._taken: dict[str, int] | None = None
 
     def execute(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Cursor:
         """Run one statement."""
+        if self.owes_begin and not sql.startswith("SELECT"):
+            self._begin()
         return self._conn.execute(sql, args)
+
+    def _begin(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+        self.owes_begin = False
 
     def executescript_in_tx(self, script: str) -> None:
         """Run several statements without the implicit COMMIT of executescript."""
@@ -324,14 +389,16 @@ class Transaction:
 
     def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
         """Run one statement for each row of arguments."""
+        if self.owes_begin:
+            self._begin()
         self._conn.executemany(sql, rows)
 
     def one(self, sql: str, args: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        """The first row of a query, or None."""
+        """The first row of a query (a SELECT), or None."""
         return self._conn.execute(sql, args).fetchone()
 
     def all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        """Every row of a query."""
+        """Every row of a query (a SELECT)."""
         return self._conn.execute(sql, args).fetchall()
 
     def next_id(self, name: str) -> int:
@@ -341,24 +408,58 @@ class Transaction:
         known = self.kept.get(key)
         if known is not None:
             value = known + 1
-            conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
-        # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
-        elif conn.execute(
-            "UPDATE sequences SET value = value + 1 WHERE name = ?", (name,)
-        ).rowcount:
-            value = int(
-                conn.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()[0]
-            )
+            if self._write:  # written before COMMIT (write_taken)
+                if self._taken is None:
+                    self._taken = {name: value}
+                else:
+                    self._taken[name] = value
+            else:
+                conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
         else:
-            value = SEQUENCE_START.get(name, 0) + 1
-            conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
+            if self.owes_begin:
+                self._begin()
+            # UPDATE then SELECT: sqlite3's UPDATE ... RETURNING costs about three times as much
+            if conn.execute(
+                "UPDATE sequences SET value = value + 1 WHERE name = ?", (name,)
+            ).rowcount:
+                row = conn.execute("SELECT value FROM sequences WHERE name = ?", (name,))
+                value = int(row.fetchone()[0])
+            else:
+                value = SEQUENCE_START.get(name, 0) + 1
+                conn.execute("INSERT INTO sequences (name, value) VALUES (?, ?)", (name, value))
         self.kept[key] = value
         return value
+
+    def write_taken(self) -> None:
+        """Write the sequence numbers taken since each sequence's last write (before COMMIT)."""
+        taken = self._taken
+        if not taken:
+            return
+        if self.owes_begin:
+            self._begin()
+        if len(taken) == 1:
+            ((name, value),) = taken.items()
+            self._conn.execute("UPDATE sequences SET value = ? WHERE name = ?", (value, name))
+        else:
+            # every row is there (a kept value was read or written first): one upsert sets them
+            args = tuple(part for pair in taken.items() for part in pair)
+            self._conn.execute(_set_sequences(len(taken)), args)
+        taken.clear()
+
+    def drop_taken(self, name: str | None = None) -> None:
+        """Forget numbers taken and not written (of one sequence, or all): their rows are
+        being set or deleted."""
+        if self._taken:
+            if name is None:
+                self._taken.clear()
+            else:
+                self._taken.pop(name, None)
 
     def start_sequences(self, starts: dict[str, int]) -> None:
         """Make each named sequence hand out numbers after the given start."""
         for name, value in starts.items():
             self.forget(("sequence", name))
+            self.drop_taken(name)
             self.execute(
                 "INSERT OR REPLACE INTO sequences (name, value) VALUES (?, ?)", (name, value)
             )
@@ -375,6 +476,16 @@ class Transaction:
     def set_meta(self, key: str, value: str) -> None:
         """Set a value of the meta table."""
         self.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+@functools.cache
+def _set_sequences(count: int) -> str:
+    """One statement setting ``count`` sequences (name, value pairs) to the values given."""
+    rows = ", ".join(["(?, ?)"] * count)
+    return (
+        f"INSERT INTO sequences (name, value) VALUES {rows} "  # noqa: S608 - placeholders only
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+    )
 
 
 def dumps(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pytest
 
 from harness.spec import registry
@@ -221,6 +223,17 @@ def test_unknown_account_is_1009_with_documented_message(err, method, params, me
     assert err(1009, method, **params)["error_msg"] == message
 
 
+@pytest.mark.parametrize(
+    "other", [{"client_acct_id": "GLOBEX-1"}, {"userid": "globex"}, {"client_acct_id": "NOPE"}]
+)
+def test_acct_no_wins_over_the_other_identifiers(ok, err, other):
+    assert ok("gen_invoice_m", acct_no=1000001, **other)["out_acct_no"] == 1000001
+    # an unknown number is not found, whatever the others name
+    assert err(1009, "gen_invoice_m", acct_no=999, **other)["error_msg"] == (
+        "Account not found: AriaNo"
+    )
+
+
 def test_account_of_another_tenant_is_not_found():
     from harness.stub.service import StubService
 
@@ -301,12 +314,42 @@ def test_params_that_are_not_a_mapping_get_1016(service):
     assert answer["error_code"] == 1016
 
 
+def test_params_in_any_mapping_are_read(service):
+    params = MappingProxyType({"client_no": CLIENT_NO, "auth_key": AUTH_KEY})
+    assert service.call("get_virtual_datetime_m", params)["error_code"] == 0
+
+
 def test_error_envelope_order_is_code_fields_message(err):
     answer = err(1009, "gen_invoice_m", acct_no=999)
     fields = [
         f for f in registry()["gen_invoice_m"].output_fields if f not in ("error_code", "error_msg")
     ]
     assert list(answer) == ["error_code", *fields, "error_msg"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"current_offset_hours": 5, "virtual_date": "2026-01-01"},
+        {"virtual_date": "2026-01-01", "current_offset_hours": 5, "internal_note": "x"},
+        {
+            "current_offset_hours": 5,
+            "virtual_date": "2026-01-01",
+            "error_code": 7,
+            "error_msg": "x",
+        },
+    ],
+    ids=["output fields only", "with a field the method does not answer", "with envelope keys"],
+)
+def test_a_success_envelope_holds_the_output_fields_in_order_and_nothing_else(
+    service, monkeypatch, answer
+):
+    monkeypatch.setitem(ROUTES, "get_virtual_datetime_m", lambda ctx, params: dict(answer))
+    got = service.call("get_virtual_datetime_m", {"client_no": CLIENT_NO, "auth_key": AUTH_KEY})
+    assert list(got) == list(registry()["get_virtual_datetime_m"].output_fields)
+    assert (got["error_code"], got["error_msg"]) == (0, "OK")
+    assert (got["current_offset_hours"], got["virtual_date"]) == (5, "2026-01-01")
+    assert got["virtual_time"] is None and "internal_note" not in got
 
 
 def test_an_internal_bug_answers_1001_and_never_raises(service, monkeypatch):
