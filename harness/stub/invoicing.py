@@ -37,6 +37,7 @@ __all__ = [
     "order_lines_waiting",
     "pending_key",
     "pending_mpis",
+    "plan_fields",
     "states_key",
     "store_invoice",
     "with_day",
@@ -226,11 +227,20 @@ def bill_mpi(
     draft.mpi_dates[mpi.mpi_no] = (state.next_bill_date, start)
 
 
+def plan_fields(plan: Plan, mpi: MasterPlanInstance) -> dict[str, Any]:
+    """What a stored line says of its plan and plan instance."""
+    return {
+        "plan_no": plan.plan_no,
+        "client_plan_id": plan.client_plan_id,
+        "plan_name": plan.name,
+        "plan_units": float(mpi.units),
+        "plan_instance_no": mpi.mpi_no,
+        "client_plan_instance_id": mpi.client_mpi_id,
+    }
+
+
 def _line_fields(plan: Plan, service: Service, mpi: MasterPlanInstance, units: Decimal) -> dict:
     """A plan line's fields but its dates and line number, in the stored line's key order."""
-    # imported here, not at the top: plan_changes imports this module
-    from harness.stub.plan_changes import _plan_fields
-
     return {
         "line_type": service.line_type,
         "service_no": service.service_no,
@@ -241,7 +251,7 @@ def _line_fields(plan: Plan, service: Service, mpi: MasterPlanInstance, units: D
         "rate": float(service.rate),
         "amount": float(money(units * service.rate)),
         "taxable": service.taxable,
-        **_plan_fields(plan, mpi),
+        **plan_fields(plan, mpi),
     }
 
 

@@ -35,7 +35,7 @@ from harness.stub.accounts import CANCELLED, Cycle, current_cycle, plan_date, se
 from harness.stub.billing import LINE_TYPES, Totals, add_months, dec, money, totals
 from harness.stub.context import CallContext
 from harness.stub.exceptions import InvalidInput
-from harness.stub.invoicing import Draft, finish_draft, states_key, store_invoice
+from harness.stub.invoicing import Draft, finish_draft, plan_fields, states_key, store_invoice
 from harness.stub.models import Account, BillingGroup, MasterPlanInstance, Plan, Tenant
 from harness.stub.payments import collect, collection_outcome
 from harness.stub.store import Transaction
@@ -98,18 +98,6 @@ def _end_day(end: str) -> str:
     return (date.fromisoformat(end) - timedelta(days=1)).isoformat()
 
 
-def _plan_fields(plan: Plan, mpi: MasterPlanInstance) -> dict[str, Any]:
-    """What a stored line says of its plan and plan instance."""
-    return {
-        "plan_no": plan.plan_no,
-        "client_plan_id": plan.client_plan_id,
-        "plan_name": plan.name,
-        "plan_units": float(mpi.units),
-        "plan_instance_no": mpi.mpi_no,
-        "client_plan_instance_id": mpi.client_mpi_id,
-    }
-
-
 def plan_lines(
     plan: Plan,
     mpi: MasterPlanInstance,
@@ -156,7 +144,7 @@ def plan_lines(
                 "rate": float(service.rate),
                 "amount": float(amount),
                 "taxable": service.taxable,
-                **_plan_fields(plan, mpi),
+                **plan_fields(plan, mpi),
                 "proration_factor": float(round(share, 6)),
                 "start": start,
                 "end": last,
@@ -252,7 +240,7 @@ def _termination_fee(plan: Plan, mpi: MasterPlanInstance, today: str) -> dict[st
         "rate": float(fee),
         "amount": float(fee),
         "taxable": False,
-        **_plan_fields(plan, mpi),
+        **plan_fields(plan, mpi),
         "start": today,
         "end": today,
     }
