@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from harness.stub.accounts import live_account
+from harness.stub.accounts import find_account, live_account
 from harness.stub.billing import Totals, add_months, periods_between
 from harness.stub.context import CallContext
 from harness.stub.exceptions import (
@@ -134,31 +134,34 @@ def _pending(ctx: CallContext, params: dict[str, Any], invoice_mode: int) -> boo
 
 def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Generate the due invoices of a master plan instance, a billing group, or an account."""
-    account = ctx.account(params, userid_field="userid")
-    mpi = _find_mpi(account, params)
-    group = _find_group(account, params)
-    if mpi is not None and group is not None and mpi.billing_group_no != group.billing_group_no:
-        raise InvalidBillingGroup()
-    invoice_mode = params.get("invoice_mode", 0)
-    combine = params.get("combine_invoices", 3)
-    if combine == 3:
-        combine = ctx.tenant.params.combine_invoices_default
-    if mpi is not None:
-        groups: tuple[BillingGroup, ...] = (account.billing_group(mpi.billing_group_no),)  # type: ignore[assignment]
-    elif group is not None:
-        groups = (group,)
-    else:
-        groups = account.billing_groups
-    request = _Request(
-        account=account,
-        groups=groups,
-        mpi_filter=mpi.mpi_no if mpi is not None else None,
-        invoice_mode=invoice_mode,
-        combine=combine,
-        alt_bill_day=_alt_bill_day(params, invoice_mode),
-        pending=_pending(ctx, params, invoice_mode),
-    )
-    results = _run(ctx, request, in_progress=InvoiceInProgress, blocked=InvoiceInProgress)
+    # the account is found inside the call's one transaction: one lock and one Transaction
+    # per call, and what it reads cannot change before the invoice is written
+    with ctx.store.transaction() as db:
+        account = find_account(db, ctx.tenant, params, userid_field="userid")
+        mpi = _find_mpi(account, params)
+        group = _find_group(account, params)
+        if mpi is not None and group is not None and mpi.billing_group_no != group.billing_group_no:
+            raise InvalidBillingGroup()
+        invoice_mode = params.get("invoice_mode", 0)
+        combine = params.get("combine_invoices", 3)
+        if combine == 3:
+            combine = ctx.tenant.params.combine_invoices_default
+        if mpi is not None:
+            groups: tuple[BillingGroup, ...] = (account.billing_group(mpi.billing_group_no),)  # type: ignore[assignment]
+        elif group is not None:
+            groups = (group,)
+        else:
+            groups = account.billing_groups
+        request = _Request(
+            account=account,
+            groups=groups,
+            mpi_filter=mpi.mpi_no if mpi is not None else None,
+            invoice_mode=invoice_mode,
+            combine=combine,
+            alt_bill_day=_alt_bill_day(params, invoice_mode),
+            pending=_pending(ctx, params, invoice_mode),
+        )
+        results = _run(ctx, db, request, in_progress=InvoiceInProgress, blocked=InvoiceInProgress)
     single = results[0] if len(results) == 1 else None
     single_group = (
         account.billing_group(single.billing_group_no)
@@ -190,29 +193,29 @@ def gen_invoice_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 def gen_invoice(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
     """Aria6: generate one invoice for the account's due master plan instances."""
-    account = ctx.account(params, id_field=None, aria6=True)
-    invoice_mode = params.get("invoice_mode", 0)
-    alt_bill_day = _alt_bill_day(params, invoice_mode)
-    if alt_bill_day is not None:
-        with ctx.store.read() as db:
+    with ctx.store.transaction() as db:
+        account = find_account(db, ctx.tenant, params, id_field=None, aria6=True)
+        invoice_mode = params.get("invoice_mode", 0)
+        alt_bill_day = _alt_bill_day(params, invoice_mode)
+        if alt_bill_day is not None:
             row = db.one(
                 "SELECT invoice_count FROM accounts WHERE client_no = ? AND acct_no = ?",
                 (ctx.tenant.client_no, account.acct_no),
             )
-        if row is not None and row[0] > 0:
-            # gen_invoice.txt: an alternate bill day only on the account's first invoice
-            raise InvalidInput("alt_bill_day is accepted only on the account's first invoice")
-    request = _Request(
-        account=account,
-        groups=account.billing_groups,
-        mpi_filter=None,
-        invoice_mode=invoice_mode,
-        combine=ctx.tenant.params.combine_invoices_default,
-        alt_bill_day=alt_bill_day,
-        pending=_pending(ctx, params, invoice_mode),
-        account_level=True,
-    )
-    results = _run(ctx, request, in_progress=_aria6_busy, blocked=_aria6_pending)
+            if row is not None and row[0] > 0:
+                # gen_invoice.txt: an alternate bill day only on the account's first invoice
+                raise InvalidInput("alt_bill_day is accepted only on the account's first invoice")
+        request = _Request(
+            account=account,
+            groups=account.billing_groups,
+            mpi_filter=None,
+            invoice_mode=invoice_mode,
+            combine=ctx.tenant.params.combine_invoices_default,
+            alt_bill_day=alt_bill_day,
+            pending=_pending(ctx, params, invoice_mode),
+            account_level=True,
+        )
+        results = _run(ctx, db, request, in_progress=_aria6_busy, blocked=_aria6_pending)
     return {"invoice_no": results[0].invoice_no, "third_party_errors": None}
 
 
@@ -226,6 +229,7 @@ def _aria6_pending() -> AriaFault:
 
 def _run(
     ctx: CallContext,
+    db: Transaction,
     request: _Request,
     *,
     in_progress: Callable[[], AriaFault],
@@ -234,51 +238,50 @@ def _run(
     tenant = ctx.tenant
     account = request.account
     group_nos = [g.billing_group_no for g in request.groups]
-    # One transaction: concurrent calls on the account serialize, and a call that finds the
-    # group already billed has nothing due. A held mark (invoice_in_progress_seconds) is what
-    # answers 3108 to the calls that follow within its time.
-    with ctx.store.transaction() as db:
-        started = ctx.now(db)[1]
-        marks = ",".join("?" * len(group_nos))
-        busy = (
-            db.one(
-                "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
-                f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
-                (tenant.client_no, *group_nos, ctx.stamp(db)),
-            )
-            if _may_hold_marks(db, tenant.client_no)
-            else None
+    # In the caller's one transaction: concurrent calls on the account serialize, and a call
+    # that finds the group already billed has nothing due. A held mark
+    # (invoice_in_progress_seconds) is what answers 3108 to the calls that follow within its time.
+    started = ctx.now(db)[1]
+    marks = ",".join("?" * len(group_nos))
+    busy = (
+        db.one(
+            "SELECT 1 FROM invoicing_marks WHERE client_no = ? "
+            f"AND billing_group_no IN ({marks}) AND (until IS NULL OR until > ?)",
+            (tenant.client_no, *group_nos, ctx.stamp(db)),
         )
-        if busy is not None:
-            raise in_progress()
-        today = started.date().isoformat()
-        if apply_due(db, ctx, account.acct_no):
-            # plan changes queued for an anniversary that has come: the invoice bills new terms
-            request = replace(request, account=live_account(db, tenant, account.acct_no) or account)
-            account = request.account
-        states = mpi_states(db, tenant, account)
-        pending = pending_mpis(db, tenant, account)
-        # nothing due: answer before writing anything, so a no-op call writes nothing
-        due = _due(ctx, request, today, states, pending, blocked)
-        orders = order_lines_waiting(db, tenant, account)
-        drafts = _build(ctx, request, today, due, orders)
-        status = "pending" if request.pending else "posted"
-        results = []
-        for draft in drafts:
-            finish_draft(db, tenant, draft)
-            number, sums = store_invoice(db, ctx, draft, status=status)
-            results.append(_Result(number, draft.billing_group_no, sums, draft))
-        hold = tenant.params.invoice_in_progress_seconds
-        if hold:
-            until = _instant(started + timedelta(seconds=hold))
-            # REPLACE: a mark whose time is over may still be there
-            db.executemany(
-                "INSERT OR REPLACE INTO invoicing_marks "
-                "(client_no, billing_group_no, token, until) VALUES (?, ?, 'held', ?)",
-                [(tenant.client_no, number, until) for number in group_nos],
-            )
-            db.kept[_marks_key(tenant.client_no)] = True
-        return results
+        if _may_hold_marks(db, tenant.client_no)
+        else None
+    )
+    if busy is not None:
+        raise in_progress()
+    today = started.date().isoformat()
+    if apply_due(db, ctx, account.acct_no):
+        # plan changes queued for an anniversary that has come: the invoice bills new terms
+        request = replace(request, account=live_account(db, tenant, account.acct_no) or account)
+        account = request.account
+    states = mpi_states(db, tenant, account)
+    pending = pending_mpis(db, tenant, account)
+    # nothing due: answer before writing anything, so a no-op call writes nothing
+    due = _due(ctx, request, today, states, pending, blocked)
+    orders = order_lines_waiting(db, tenant, account)
+    drafts = _build(ctx, request, today, due, orders)
+    status = "pending" if request.pending else "posted"
+    results = []
+    for draft in drafts:
+        finish_draft(db, tenant, draft)
+        number, sums = store_invoice(db, ctx, draft, status=status)
+        results.append(_Result(number, draft.billing_group_no, sums, draft))
+    hold = tenant.params.invoice_in_progress_seconds
+    if hold:
+        until = _instant(started + timedelta(seconds=hold))
+        # REPLACE: a mark whose time is over may still be there
+        db.executemany(
+            "INSERT OR REPLACE INTO invoicing_marks "
+            "(client_no, billing_group_no, token, until) VALUES (?, ?, 'held', ?)",
+            [(tenant.client_no, number, until) for number in group_nos],
+        )
+        db.kept[_marks_key(tenant.client_no)] = True
+    return results
 
 
 def _marks_key(client_no: int) -> tuple[str, int]:
