@@ -23,8 +23,10 @@ Prints, measured side by side in one run:
 
 Paths: "nothing due" is gen_invoice_m on an instance already billed (answer 1002); "invoicing"
 is gen_invoice_m with the virtual clock far ahead and combine_invoices 2, so every call bills
-one period (rotating over four instances so none runs out); "create_order_m" is an order
-billed at once, invoiced and collected.
+one period (rotating over 32 instances of the Gold plan so none runs out, each past its first
+invoice, whose activation charge makes it longer); "create_order_m" is an order billed at once,
+invoiced and collected. After each stub load the bench checks that the path did its work all
+along: every body answers as the path should once more, and one invoice was made per request.
 
 Prism cannot route ``...php#method`` paths (the fragment never reaches a server), so its copy
 of the description names them ``...php%23method`` and the load posts there. Prism comes from
@@ -68,8 +70,14 @@ CREDENTIALS = {"client_no": CLIENT_NO, "auth_key": AUTH_KEY}
 # Hours the virtual clock moves ahead so that invoicing calls always have a month to bill:
 # 900 years, 10,800 monthly periods per instance.
 INVOICING_AHEAD = 24 * 366 * 900
-# Instances the invoicing path rotates over (acct_no, master_plan_instance_no).
-INVOICING_INSTANCES = [(1000001, 20001), (1000001, 20002), (1000002, 20003), (1000003, 20004)]
+# Instances the invoicing path rotates over (acct_no, master_plan_instance_no): the fixture's
+# two on the Gold plan and 30 more created on it, so that every answer is the size of the one
+# Prism sends (Gold's three lines) and the path never runs out of months under load (32 x
+# 10,800 invoices; a warm-up and a measured run at 15,000 requests/s bill 150,000). Every run
+# checks afterwards that each call invoiced.
+INVOICING_INSTANCES = [(1000001, 20001), (1000002, 20003)]
+EXTRA_INSTANCES = 30
+EXTRA_PLAN = 10001  # Gold, the plan of the fixture's two
 NOTHING_DUE = {"acct_no": 1000001, "master_plan_instance_no": 20001}
 ORDER = {"account_no": 1000002, "order_line_items_list": [{"client_sku": "WIDGET", "units": 2}]}
 GOAL_HTTP = 2.0
@@ -97,8 +105,8 @@ print(json.dumps({"fresh": fresh, "orders": loaded, "reset": rss()}))
 """
 
 
-def bodies(path: str) -> list[dict[str, Any]]:
-    """The request bodies a path sends, in rotation."""
+def bodies(path: str, instances: list[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """The request bodies a path sends, in rotation (invoicing: over ``instances``)."""
     if path == "nothing due":
         return [{"rest_call": "gen_invoice_m", **CREDENTIALS, **NOTHING_DUE}]
     if path == "invoicing":
@@ -110,7 +118,7 @@ def bodies(path: str) -> list[dict[str, Any]]:
                 "master_plan_instance_no": mpi_no,
                 "combine_invoices": 2,
             }
-            for acct_no, mpi_no in INVOICING_INSTANCES
+            for acct_no, mpi_no in (instances or INVOICING_INSTANCES)
         ]
     return [{"rest_call": "create_order_m", **CREDENTIALS, **ORDER}]
 
@@ -118,11 +126,39 @@ def bodies(path: str) -> list[dict[str, Any]]:
 PATHS = ("nothing due", "invoicing", "create_order_m")
 
 
-def prepare(call: Callable[[dict[str, Any]], dict[str, Any]], path: str) -> dict[str, Any]:
-    """Bring a fresh stub to the path's steady state; the answer it then gives."""
+def prepare(
+    call: Callable[[dict[str, Any]], dict[str, Any]], path: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Bring a fresh stub to the path's steady state: the answer it then gives, and the bodies
+    the path sends in rotation."""
+    instances = list(INVOICING_INSTANCES)
     if path == "nothing due":
         call(bodies(path)[0])  # the first call bills; every later one has nothing due
     elif path == "invoicing":
+        for index in range(EXTRA_INSTANCES):  # before the clock moves: billed from today
+            name = f"BENCH-{index}"
+            detail = {"plan_no": EXTRA_PLAN, "plan_instance_units": 1}
+            out = call(
+                {
+                    "rest_call": "create_acct_complete_m",
+                    **CREDENTIALS,
+                    "acct": [
+                        {
+                            "client_acct_id": name,
+                            "userid": name.lower(),
+                            "dunning_group": [{}],
+                            "billing_group": [{"client_billing_group_id": f"{name}-BG"}],
+                            "master_plans_detail": [detail],
+                        }
+                    ],
+                }
+            )
+            if out["error_code"] != 0:
+                raise RuntimeError(f"create_acct_complete_m failed: {out['error_msg']}")
+            account = out["out_acct"][0]
+            instances.append(
+                (account["acct_no"], account["master_plans_assigned"][0]["plan_instance_no"])
+            )
         call(
             {
                 "rest_call": "advance_virtual_datetime_m",
@@ -130,7 +166,31 @@ def prepare(call: Callable[[dict[str, Any]], dict[str, Any]], path: str) -> dict
                 "offset_hours": INVOICING_AHEAD,
             }
         )
-    return call(bodies(path)[0])
+    rotation = bodies(path, instances)
+    if path == "invoicing":
+        for body in rotation:  # each instance's first invoice adds its activation charge
+            call(body)
+    return call(rotation[0]), rotation
+
+
+def check_after_load(
+    call: Callable[[dict[str, Any]], dict[str, Any]],
+    path: str,
+    rotation: list[dict[str, Any]],
+    first: dict[str, Any],
+    served: float,
+) -> str:
+    """Whether every call of a load did the path's work: each body answers as the path should
+    once more, and (invoicing paths) one invoice was made per request served."""
+    expected = 1002 if path == "nothing due" else 0
+    probes = [call(body) for body in rotation]
+    codes = sorted({probe["error_code"] for probe in probes})
+    if codes != [expected]:
+        return f"NOT checked: after the load the path answers error_code {codes}, not {expected}"
+    if path == "nothing due":
+        return "every answer after the load is still 1002"
+    made = probes[-1]["invoice_no"] - first["invoice_no"] - len(probes)
+    return f"invoices made per request served: {made / served:.3f} (1.000 = every call billed)"
 
 
 # In-process ---------------------------------------------------------------------------------
@@ -160,8 +220,7 @@ def bench_in_process(n: int) -> list[tuple[str, float, float, float, str]]:
             params = {k: v for k, v in body.items() if k != "rest_call"}
             return stub.call(body["rest_call"], **params)
 
-        prepare(call, path)
-        rotation = bodies(path)
+        rotation = prepare(call, path)[1]
         index = [0]
 
         def one(call: Callable[..., Any] = call, rotation: list = rotation, index=index) -> Any:
@@ -486,10 +545,11 @@ def http_rows(args: argparse.Namespace, prism: list[str] | None, tmp: Path) -> N
             stub.url, json.dumps(bodies("nothing due")[0]).encode()
         )
         rss_idle = rss_mib(proc.pid)[0]
-        examples = {}
+        examples, rotations = {}, {}
         for path in PATHS:
             stub.reset()
-            examples[path] = prepare(stub.call, path)
+            examples[path], rotations[path] = prepare(stub.call, path)
+        checks: dict[str, str] = {}
         mock: subprocess.Popen[str] | None = None
         prism_base = ""
         prism_ready = float("nan")
@@ -497,12 +557,13 @@ def http_rows(args: argparse.Namespace, prism: list[str] | None, tmp: Path) -> N
             if launched is not None:
                 mock, prism_base, prism_ready = launched
             for turn, path in enumerate(PATHS):
-                payloads = [json.dumps(body).encode() for body in bodies(path)]
+                payloads = [json.dumps(body).encode() for body in rotations[path]]
                 order = ["stub", "prism"] if turn % 2 == 0 else ["prism", "stub"]
                 for target in order:
                     if target == "stub":
                         stub.reset()
-                        prepare(stub.call, path)
+                        first, rotation = prepare(stub.call, path)
+                        assert rotation == rotations[path]  # a reset stub numbers alike
                         url, headers = stub.url, {}
                     elif mock is not None:
                         url = prism_url(prism_base, _method_of(path))
@@ -510,6 +571,7 @@ def http_rows(args: argparse.Namespace, prism: list[str] | None, tmp: Path) -> N
                     else:
                         continue
                     pid = proc.pid if target == "stub" else mock.pid  # type: ignore[union-attr]
+                    served_in_all = 0.0
                     for seconds in (args.warmup, args.duration):  # warm-up, then measured
                         cpu_before = _tree_cpu(pid)
                         measured = run_load(
@@ -520,8 +582,13 @@ def http_rows(args: argparse.Namespace, prism: list[str] | None, tmp: Path) -> N
                             headers=headers,
                         )
                         cpu = _tree_cpu(pid) - cpu_before
-                    served = measured[0] * args.duration
+                        served_in_all += measured[0] * max(1, round(seconds))
+                    served = measured[0] * max(1, round(args.duration))
                     results.setdefault(path, {})[target] = (*measured, cpu / served * 1e6)
+                    if target == "stub":
+                        checks[path] = check_after_load(
+                            stub.call, path, rotation, first, served_in_all
+                        )
             prism_rss = _tree_rss(mock.pid) if mock is not None else float("nan")
         rss_loaded, rss_peak = rss_mib(proc.pid)
         stub.reset()
@@ -542,6 +609,7 @@ def http_rows(args: argparse.Namespace, prism: list[str] | None, tmp: Path) -> N
                     f"  {path:16} {label:32} {rate:8.0f} {p50:7.2f} {p99:7.2f} {bad:7d}"
                     f" {cpu_us:17.0f}"
                 )
+        print(f"  {path:16} {'stub, checked after the load':32} {checks[path]}")
         if "prism" in targets:
             ratio = targets["stub"][0] / targets["prism"][0]
             cpu_ratio = targets["prism"][4] / targets["stub"][4]
