@@ -13,6 +13,7 @@ from harness.stub import running_stub
 from harness.stub.server import StubServer
 
 SAFETY_NET = 30.0
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,59 @@ def test_http_1_0_without_keep_alive_is_closed_after_the_answer(live: StubServer
             received += chunk
     assert b"connection: close" in received
     assert json.loads(received.partition(b"\r\n\r\n")[2])["error_code"] == -1
+
+
+def _until_closed(sock: socket.socket) -> bytes:
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def test_garbage_behind_a_pipelined_request_is_answered_400_after_its_answer(
+    live: StubServer,
+) -> None:
+    with _connect(live) as sock:
+        sock.sendall(_request({"rest_call": "x"}) + b"\x00\x01 not http at all\r\n\r\n")
+        received = _until_closed(sock)
+    first, _, rest = received.partition(b"\r\n\r\n")
+    assert first.startswith(b"HTTP/1.1 200 OK")
+    assert json.loads(rest[: rest.index(b"}") + 1])["error_code"] == -1
+    assert rest[rest.index(b"}") + 1 :].startswith(b"HTTP/1.1 400 Bad Request")
+
+
+def test_a_drop_behind_a_pipelined_request_still_sends_the_earlier_answer(
+    live: StubServer,
+) -> None:
+    live.stub.faults.add("get_virtual_datetime_m", "drop", times=1)
+    creds = {"client_no": live.client_no, "auth_key": live.auth_key}
+    try:
+        with _connect(live) as sock:
+            sock.sendall(
+                _request({"rest_call": "x"})
+                + _request({"rest_call": "get_virtual_datetime_m", **creds})
+            )
+            received = _until_closed(sock)
+    finally:
+        live.stub.faults.clear()
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK")
+    assert json.loads(body)["error_code"] == -1  # the whole first answer, and nothing after it
+
+
+def test_100_continue_comes_after_the_answer_to_the_request_before_it(live: StubServer) -> None:
+    with _connect(live) as sock:
+        expecting = _request({"rest_call": "x"}, extra="Expect: 100-continue\r\n")
+        head, _, body = expecting.partition(b"\r\n\r\n")
+        sock.sendall(_request({"rest_call": "x"}) + head + b"\r\n\r\n")
+        received = b""
+        while not received.endswith(_CONTINUE):
+            chunk = sock.recv(65536)
+            assert chunk, "the server closed the connection early"
+            received += chunk
+        sock.sendall(body)
+        ((status, answer),) = _answers(sock, 1)
+    first_head, _, rest = received.partition(b"\r\n\r\n")
+    assert first_head.startswith(b"HTTP/1.1 200 OK")
+    assert json.loads(rest.removesuffix(_CONTINUE))["error_code"] == -1
+    assert json.loads(answer)["error_code"] == -1
