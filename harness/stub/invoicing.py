@@ -340,9 +340,19 @@ def carryover_key(client_no: int, acct_no: int) -> tuple[str, int, int]:
 
 
 def store_invoice(
-    db: Transaction, ctx: CallContext, draft: Draft, *, status: str, write_state: bool = True
+    db: Transaction,
+    ctx: CallContext,
+    draft: Draft,
+    *,
+    status: str,
+    write_state: bool = True,
+    orders_stored: bool = True,
 ) -> tuple[int, Totals]:
-    """Store a finished draft; move billing dates, carryover and waiting orders along."""
+    """Store a finished draft; move billing dates, carryover and waiting orders along.
+
+    ``orders_stored=False``: the draft's orders have no row yet (the caller stores them billed
+    on this invoice afterwards), so there is none to mark billed.
+    """
     tenant = ctx.tenant
     invoice_no = db.next_id("invoice_no")
     sums = totals(draft.lines, tax=draft.tax, credit=draft.credit)
@@ -393,7 +403,7 @@ def store_invoice(
             )
             if kept_states is not None and mpi_no in kept_states:
                 kept_states[mpi_no] = (new_date, kept_states[mpi_no][1] + 1)
-        for order_no in draft.order_nos:
+        for order_no in draft.order_nos if orders_stored else ():
             db.execute(
                 "UPDATE orders SET status = 'billed', invoice_no = ? "
                 "WHERE client_no = ? AND order_no = ?",

@@ -200,11 +200,10 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
             record_order(db, tenant, account, order_no, charged, credit, client_order_id)
             return answer
         draft.order_nos.append(order_no)
-        answer.update(invoice_order(db, ctx, draft, params))
+        answer.update(invoice_order(db, ctx, draft, params, orders_stored=False))
         # Stored once, already billed, after its invoice: the row a waiting order gets and
-        # store_invoice then marks billed, written in one statement (store_invoice's UPDATE of
-        # the order finds no row yet). A billed order never waits, so the account's kept "no
-        # orders waiting" stays true.
+        # store_invoice would then mark billed, written in one statement. A billed order never
+        # waits, so the account's kept "no orders waiting" stays true.
         record_order(
             db,
             tenant,
@@ -219,10 +218,16 @@ def create_order_m(ctx: CallContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def invoice_order(
-    db: Transaction, ctx: CallContext, draft: Draft, params: dict[str, Any]
+    db: Transaction,
+    ctx: CallContext,
+    draft: Draft,
+    params: dict[str, Any],
+    *,
+    orders_stored: bool = True,
 ) -> dict[str, Any]:
-    """Post an order's invoice now and collect it; the invoice and payment fields answered."""
-    invoice_no, sums = store_invoice(db, ctx, draft, status="posted")
+    """Post an order's invoice now and collect it; the invoice and payment fields answered
+    (``orders_stored=False``: the order's row is written after, already billed)."""
+    invoice_no, sums = store_invoice(db, ctx, draft, status="posted", orders_stored=orders_stored)
     answer: dict[str, Any] = {
         "invoice_no": invoice_no,
         "invoicing_error_code": 0,
