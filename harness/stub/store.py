@@ -14,8 +14,9 @@ row drops its key (``forget``); a rollback, wipe or renew drops them all. Kept t
 values (``next_id``), a client's clock advance (``context.clock_key``), an account as it stands
 (``accounts.terms_key``) and tax carryover (``invoicing.carryover_key``), whether a client holds
 invoicing marks (``methods/invoices.py``), whether an account may hold a pending invoice
-(``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), and the earliest date
-its queued plan changes fall due (``queued_changes.due_key``).
+(``invoicing.pending_key``) or waiting orders (``invoicing.waiting_key``), its plan instances'
+billing dates and invoice counts (``invoicing.states_key``), and the earliest date its queued
+plan changes fall due (``queued_changes.due_key``).
 
 A rollback drops them only when its transaction changed a row or took a sequence number: one
 that did neither (an error answered before any write, such as gen_invoice_m's 1002) leaves what
