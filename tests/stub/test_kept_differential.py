@@ -54,8 +54,9 @@ def first_difference(left: Any, right: Any, path: str = "") -> str | None:
     """The path of the first field where two JSON-like values differ, or None."""
     if isinstance(left, dict) and isinstance(right, dict):
         for key in list(left) + [k for k in right if k not in left]:
-            found = first_difference(left.get(key, "<absent>"), right.get(key, "<absent>"),
-                                     f"{path}.{key}")  # fmt: skip
+            found = first_difference(
+                left.get(key, "<absent>"), right.get(key, "<absent>"), f"{path}.{key}"
+            )
             if found:
                 return found
         return None
@@ -164,14 +165,22 @@ def _assign(rng: random.Random, pools: Pools) -> Call:
 
 
 def _replace(rng: random.Random, pools: Pools) -> Call:
-    params = {"acct_no": _plan_acct(rng, pools), "plan_instance_no": _mpi(rng, pools),
-              "new_plan_no": rng.choice(PLANS), **_directive(rng)}  # fmt: skip
+    params = {
+        "acct_no": _plan_acct(rng, pools),
+        "plan_instance_no": _mpi(rng, pools),
+        "new_plan_no": rng.choice(PLANS),
+        **_directive(rng),
+    }
     return "replace_acct_plan_m", params
 
 
 def _update_plan(rng: random.Random, pools: Pools) -> Call:
-    params = {"acct_no": _plan_acct(rng, pools), "plan_instance_no": _mpi(rng, pools),
-              "plan_units": rng.randint(1, 4), **_directive(rng)}  # fmt: skip
+    params = {
+        "acct_no": _plan_acct(rng, pools),
+        "plan_instance_no": _mpi(rng, pools),
+        "plan_units": rng.randint(1, 4),
+        **_directive(rng),
+    }
     return "update_acct_plan_m", params
 
 
@@ -186,8 +195,11 @@ def _cancel(rng: random.Random, pools: Pools) -> Call:
 
 def _unit_instances(rng: random.Random, pools: Pools) -> Call:
     seat = f"seat-{rng.randint(1, 99)}"
-    params = {"acct_no": _plan_acct(rng, pools), "plan_inst_no": _mpi(rng, pools),
-              "new_client_plan_unit_inst": [{"new_client_plan_unit_inst_id": seat}]}  # fmt: skip
+    params = {
+        "acct_no": _plan_acct(rng, pools),
+        "plan_inst_no": _mpi(rng, pools),
+        "new_client_plan_unit_inst": [{"new_client_plan_unit_inst_id": seat}],
+    }
     return "modify_acct_plan_unit_instances_m", params
 
 
@@ -196,15 +208,29 @@ def _multi(rng: random.Random, pools: Pools) -> Call:
     for _ in range(rng.randint(1, 2)):
         directive = rng.choice((1, 3, 4))
         if directive == 1:
-            updates.append({"plan_directive": 1, "new_plan_no": rng.choice(PLANS),
-                            "billing_group_no": rng.choice(GROUPS[1000001])})  # fmt: skip
+            updates.append(
+                {
+                    "plan_directive": 1,
+                    "new_plan_no": rng.choice(PLANS),
+                    "billing_group_no": rng.choice(GROUPS[1000001]),
+                }
+            )
         elif directive == 3:
-            updates.append({"plan_directive": 3, "existing_plan_instance_no": _mpi(rng, pools),
-                            "plan_units": rng.randint(1, 3)})  # fmt: skip
+            updates.append(
+                {
+                    "plan_directive": 3,
+                    "existing_plan_instance_no": _mpi(rng, pools),
+                    "plan_units": rng.randint(1, 3),
+                }
+            )
         else:
             updates.append({"plan_directive": 4, "existing_plan_instance_no": _mpi(rng, pools)})
-    params = {"acct_no": 1000001, "plan_updates": updates, "acct_billing_groups": [{}],
-              "assignment_directive": rng.randint(1, 4)}  # fmt: skip
+    params = {
+        "acct_no": 1000001,
+        "plan_updates": updates,
+        "acct_billing_groups": [{}],
+        "assignment_directive": rng.randint(1, 4),
+    }
     return "update_acct_plan_multi_m", params
 
 
@@ -255,26 +281,53 @@ def _new_account(rng: random.Random, pools: Pools) -> Call:
 def _credit(rng: random.Random, pools: Pools) -> Call:
     amount = rng.choice((1.5, 10, 40))
     if rng.random() < 0.5:
-        return "create_cm_m", {"acct_no": _acct(rng, pools), "credit_ref_type": 1,
-                               "cm_comments": "diff", "cm_line_items": [{"cm_line_amount": amount}]}  # fmt: skip
-    return "create_writeoff_or_dispute_m", {"invoice_no": pools.pick(rng, "invoice_no", 1),
-                                            "reason_code": 1, "comments": "diff",
-                                            "do_dispute": rng.choice((0, 1))}  # fmt: skip
+        return "create_cm_m", {
+            "acct_no": _acct(rng, pools),
+            "credit_ref_type": 1,
+            "cm_comments": "diff",
+            "cm_line_items": [{"cm_line_amount": amount}],
+        }
+    return "create_writeoff_or_dispute_m", {
+        "invoice_no": pools.pick(rng, "invoice_no", 1),
+        "reason_code": 1,
+        "comments": "diff",
+        "do_dispute": rng.choice((0, 1)),
+    }
 
 
 def _read(rng: random.Random, pools: Pools) -> Call:
-    method = rng.choice(("get_acct_plans_all_m", "get_invoice_history_m", "get_acct_balance_m",
-                         "get_acct_details_all_m", "get_virtual_datetime_m"))  # fmt: skip
+    method = rng.choice(
+        (
+            "get_acct_plans_all_m",
+            "get_invoice_history_m",
+            "get_acct_balance_m",
+            "get_acct_details_all_m",
+            "get_virtual_datetime_m",
+        )
+    )
     return method, {} if method == "get_virtual_datetime_m" else {"acct_no": _acct(rng, pools)}
 
 
 # (weight, generator): writers of kept rows most, reads in between to see what they left
 GENERATORS: list[tuple[int, Callable[[random.Random, Pools], Call]]] = [
-    (8, _gen_invoice), (5, _order), (2, _update_order), (4, _advance), (3, _assign),
-    (2, _replace), (3, _update_plan), (2, _cancel), (1, _unit_instances), (2, _multi),
-    (2, _queued), (2, _edit_queued), (3, _bill_day), (3, _pending), (1, _new_account),
-    (2, _credit), (6, _read),
-]  # fmt: skip
+    (8, _gen_invoice),
+    (5, _order),
+    (2, _update_order),
+    (4, _advance),
+    (3, _assign),
+    (2, _replace),
+    (3, _update_plan),
+    (2, _cancel),
+    (1, _unit_instances),
+    (2, _multi),
+    (2, _queued),
+    (2, _edit_queued),
+    (3, _bill_day),
+    (3, _pending),
+    (1, _new_account),
+    (2, _credit),
+    (6, _read),
+]
 
 
 def sequence(seed: int) -> Iterator[tuple[Callable[[random.Random, Pools], Call], random.Random]]:
@@ -307,13 +360,15 @@ def run_side_by_side(seed: int, calls: list[Call] | None, db: Path) -> list[Call
             made.append((method, params))
             a = memory.call(method, **creds, **params)
             b = on_file.call(method, **creds, **params)
+            assert a["error_code"] != 1001, f"seed {seed} step {step} {method}({params}): {a}"
             pools.learn(a)
             diff = first_difference(masked(a), masked(b))
             assert diff is None, (
                 f"seed {seed} step {step} {method}({params}): memory vs file {diff}"
             )
-        diff = first_difference(masked(memory.service._store.dump()),
-                                masked(on_file.service._store.dump()), "store")  # fmt: skip
+        diff = first_difference(
+            masked(memory.service._store.dump()), masked(on_file.service._store.dump()), "store"
+        )
         assert diff is None, f"seed {seed} after {len(made)} calls: memory vs file {diff}"
     finally:
         memory.service.close()
