@@ -31,9 +31,19 @@ CARD = "4111111111111111"
 # the real clock's time of day: virtual and system times, and every stamp a call writes
 _TIME_OF_DAY = re.compile(r"\b\d{2}:\d{2}:\d{2}(\.\d+)?")
 _REAL_CLOCK_FIELDS = frozenset({"system_date"})
-_NUMBERED = ("invoice_no", "order_no", "plan_instance_no", "acct_no", "cm_no", "queue_id")
+_NUMBERED = (
+    "invoice_no",
+    "order_no",
+    "plan_instance_no",
+    "acct_no",
+    "cm_no",
+    "queue_id",
+    "rec_no",
+    "transaction_id",
+)
 
 Call = tuple[str, dict[str, Any]]
+RESET = "<reset>"  # not a method: both stubs go back to their fixtures
 
 
 def masked(value: Any) -> Any:
@@ -110,7 +120,15 @@ def _acct(rng: random.Random, pools: Pools) -> int:
 
 
 def _directive(rng: random.Random) -> dict[str, Any]:
-    return {"assignment_directive": rng.randint(1, 4)} if rng.random() < 0.6 else {}
+    params: dict[str, Any] = (
+        {"assignment_directive": rng.randint(1, 4)} if rng.random() < 0.6 else {}
+    )
+    return _dry(rng, params)
+
+
+def _dry(rng: random.Random, params: dict[str, Any]) -> dict[str, Any]:
+    """The params, as a dry run (do_write false) one time in six."""
+    return {**params, "do_write": "false"} if rng.random() < 0.17 else params
 
 
 def _gen_invoice(rng: random.Random, pools: Pools) -> Call:
@@ -148,7 +166,7 @@ def _order(rng: random.Random, pools: Pools) -> Call:
 
 def _update_order(rng: random.Random, pools: Pools) -> Call:
     order = {"order_no": pools.pick(rng, "order_no", 1), "bill_immediately": rng.choice((0, 1))}
-    return "update_order_m", order
+    return "update_order_m", _dry(rng, order)
 
 
 def _advance(rng: random.Random, pools: Pools) -> Call:
@@ -231,7 +249,7 @@ def _multi(rng: random.Random, pools: Pools) -> Call:
         "acct_billing_groups": [{}],
         "assignment_directive": rng.randint(1, 4),
     }
-    return "update_acct_plan_multi_m", params
+    return "update_acct_plan_multi_m", _dry(rng, params)
 
 
 def _queued(rng: random.Random, pools: Pools) -> Call:
@@ -246,7 +264,9 @@ def _edit_queued(rng: random.Random, pools: Pools) -> Call:
         edit["queue_id"] = pools.pick(rng, "queue_id", 1)
     else:
         edit["plan_instance_no"] = _mpi(rng, pools)
-    return "edit_acct_plan_queued_changes_m", {"acct_no": 1000001, "edit_queued_changes": [edit]}
+    return "edit_acct_plan_queued_changes_m", _dry(
+        rng, {"acct_no": 1000001, "edit_queued_changes": [edit]}
+    )
 
 
 def _bill_day(rng: random.Random, pools: Pools) -> Call:
@@ -295,6 +315,47 @@ def _credit(rng: random.Random, pools: Pools) -> Call:
     }
 
 
+def _rebill(rng: random.Random, pools: Pools) -> Call:
+    params = {
+        "acct_no": _plan_acct(rng, pools),
+        "orig_invoice_no": pools.pick(rng, "invoice_no", 1),
+        "reason_cd": 1,
+        "rb_line_items": [{"line_no": rng.randint(1, 2)}],
+    }
+    return "gen_rb_m", _dry(rng, params)
+
+
+def _refund(rng: random.Random, pools: Pools) -> Call:
+    params = {
+        "payment_transaction_id": pools.pick(rng, "transaction_id", 1),
+        "reason_code": 1,
+        "total_refund_amount": rng.choice((1, 5, 500)),
+    }
+    return "issue_refund_to_acct_m", _dry(rng, params)
+
+
+def _settle(rng: random.Random, pools: Pools) -> Call:
+    params = {
+        "acct_no": _plan_acct(rng, pools),
+        "dispute_no": pools.pick(rng, "rec_no", 1),
+        "settlement_action": rng.choice((1, 2)),
+    }
+    return "settle_dispute_hold_m", params
+
+
+def _order_with_plan(rng: random.Random, pools: Pools) -> Call:
+    params = {
+        "acct_no": _acct(rng, pools),
+        "supp_plan_no": rng.choice(PLANS),
+        "order_line_items": [{"client_sku": rng.choice(SKUS), "units": 1}],
+    }
+    return "create_order_with_plan_m", _dry(rng, params)
+
+
+def _reset(rng: random.Random, pools: Pools) -> Call:
+    return RESET, {}
+
+
 def _read(rng: random.Random, pools: Pools) -> Call:
     method = rng.choice(
         (
@@ -327,6 +388,11 @@ GENERATORS: list[tuple[int, Callable[[random.Random, Pools], Call]]] = [
     (1, _new_account),
     (2, _credit),
     (6, _read),
+    (1, _rebill),
+    (1, _refund),
+    (1, _settle),
+    (1, _order_with_plan),
+    (1, _reset),
 ]
 
 
@@ -339,9 +405,13 @@ def sequence(seed: int) -> Iterator[tuple[Callable[[random.Random, Pools], Call]
 
 
 def fixture_for(seed: int) -> dict[str, Any]:
-    """The default fixture; every other seed's tenant holds invoices pending."""
+    """The default fixture; one seed in two holds invoices pending, one in three keeps an
+    invoiced group in progress for an hour (3108 to the calls that follow)."""
     fixture = read_fixture(None)
-    fixture["tenants"][0].setdefault("client_parameters", {})["pending_invoices"] = seed % 2 == 1
+    params = fixture["tenants"][0].setdefault("client_parameters", {})
+    params["pending_invoices"] = seed % 2 == 1
+    if seed % 3 == 2:
+        params["invoice_in_progress_seconds"] = 3600
     return fixture
 
 
@@ -358,6 +428,10 @@ def run_side_by_side(seed: int, calls: list[Call] | None, db: Path) -> list[Call
         )
         for step, (method, params) in enumerate(steps):
             made.append((method, params))
+            if method == RESET:
+                memory.reset()
+                on_file.reset()
+                continue
             a = memory.call(method, **creds, **params)
             b = on_file.call(method, **creds, **params)
             assert a["error_code"] != 1001, f"seed {seed} step {step} {method}({params}): {a}"
