@@ -21,7 +21,7 @@ import pytest
 from harness.stub import Stub
 from harness.stub.fixtures import read_fixture
 
-SEQUENCES, CALLS = 40, 40
+SEQUENCES, CALLS = 60, 50
 ACCOUNTS = (1000001, 1000002, 1000003, 1000004)
 UNKNOWN_ACCT = 4242
 GROUPS = {1000001: (70001, 70002), 1000002: (70003,), 1000003: (70004,), 1000004: (70005,)}
@@ -86,9 +86,17 @@ class Pools:
 
     def __init__(self) -> None:
         self.seen: dict[str, list[int]] = {name: [] for name in _NUMBERED}
+        self.today = "2026-01-01"  # the virtual date the last clock answer gave
+
+    def day(self, rng: random.Random) -> str:
+        """A date for a queued change: the virtual date last seen, a later one, or no date."""
+        later = f"{int(self.today[:4]) + 1}{self.today[4:]}"
+        return rng.choice((self.today, later, "2099-06-15", "yesterday"))
 
     def learn(self, value: Any) -> None:
         if isinstance(value, dict):
+            if isinstance(value.get("virtual_date"), str):
+                self.today = value["virtual_date"]
             for key, item in value.items():
                 if key in self.seen and isinstance(item, int) and item not in self.seen[key]:
                     self.seen[key].append(item)
@@ -113,16 +121,20 @@ def _plan_acct(rng: random.Random, pools: Pools) -> int:
 
 
 def _acct(rng: random.Random, pools: Pools) -> int:
-    if rng.random() < 0.08:
+    roll = rng.random()
+    if roll < 0.07:
         return UNKNOWN_ACCT  # refused: the call rolls back
+    if roll < 0.6:
+        return 1000001  # one account most calls share, so a value one call keeps meets the next
     created = [no for no in pools.seen["acct_no"] if no not in ACCOUNTS and no != UNKNOWN_ACCT]
     return rng.choice(list(ACCOUNTS) + created[:3])
 
 
 def _directive(rng: random.Random) -> dict[str, Any]:
-    params: dict[str, Any] = (
-        {"assignment_directive": rng.randint(1, 4)} if rng.random() < 0.6 else {}
-    )
+    params: dict[str, Any] = {}
+    if rng.random() < 0.6:
+        params["assignment_directive"] = rng.choice((1, 1, 2, 3, 4))  # 1 queues the change
+        params["include_plan_instance_queue"] = "true"
     return _dry(rng, params)
 
 
@@ -256,12 +268,23 @@ def _queued(rng: random.Random, pools: Pools) -> Call:
     return "get_acct_plan_queued_changes_m", {"acct_no": _acct(rng, pools)}
 
 
+def _queue_change(rng: random.Random, pools: Pools) -> Call:
+    params = {
+        "acct_no": 1000001,
+        "plan_instance_no": rng.choice((20001, 20002)),
+        "plan_units": rng.randint(2, 4),
+        "assignment_directive": 1,
+        "include_plan_instance_queue": "true",
+    }
+    return "update_acct_plan_m", params
+
+
 def _edit_queued(rng: random.Random, pools: Pools) -> Call:
     edit: dict[str, Any] = {"queue_edit_directive": rng.choice((0, 1, 2))}
     if edit["queue_edit_directive"] == 2:
-        edit["new_effective_date"] = rng.choice(("2027-01-01", "2030-06-15", "yesterday"))
+        edit["new_effective_date"] = pools.day(rng)
     if pools.seen["queue_id"] and rng.random() < 0.7:
-        edit["queue_id"] = pools.pick(rng, "queue_id", 1)
+        edit["queue_id"] = pools.seen["queue_id"][-1]  # the newest: most likely still queued
     else:
         edit["plan_instance_no"] = _mpi(rng, pools)
     return "edit_acct_plan_queued_changes_m", _dry(
@@ -382,7 +405,8 @@ GENERATORS: list[tuple[int, Callable[[random.Random, Pools], Call]]] = [
     (1, _unit_instances),
     (2, _multi),
     (2, _queued),
-    (2, _edit_queued),
+    (2, _queue_change),
+    (3, _edit_queued),
     (3, _bill_day),
     (3, _pending),
     (1, _new_account),
