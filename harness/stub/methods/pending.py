@@ -100,7 +100,11 @@ def _regenerate(db: Transaction, ctx: CallContext, account: Account, row: Any, b
     draft = Draft(account, row["billing_group_no"])
     by_no = {mpi.mpi_no: mpi for mpi in account.mpis}
     for mpi_no, (old_date, new_date) in body.get("mpis", {}).items():
-        mpi = by_no[int(mpi_no)]
+        mpi = by_no.get(int(mpi_no))
+        if mpi is None:
+            # cancelled since the invoice was made: the docs are silent; Aria regenerates from
+            # the account as it stands, so a plan it no longer has bills nothing
+            continue
         stored = db.one(
             "SELECT invoice_count FROM plan_instances WHERE client_no = ? AND mpi_no = ?",
             (tenant.client_no, mpi.mpi_no),

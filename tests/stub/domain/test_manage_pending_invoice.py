@@ -87,6 +87,14 @@ def test_regenerate_replaces_the_pending_invoice(ok, err, pending):
     err(1002, "manage_pending_invoice_m", invoice_no=pending)
 
 
+def test_regenerate_after_the_plan_was_cancelled_bills_what_the_account_still_has(ok, pending):
+    ok("cancel_acct_plan_m", acct_no=ACME, plan_instance_no=20001)
+    answer = ok("manage_pending_invoice_m", invoice_no=pending, action_directive=3)
+    details = ok("get_invoice_details_m", invoice_no=answer["new_invoice_no"])
+    assert details["is_pending_ind"] == 1
+    assert details["invoice_line_details"] == []  # the main group held only that plan
+
+
 def test_collect_on_approve_client_setting_off():
     fixture = {
         "tenants": [
