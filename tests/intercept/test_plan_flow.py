@@ -13,6 +13,7 @@ import requests
 
 from harness.intercept import intercept
 from tests.intercept.conftest import PRODUCTION_URL
+from tests.stub.domain.test_consumer_flow import silver_account
 
 
 class BillingApp:
@@ -34,17 +35,8 @@ def test_a_plan_lifecycle_through_the_apps_own_session_is_checked_and_counted(
 ) -> None:
     app = BillingApp()
     with intercept() as active:
-        created = app.call(
-            "create_acct_complete_m",
-            acct=[
-                {
-                    "client_acct_id": "APP-FLOW-1",
-                    "dunning_group": [{}],
-                    "payment_method": [{"pay_method_type": 1, "cc_num": "5555555555554444"}],
-                    "master_plans_detail": [{"client_plan_id": "silver"}],
-                }
-            ],
-        )["out_acct"][0]
+        created = app.call("create_acct_complete_m", acct=silver_account("APP-FLOW-1"))
+        created = created["out_acct"][0]
         acct_no = created["acct_no"]
         silver = created["master_plans_assigned"][0]["plan_instance_no"]
         first = app.call("gen_invoice_m", acct_no=acct_no)

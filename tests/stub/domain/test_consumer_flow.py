@@ -8,18 +8,21 @@ from datetime import date
 import pytest
 
 
+def silver_account(client_acct_id: str) -> list[dict]:
+    """create_acct_complete_m's ``acct``: one account on the Silver plan, paying by card (the
+    consumer flows' starting point, here and through an app's own session)."""
+    return [
+        {
+            "client_acct_id": client_acct_id,
+            "dunning_group": [{}],
+            "payment_method": [{"pay_method_type": 1, "cc_num": "5555555555554444"}],
+            "master_plans_detail": [{"client_plan_id": "silver"}],
+        }
+    ]
+
+
 def test_account_lifecycle_offline(ok):
-    created = ok(
-        "create_acct_complete_m",
-        acct=[
-            {
-                "client_acct_id": "FLOW-1",
-                "dunning_group": [{}],
-                "payment_method": [{"pay_method_type": 1, "cc_num": "5555555555554444"}],
-                "master_plans_detail": [{"client_plan_id": "silver"}],
-            }
-        ],
-    )["out_acct"][0]
+    created = ok("create_acct_complete_m", acct=silver_account("FLOW-1"))["out_acct"][0]
     acct_no = created["acct_no"]
     silver = created["master_plans_assigned"][0]["plan_instance_no"]
     first = ok("gen_invoice_m", acct_no=acct_no)["out_invoices_list"][0]
